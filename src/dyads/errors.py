@@ -1,0 +1,40 @@
+"""Errors carry a stable code and say how to fix the problem.
+
+Codes by area: E0xx config, E1xx input, E2xx model/NLP, E3xx actors, E4xx dates,
+E5xx places, E6xx store, E7xx evaluation, E8xx ontology/lexicon.
+"""
+
+from __future__ import annotations
+
+
+class DyadsError(Exception):
+    """Base error: ``code`` (e.g. ``'E101'``), a message, and a hint on how to fix it."""
+
+    def __init__(self, code: str, message: str, *, fix: str | None = None) -> None:
+        self.code = code
+        self.message = message
+        self.fix = fix
+        text = f"[{code}] {message}"
+        if fix:
+            text += f" Fix: {fix}"
+        super().__init__(text)
+
+
+class ConfigError(DyadsError):
+    """The configuration file or an override is invalid."""
+
+
+class InputError(DyadsError):
+    """An input file or record cannot be read."""
+
+
+class ModelError(DyadsError):
+    """The spaCy pipeline or a model directory is missing or broken."""
+
+
+class DataError(DyadsError):
+    """Package data or a user data file (actors, gazetteer, lexicon) is malformed."""
+
+
+class StoreError(DyadsError):
+    """The DuckDB store cannot be opened or written."""

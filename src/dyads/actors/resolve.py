@@ -1,0 +1,678 @@
+"""Find and code actor mentions in a parsed spaCy Doc.
+
+Steps (docs/actors.md explains them with examples):
+
+1. *Hits*: longest dictionary matches per sentence (countries, demonyms, capitals,
+   groups, IGOs, people, role words), "X-backed"/"pro-X" backers, PERSON entities.
+2. *Phrases*: every hit is attached to the head of its noun phrase by climbing
+   compound/amod/nmod links; the hits of one phrase are combined into one actor
+   (:mod:`dyads.actors.combine`). Conjoined country modifiers ("Hungarian and Romanian
+   officials") give one mention each.
+3. *Links*: a role phrase without a country takes it from a possessive or an
+   of/for/from phrase ("Russia's army", "the army of Syria"); a person takes role,
+   country and sectors from an appositive or a "who serves as ..." clause.
+4. *Coreference and context*: later surnames and he/she/it, and definite role phrases
+   ("the ministry"), copy the most recent matching actor; role phrases that still lack a
+   country take the article's most frequent country.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span as SpacySpan, Token
+
+from dyads.records import Actor, Mention, MentionKind, Span
+
+from .combine import Part, combine, mention_kind
+from .dictionary import ActorDictionary, ActorEntry
+from .names import normalise, normalise_word, sort_sectors
+
+MOD_DEPS = frozenset({"compound", "amod", "nmod", "flat", "nummod", "npadvmod", "quantmod"})
+_REGION_DEPS = MOD_DEPS | {"cc", "conj", "punct", "advmod", "hmod", "hyph"}
+_LEADING_JUNK = frozenset({"det", "predet", "punct", "cc", "case", "poss", "prep"})
+_BACKED = frozenset({"backed", "supported", "sponsored", "funded", "armed", "trained", "allied", "aligned", "financed"})
+_HYPHENED = re.compile(r"^(?P<pre>.+?)-(?P<suf>[a-z]+)$", re.IGNORECASE)
+_PRO = re.compile(r"^pro-(?P<rest>.+)$", re.IGNORECASE)
+_TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "lord", "lady", "gen", "col", "sen", "rep"})
+_PERSONAL = frozenset({"he", "she", "him", "her", "his", "himself", "herself", "hers"})
+_NEUTER = frozenset({"it", "its", "itself"})
+_EXPLETIVE_HEADS = frozenset({"be", "seem", "appear", "remain", "take", "rain", "look"})
+_ROLE_VERBS = frozenset({"serve", "be", "work", "act", "become", "remain"})
+_FORMS = {
+    "is": "be", "was": "be", "are": "be", "were": "be", "'s": "be", "been": "be",
+    "serves": "serve", "served": "serve", "serving": "serve",
+    "works": "work", "worked": "work", "working": "work",
+    "acts": "act", "acted": "act", "acting": "act",
+    "becomes": "become", "became": "become",
+    "remains": "remain", "remained": "remain",
+    "seems": "seem", "seemed": "seem",
+}  # fmt: skip
+_LINK_PREPS = frozenset({"of", "for", "from"})
+_DEFINITE = frozenset({"the", "this", "that", "these", "those"})
+_LOCATIVE = frozenset({"in", "inside", "across", "throughout", "within"})
+_BODY_KINDS = frozenset({"country", "capital", "group", "igo"})
+
+
+@dataclass
+class _Hit:
+    start: int
+    end: int
+    entries: tuple[ActorEntry, ...]
+    is_role: bool
+    backer: bool = False
+
+    @property
+    def entry(self) -> ActorEntry:
+        return self.entries[0]
+
+
+@dataclass
+class _Phrase:
+    head: int
+    hits: list[_Hit] = field(default_factory=list)
+    person: tuple[int, int] | None = None
+    start: int = 0
+    end: int = 0
+    code: str | None = None
+    sectors: list[str] = field(default_factory=list)
+    name: str | None = None
+    role: str | None = None
+    supported_by: list[str] = field(default_factory=list)
+    kind: MentionKind = "other"
+    role_entry: ActorEntry | None = None
+    mention_head: int = 0
+
+    def codable(self) -> bool:
+        return bool(self.code or self.sectors or self.name or self.supported_by)
+
+    def actor(self, doc: Doc) -> Actor:
+        return Actor(
+            code=self.code,
+            sectors=list(self.sectors),
+            name=self.name,
+            role=self.role,
+            supported_by=list(self.supported_by),
+            span=char_span(doc, self.start, self.end),
+        )
+
+    def copy_from(self, other: "_Phrase") -> None:
+        self.code = other.code
+        self.sectors = list(other.sectors)
+        self.name = other.name
+        self.role = other.role
+        self.supported_by = list(other.supported_by)
+
+
+def char_span(doc: Doc, start: int, end: int) -> Span:
+    """Character span of tokens ``[start, end)``."""
+    first, last = doc[start], doc[end - 1]
+    begin, finish = first.idx, last.idx + len(last.text)
+    return Span(start=begin, end=finish, text=doc.text[begin:finish])
+
+
+def find_mentions(
+    doc: Doc,
+    dictionary: ActorDictionary,
+    *,
+    on: dt.date | None = None,
+    context_country: bool = True,
+) -> list[Mention]:
+    """All actor mentions of ``doc``: non-overlapping, sorted by position.
+
+    ``on`` is the article date used to choose office holders; ``context_country``
+    lets role phrases without a country take the article's most frequent country.
+    """
+    if len(doc) == 0:
+        return []
+    hits = _find_hits(doc, dictionary, on=on)
+    people, hits = _person_spans(doc, hits)
+    phrases = _build_phrases(doc, hits, people, dictionary, on=on)
+    by_token = _index_phrases(phrases)
+    for phrase in phrases:
+        _link_role_phrase(doc, phrase, by_token)
+    for phrase in phrases:
+        if phrase.kind == "person":
+            _link_person(doc, phrase, by_token)
+    context = _context_countries(doc, hits) if context_country else {}
+    extra = _coreference(doc, phrases, by_token, context)
+    chosen = [p for p in [*phrases, *extra] if p.codable()]
+    chosen.sort(key=lambda p: (p.start, -(p.end - p.start)))
+    mentions: list[Mention] = []
+    last_end = -1
+    for phrase in chosen:
+        if phrase.start < last_end:
+            continue
+        mentions.append(
+            Mention(
+                start=phrase.start,
+                end=phrase.end,
+                head=phrase.mention_head,
+                kind=phrase.kind,
+                actor=phrase.actor(doc),
+            )
+        )
+        last_end = phrase.end
+    return mentions
+
+
+# -- 1. hits ---------------------------------------------------------------------------
+
+
+def _sentences(doc: Doc) -> Iterable[tuple[int, int]]:
+    if doc.has_annotation("DEP") or doc.has_annotation("SENT_START"):
+        return [(s.start, s.end) for s in doc.sents]
+    return [(0, len(doc))]
+
+
+def _actor_lookup(dictionary: ActorDictionary, text: str, on: dt.date | None) -> ActorEntry | None:
+    entry = dictionary.lookup(text, on=on)
+    if entry is None or entry.kind in ("sector", "person"):
+        return None
+    return entry
+
+
+def _find_hits(doc: Doc, dictionary: ActorDictionary, *, on: dt.date | None) -> list[_Hit]:
+    words = [t.text for t in doc]
+    lemmas = [t.lemma_ for t in doc]
+    keys = [normalise_word(w) for w in words]
+    hits: list[_Hit] = []
+    for s_start, s_end in _sentences(doc):
+        i = s_start
+        while i < s_end:
+            token = doc[i]
+            compound = _hyphen_hit(token, dictionary, on)
+            if compound is not None:
+                hits.append(compound)
+                i += 1
+                continue
+            if not keys[i] or not (keys[i][0].isalnum()):
+                i += 1
+                continue
+            match = dictionary.match_at(words, i, lemmas=lemmas, stop=s_end, on=on, keys=keys)
+            if match is None:
+                i += 1
+                continue
+            hit = _Hit(match.start, match.end, match.entries, match.is_role)
+            if not hit.is_role:
+                _mark_backer(doc, hit, s_start, s_end)
+            hits.append(hit)
+            i = hit.end
+    return hits
+
+
+def _hyphen_hit(token: Token, dictionary: ActorDictionary, on: dt.date | None) -> _Hit | None:
+    """One token such as "U.S.-backed", "Saudi-led" or "pro-Russian"."""
+    text = token.text
+    pro = _PRO.match(text)
+    if pro:
+        entry = _actor_lookup(dictionary, pro.group("rest"), on)
+        if entry is not None:
+            return _Hit(token.i, token.i + 1, (entry,), is_role=False, backer=True)
+        return None
+    hyph = _HYPHENED.match(text)
+    if not hyph:
+        return None
+    suffix = hyph.group("suf").lower()
+    if suffix not in _BACKED and suffix != "led":
+        return None
+    entry = _actor_lookup(dictionary, hyph.group("pre"), on)
+    if entry is None:
+        return None
+    return _Hit(token.i, token.i + 1, (entry,), is_role=False, backer=suffix in _BACKED)
+
+
+def _mark_backer(doc: Doc, hit: _Hit, s_start: int, s_end: int) -> None:
+    """"U.S. - backed", "Iran -backed" split over tokens, and "pro - Russian"."""
+    end = hit.end
+    if end < s_end:
+        nxt = doc[end].lower_
+        if nxt in ("-", "\u2010", "\u2013") and end + 1 < s_end and doc[end + 1].lower_ in _BACKED:
+            hit.backer, hit.end = True, end + 2
+        elif nxt.startswith("-") and nxt[1:] in _BACKED:
+            hit.backer, hit.end = True, end + 1
+    start = hit.start
+    if start >= 2 and doc[start - 1].text == "-" and doc[start - 2].lower_ == "pro":
+        hit.backer, hit.start = True, start - 2
+    elif start >= 1 and doc[start - 1].lower_ == "pro-":
+        hit.backer, hit.start = True, start - 1
+
+
+def _person_spans(doc: Doc, hits: list[_Hit]) -> tuple[list[tuple[int, int]], list[_Hit]]:
+    """Trimmed PERSON entities, and the hits that survive them.
+
+    A person entity that a longer or equal non-person hit covers is dropped ("Levant"
+    inside "Islamic State of Iraq and the Levant"); a non-person hit strictly inside a
+    longer person entity is dropped ("Jordan" in "Michael Jordan").
+    """
+    covered: dict[int, _Hit] = {}
+    for hit in hits:
+        for i in range(hit.start, hit.end):
+            covered[i] = hit
+    spans: list[tuple[int, int]] = []
+    dropped: set[int] = set()
+    for ent in doc.ents:
+        if ent.label_ != "PERSON":
+            continue
+        start, end = _trim_person(doc, ent, covered)
+        if start >= end:
+            continue
+        inside = {id(covered[i]): covered[i] for i in range(start, end) if i in covered}
+        conflict = False
+        for hit in inside.values():
+            if hit.entry.kind == "person":
+                continue
+            if hit.start < start or hit.end > end or (hit.start == start and hit.end == end):
+                conflict = True
+            else:
+                dropped.add(id(hit))
+        if conflict:
+            continue
+        spans.append((start, end))
+    return spans, [h for h in hits if id(h) not in dropped]
+
+
+def _trim_person(doc: Doc, ent: SpacySpan, covered: dict[int, _Hit]) -> tuple[int, int]:
+    start, end = ent.start, ent.end
+    while start < end:
+        token = doc[start]
+        hit = covered.get(start)
+        leading_hit = hit is not None and hit.entry.kind != "person" and hit.end <= end and (hit.is_role or hit.end < end)
+        if leading_hit or token.lower_.rstrip(".") in _TITLES or not token.text[:1].isupper() or token.is_punct:
+            start += 1
+            continue
+        break
+    while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].text in ("'s", "'", "\u2019s") or doc[end - 1].is_punct):
+        end -= 1
+    return start, end
+
+
+# -- 2. phrases ------------------------------------------------------------------------
+
+
+def _root(doc: Doc, start: int, end: int) -> int:
+    """The token of ``[start, end)`` whose head lies outside it (the last such)."""
+    root = end - 1
+    for i in range(start, end):
+        head = doc[i].head.i
+        if head < start or head >= end or head == i:
+            root = i
+    return root
+
+
+def np_head(token: Token) -> Token:
+    """Climb from a modifier to the head of its noun phrase (compound, amod, nmod ...)."""
+    current = token
+    for _ in range(len(token.doc)):
+        head = current.head
+        if head.i == current.i:
+            break
+        if current.dep_ in MOD_DEPS and head.i > current.i:
+            current = head
+            continue
+        if current.dep_ == "conj" and head.dep_ in MOD_DEPS and head.head.i > current.i:
+            current = head
+            continue
+        break
+    return current
+
+
+def _region_start(head: Token) -> int:
+    start = head.i
+    for child in head.lefts:
+        if child.dep_ in _REGION_DEPS:
+            start = min(start, child.left_edge.i)
+    doc = head.doc
+    while start < head.i and (doc[start].dep_ in _LEADING_JUNK or doc[start].pos_ == "DET" or doc[start].is_punct):
+        start += 1
+    return start
+
+
+def _build_phrases(
+    doc: Doc,
+    hits: list[_Hit],
+    people: list[tuple[int, int]],
+    dictionary: ActorDictionary,
+    *,
+    on: dt.date | None,
+) -> list[_Phrase]:
+    groups: dict[int, _Phrase] = {}
+    for hit in hits:
+        head = np_head(doc[_root(doc, hit.start, hit.end)]).i
+        groups.setdefault(head, _Phrase(head=head)).hits.append(hit)
+    for start, end in people:
+        head = np_head(doc[_root(doc, start, end)]).i
+        groups.setdefault(head, _Phrase(head=head)).person = (start, end)
+    phrases: list[_Phrase] = []
+    for head in sorted(groups):
+        phrases.extend(_resolve_group(doc, groups[head], dictionary, on=on))
+    return phrases
+
+
+def _conj_split(doc: Doc, phrase: _Phrase) -> list[list[_Hit]]:
+    """Country modifiers joined by and/or/commas: one list of hits per conjunct."""
+    actors = [h for h in phrase.hits if not h.is_role and not h.backer and h.entry.kind != "person"]
+    if len(actors) < 2:
+        return []
+    if any(h.start <= phrase.head < h.end for h in actors):
+        return []
+    for left, right in zip(actors, actors[1:]):
+        between = [doc[i] for i in range(left.end, right.start)]
+        if not between or not all(t.dep_ in ("cc", "punct") or t.is_punct for t in between):
+            return []
+    return [[h] for h in actors]
+
+
+def _resolve_group(doc: Doc, phrase: _Phrase, dictionary: ActorDictionary, *, on: dt.date | None) -> list[_Phrase]:
+    phrase.hits.sort(key=lambda h: h.start)
+    head = phrase.head
+    split = _conj_split(doc, phrase)
+    if split:
+        shared = [h for h in phrase.hits if h.is_role or h.backer]
+        out: list[_Phrase] = []
+        for index, conjunct in enumerate(split):
+            last = index == len(split) - 1
+            part = _Phrase(head=head if last else conjunct[0].start, hits=conjunct + shared, person=phrase.person if last else None)
+            part.start = conjunct[0].start
+            actor_head = any(h.start <= head < h.end for h in phrase.hits) or (
+                phrase.person is not None and phrase.person[0] <= head < phrase.person[1]
+            )
+            part.end = max([head + 1 if actor_head else 0] + [h.end for h in part.hits]) if last else conjunct[0].end
+            part.mention_head = head if last and actor_head else _root(doc, part.start, part.end)
+            _code(doc, part, dictionary, on=on)
+            out.append(part)
+        return out
+    in_hit = any(h.start <= head < h.end for h in phrase.hits)
+    in_person = phrase.person is not None and phrase.person[0] <= head < phrase.person[1]
+    if in_hit or in_person:
+        starts = [_region_start(doc[head])] + [h.start for h in phrase.hits]
+        ends = [head + 1] + [h.end for h in phrase.hits]
+        if phrase.person:
+            starts.append(phrase.person[0])
+            ends.append(phrase.person[1])
+        phrase.start, phrase.end = min(starts), max(ends)
+        phrase.mention_head = head
+    else:
+        # The phrase head is no actor ("Russian economy"): keep the actor words only.
+        if not any(not h.is_role and not h.backer for h in phrase.hits):
+            return []
+        phrase.start = min(h.start for h in phrase.hits)
+        phrase.end = max(h.end for h in phrase.hits)
+        phrase.mention_head = _root(doc, phrase.start, phrase.end)
+    _code(doc, phrase, dictionary, on=on)
+    return [phrase]
+
+
+def _code(doc: Doc, phrase: _Phrase, dictionary: ActorDictionary, *, on: dt.date | None) -> None:
+    parts = [Part(doc[h.start : h.end].text, h.entry, h.backer) for h in phrase.hits]
+    person_entry = next((h.entry for h in phrase.hits if h.entry.kind == "person"), None)
+    if phrase.person is not None and person_entry is None:
+        text = doc[phrase.person[0] : phrase.person[1]].text
+        person_entry = dictionary.person(text, on=on) or dictionary.person(doc[phrase.person[1] - 1].text, on=on)
+        if person_entry is not None:
+            parts.append(Part(text, person_entry))
+    actor = combine(parts)
+    phrase.code, phrase.sectors, phrase.name = actor.code, list(actor.sectors), actor.name
+    phrase.role, phrase.supported_by = actor.role, list(actor.supported_by)
+    phrase.kind = mention_kind(parts)
+    if phrase.person is not None:
+        phrase.kind = "person"
+        if person_entry is None:
+            phrase.name = doc[phrase.person[0] : phrase.person[1]].text
+    head_hit = next((h for h in phrase.hits if h.is_role and h.start <= phrase.mention_head < h.end), None)
+    if head_hit is None and phrase.kind == "sector":
+        head_hit = next((h for h in reversed(phrase.hits) if h.is_role), None)
+    phrase.role_entry = head_hit.entry if head_hit else None
+
+
+def _index_phrases(phrases: list[_Phrase]) -> dict[int, _Phrase]:
+    index: dict[int, _Phrase] = {}
+    for phrase in phrases:
+        for i in range(phrase.start, phrase.end):
+            index.setdefault(i, phrase)
+        index[phrase.head] = phrase
+    return index
+
+
+# -- 3. links --------------------------------------------------------------------------
+
+
+def _linked(token: Token, by_token: dict[int, _Phrase], depth: int = 0) -> _Phrase | None:
+    """A coded phrase reached through a possessive or an of/for/from phrase."""
+    if depth > 2:
+        return None
+    for child in token.children:
+        if child.dep_ == "poss":
+            found = by_token.get(child.i)
+            if found is not None and (found.code or found.sectors):
+                return found
+        elif child.dep_ == "prep" and child.lower_ in _LINK_PREPS:
+            for obj in child.children:
+                if obj.dep_ != "pobj":
+                    continue
+                found = by_token.get(obj.i)
+                if found is not None and (found.code or found.sectors):
+                    return found
+                deeper = _linked(obj, by_token, depth + 1)
+                if deeper is not None:
+                    return deeper
+    return None
+
+
+def _link_role_phrase(doc: Doc, phrase: _Phrase, by_token: dict[int, _Phrase]) -> None:
+    if phrase.code or phrase.kind not in ("sector", "person"):
+        return
+    found = None
+    for i in sorted(range(phrase.start, phrase.end), key=lambda i: i != phrase.head):
+        found = _linked(doc[i], by_token)
+        if found is not None and found is not phrase:
+            break
+    if found is None or found is phrase:
+        return
+    phrase.code = found.code
+    if not phrase.sectors:
+        phrase.sectors = list(found.sectors)
+
+
+def _role_words(doc: Doc, phrase: _Phrase) -> str | None:
+    """Role text of a role phrase: its words after any country or group name."""
+    if phrase.start >= phrase.end:
+        return None
+    begin = phrase.start
+    for hit in phrase.hits:
+        if not hit.is_role and hit.end <= phrase.head:
+            begin = max(begin, hit.end)
+    if phrase.person is not None:
+        end = phrase.person[0]
+    else:
+        end = phrase.end
+    words = doc[begin:end].text.strip()
+    return words or None
+
+
+def _describe(doc: Doc, token: Token, by_token: dict[int, _Phrase]) -> tuple[str | None, list[str], str | None]:
+    """(code, sectors, role text) of a role noun phrase such as "first deputy chairman of ..."."""
+    phrase = by_token.get(token.i)
+    if phrase is not None and phrase.head == token.i:
+        return phrase.code, list(phrase.sectors), _role_words(doc, phrase)
+    start = _region_start(token)
+    role = doc[start : token.i + 1].text
+    found = _linked(token, by_token)
+    if found is None:
+        return None, [], role
+    return found.code, list(found.sectors), role
+
+
+def _lemma(token: Token) -> str:
+    """The lemma, or a guess from a few verb forms when the Doc has no lemmas."""
+    return token.lemma_.lower() if token.lemma_ else _FORMS.get(token.lower_, token.lower_)
+
+
+def _person_sources(token: Token) -> list[Token]:
+    sources: list[Token] = []
+    if token.dep_ == "appos":
+        sources.append(token.head)
+    for child in token.children:
+        if child.dep_ == "appos":
+            sources.append(child)
+        elif child.dep_ in ("relcl", "acl") and _lemma(child) in _ROLE_VERBS:
+            for sub in child.children:
+                if sub.dep_ == "prep" and sub.lower_ == "as":
+                    sources.extend(o for o in sub.children if o.dep_ == "pobj")
+                elif sub.dep_ == "attr":
+                    sources.append(sub)
+    return [s for s in sources if s.pos_ in ("NOUN", "PROPN")]
+
+
+def _link_person(doc: Doc, phrase: _Phrase, by_token: dict[int, _Phrase]) -> None:
+    for source in _person_sources(doc[phrase.head]):
+        code, sectors, role = _describe(doc, source, by_token)
+        if not (code or sectors or role):
+            continue
+        phrase.code = phrase.code or code
+        phrase.sectors = phrase.sectors or sort_sectors(sectors)
+        phrase.role = phrase.role or role
+        other = by_token.get(source.i)
+        if other is not None and other is not phrase and other.kind != "person" and other.name is None:
+            other.name = phrase.name
+            other.role = other.role or role
+        break
+
+
+# -- 4. coreference and context ----------------------------------------------------------
+
+
+def _context_countries(doc: Doc, hits: list[_Hit]) -> dict[int, str]:
+    """Context country per sentence start (key -1: the whole article).
+
+    A sentence that places events "in <country>" gives that country; otherwise the
+    article's most frequent country (names, demonyms, capitals; backers excluded).
+    """
+    places = [h for h in hits if not h.backer and h.entry.kind in ("country", "capital") and h.entry.code]
+    if not places:
+        return {}
+    counts = Counter(h.entry.code for h in places)
+    best = max(counts.values())
+    context: dict[int, str] = {-1: next(h.entry.code for h in places if counts[h.entry.code] == best)}  # type: ignore[misc]
+    for hit in places:
+        if hit.entry.kind != "country":
+            continue
+        root = doc[_root(doc, hit.start, hit.end)]
+        if root.dep_ == "pobj" and root.head.lower_ in _LOCATIVE:
+            context.setdefault(_sentence_of(doc, hit.start), hit.entry.code)  # type: ignore[arg-type]
+    return context
+
+
+def _role_key(entry: ActorEntry) -> str:
+    words = normalise(entry.name).split()
+    return words[-1] if words else ""
+
+
+def _surname(name: str) -> str:
+    words = normalise(name).split()
+    return words[-1] if words else ""
+
+
+def _is_expletive(token: Token) -> bool:
+    return token.dep_ == "expl" or (token.dep_ == "nsubj" and _lemma(token.head) in _EXPLETIVE_HEADS)
+
+
+def _sentence_of(doc: Doc, i: int) -> int:
+    return doc[i].sent.start if doc.has_annotation("DEP") or doc.has_annotation("SENT_START") else 0
+
+
+def _coreference(
+    doc: Doc, phrases: list[_Phrase], by_token: dict[int, _Phrase], context: dict[int, str]
+) -> list[_Phrase]:
+    starts = {p.start: p for p in sorted(phrases, key=lambda p: p.end - p.start)}
+    known: dict[str, _Phrase] = {}
+    by_role: dict[str, _Phrase] = {}
+    last_person: _Phrase | None = None
+    last_body: _Phrase | None = None
+    extra: list[_Phrase] = []
+    i = 0
+    while i < len(doc):
+        phrase = starts.get(i)
+        token = doc[i]
+        if phrase is not None:
+            _resolve_phrase(doc, phrase, known, by_role, context)
+            if phrase.codable():
+                denotes = phrase.role_entry.denotes if phrase.role_entry else None
+                if phrase.kind == "person" or (phrase.kind == "sector" and denotes == "person"):
+                    last_person = phrase
+                elif phrase.kind in _BODY_KINDS or denotes == "body":
+                    last_body = phrase
+                if phrase.kind == "person" and phrase.name:
+                    for key in (_surname(phrase.name), normalise(phrase.name)):
+                        held = known.get(key)
+                        if held is None or not (held.code or held.role or held.sectors):
+                            known[key] = phrase
+                if phrase.role_entry is not None and phrase.code:
+                    by_role[_role_key(phrase.role_entry)] = phrase
+            i = max(phrase.end, i + 1)
+            continue
+        if i in by_token:
+            i += 1
+            continue
+        lower = token.lower_
+        if token.pos_ == "PROPN" and token.text[:1].isupper() and normalise_word(token.text) in known:
+            extra.append(_copy(token, known[normalise_word(token.text)], kind="person"))
+        elif lower in _PERSONAL and token.pos_ in ("PRON", "DET", "") and last_person is not None:
+            extra.append(_copy(token, last_person, kind="pronoun"))
+        elif (
+            lower in _NEUTER
+            and token.pos_ in ("PRON", "DET", "")
+            and last_body is not None
+            and not _is_expletive(token)
+            and _sentence_of(doc, last_body.start) >= _previous_sentence_start(doc, i)
+        ):
+            extra.append(_copy(token, last_body, kind="pronoun"))
+        i += 1
+    return extra
+
+
+def _previous_sentence_start(doc: Doc, i: int) -> int:
+    if not (doc.has_annotation("DEP") or doc.has_annotation("SENT_START")):
+        return 0
+    start = doc[i].sent.start
+    return doc[start - 1].sent.start if start > 0 else 0
+
+
+def _resolve_phrase(
+    doc: Doc,
+    phrase: _Phrase,
+    known: dict[str, _Phrase],
+    by_role: dict[str, _Phrase],
+    context: dict[int, str],
+) -> None:
+    if phrase.kind == "person" and phrase.name and not (phrase.code or phrase.role or phrase.sectors):
+        earlier = known.get(normalise(phrase.name)) or known.get(_surname(phrase.name))
+        if earlier is not None and earlier is not phrase:
+            name = earlier.name
+            phrase.copy_from(earlier)
+            phrase.name = name
+            return
+    if phrase.code or phrase.kind not in ("sector", "person"):
+        return
+    head = doc[phrase.head]
+    if phrase.kind == "sector" and phrase.role_entry is not None:
+        definite = any(c.dep_ == "det" and c.lower_ in _DEFINITE for c in head.children)
+        antecedent = by_role.get(_role_key(phrase.role_entry))
+        if definite and antecedent is not None and len(phrase.hits) == 1:
+            phrase.copy_from(antecedent)
+            phrase.kind = "pronoun"
+            return
+    code = context.get(_sentence_of(doc, phrase.start)) or context.get(-1)
+    if code and phrase.sectors and code not in phrase.supported_by:
+        phrase.code = code
+
+
+def _copy(token: Token, source: _Phrase, *, kind: MentionKind) -> _Phrase:
+    copy = _Phrase(head=token.i, start=token.i, end=token.i + 1, kind=kind, mention_head=token.i)
+    copy.copy_from(source)
+    copy.role_entry = source.role_entry
+    return copy

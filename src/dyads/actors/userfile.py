@@ -1,0 +1,158 @@
+"""Read a user actor file (YAML or TOML, chosen by extension).
+
+Format (see docs/actors.md)::
+
+    actors:
+      - names: ["Arnor", "Arnorian"]
+        code: ARN
+        kind: country
+      - names: ["Aragorn"]
+        code: ARN
+        sectors: [GOV]
+        kind: person
+        role: King
+        start: 2012-05-07
+
+Errors: E301 for a file that cannot be read or parsed or has no ``actors`` list,
+E302 for a bad entry (the message names the file and the entry index).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from dyads.errors import DataError
+
+from .dictionary import DENOTES, ENTRY_KINDS, ActorEntry
+
+_CODE = re.compile(r"^[A-Z][A-Z0-9]{1,7}$")
+_SECTOR = re.compile(r"^[A-Z]{2,4}$")
+_KEYS = frozenset({"names", "code", "sectors", "kind", "role", "start", "end", "country", "denotes", "adjectives"})
+_FIX = "see docs/actors.md for the actor file format"
+
+
+def load_actor_file(path: str | Path) -> list[ActorEntry]:
+    """Entries of a YAML (``.yaml``/``.yml``) or TOML (``.toml``) actor file.
+
+    Raises :class:`~dyads.errors.DataError` E301 (file) or E302 (entry).
+    """
+    file = Path(path)
+    data = _parse(file)
+    if not isinstance(data, dict) or not isinstance(data.get("actors"), list):
+        raise DataError("E301", f"actor file {file} has no 'actors' list at the top level", fix=_FIX)
+    return [_entry(file, index, raw) for index, raw in enumerate(data["actors"])]
+
+
+def _parse(file: Path) -> Any:
+    suffix = file.suffix.lower()
+    if suffix not in (".yaml", ".yml", ".toml"):
+        raise DataError(
+            "E301",
+            f"actor file {file} must end in .yaml, .yml or .toml",
+            fix="rename the file so its extension says its format",
+        )
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DataError("E301", f"actor file {file} cannot be read: {exc}", fix="check the path and encoding (UTF-8)") from exc
+    try:
+        return tomllib.loads(text) if suffix == ".toml" else yaml.safe_load(text)
+    except (tomllib.TOMLDecodeError, yaml.YAMLError) as exc:
+        raise DataError("E301", f"actor file {file} is not valid {suffix[1:].upper()}: {exc}", fix=_FIX) from exc
+
+
+def _fail(file: Path, index: int, problem: str) -> DataError:
+    return DataError("E302", f"actor file {file}, entry {index}: {problem}", fix=_FIX)
+
+
+def _strings(file: Path, index: int, raw: dict[str, Any], key: str, *, required: bool = False) -> tuple[str, ...]:
+    value = raw.get(key)
+    if value is None:
+        if required:
+            raise _fail(file, index, f"'{key}' is required")
+        return ()
+    if isinstance(value, str):
+        value = [value] if key in ("names", "adjectives") else value.split()
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise _fail(file, index, f"'{key}' must be a list of non-empty strings")
+    if required and not value:
+        raise _fail(file, index, f"'{key}' must not be empty")
+    return tuple(v.strip() for v in value)
+
+
+def _optional_text(file: Path, index: int, raw: dict[str, Any], key: str) -> str | None:
+    value = raw.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise _fail(file, index, f"'{key}' must be a non-empty string")
+    return value.strip()
+
+
+def _date(file: Path, index: int, raw: dict[str, Any], key: str) -> dt.date | None:
+    value = raw.get(key)
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise _fail(file, index, f"'{key}' must be a date written YYYY-MM-DD, got {value!r}")
+
+
+def _entry(file: Path, index: int, raw: Any) -> ActorEntry:
+    if not isinstance(raw, dict):
+        raise _fail(file, index, "each entry must be a mapping with 'names', 'code', 'kind' ...")
+    unknown = sorted(set(raw) - _KEYS)
+    if unknown:
+        raise _fail(file, index, f"unknown key(s) {', '.join(map(str, unknown))}; allowed: {', '.join(sorted(_KEYS))}")
+    names = _strings(file, index, raw, "names", required=True)
+    kind = raw.get("kind", "group")
+    if kind not in ENTRY_KINDS:
+        raise _fail(file, index, f"'kind' must be one of {', '.join(ENTRY_KINDS)}, got {kind!r}")
+    code = _optional_text(file, index, raw, "code")
+    if code is not None and not _CODE.match(code):
+        raise _fail(file, index, f"'code' must be 2-8 capitals or digits starting with a letter, got {code!r}")
+    if code is None and kind in ("country", "capital", "person"):
+        raise _fail(file, index, f"a {kind} entry needs a 'code'")
+    sectors = _strings(file, index, raw, "sectors")
+    bad = [s for s in sectors if not _SECTOR.match(s)]
+    if bad:
+        raise _fail(file, index, f"sector codes are 2-4 capitals (GOV, MIL, REB ...), got {', '.join(bad)}")
+    country = _optional_text(file, index, raw, "country")
+    if country is not None and not _CODE.match(country):
+        raise _fail(file, index, f"'country' must be a code such as RUS, got {country!r}")
+    denotes = raw.get("denotes")
+    if denotes is not None and denotes not in DENOTES:
+        raise _fail(file, index, f"'denotes' must be one of {', '.join(DENOTES)}, got {denotes!r}")
+    if denotes is None:
+        denotes = "person" if kind == "person" else ("body" if kind != "sector" else None)
+    start = _date(file, index, raw, "start")
+    end = _date(file, index, raw, "end")
+    if start and end and end <= start:
+        raise _fail(file, index, f"'end' ({end}) must come after 'start' ({start})")
+    if kind == "capital" and not sectors:
+        sectors = ("GOV",)
+    return ActorEntry(
+        names=names,
+        code=code,
+        sectors=sectors,
+        kind=kind,
+        role=_optional_text(file, index, raw, "role"),
+        start=start,
+        end=end,
+        country=country,
+        denotes=denotes,
+        adjectives=_strings(file, index, raw, "adjectives"),
+    )

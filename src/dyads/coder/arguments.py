@@ -22,6 +22,7 @@ MODIFIER_DEPS = frozenset({"amod", "compound", "poss", "nmod", "npadvmod", "numm
 RELATIVE_PRONOUNS = frozenset({"which", "who", "that", "whom"})
 AGENT_PREPS = frozenset({"by"})
 DEFAULT_TARGET_PREPS = ("against",)
+PLACE_PREPS = ("in", "inside", "at", "on", "across", "into", "near")
 
 # Finds the mentions an argument token denotes (dyads.actors.mentions_for, or a test double).
 MentionFinder = Callable[[Token], list[Mention]]
@@ -83,13 +84,14 @@ def prep_objects(token: Token, preps: Iterable[str]) -> list[Token]:
     return found
 
 
-def modifier_mentions(token: Token, find: MentionFinder) -> list[Mention]:
-    """Actors that modify a noun: "Russian airstrikes", "Russia's strikes", "strikes by Russia"."""
+def modifier_mentions(token: Token, find: MentionFinder, *, event_noun: bool = False) -> list[Mention]:
+    """Actors that modify a noun: "Russian airstrikes", "Russia's strikes", "strikes by Russia".
+    For an event noun only "by" marks the doer ("the invasion of Ukraine" names the target)."""
     found: list[Mention] = []
     for child in token.children:
         if child.dep_ in MODIFIER_DEPS and child.i < token.i:
             found.extend(find(child))
-    for obj in prep_objects(token, ("by", "of", "from")):
+    for obj in prep_objects(token, ("by",) if event_noun else ("by", "of", "from")):
         found.extend(find(obj))
     return found
 
@@ -131,27 +133,67 @@ def verb_arguments(
                 targets.extend(nested_mentions(child, find))
     if not targets:
         targets.extend(_mentions_of_all(prep_objects(verb, preps), find))
+    if not targets:
+        for child in verb.children:
+            if child.dep_ == "xcomp":
+                # "Moon agreed to visit Pyongyang": the intended act names the target
+                targets.extend(verb_arguments(child, find=find, target_preps=preps)[1])
+    if not targets and any(child.dep_ in OBJECT_DEPS for child in verb.children):
+        targets.extend(placed_country(verb, find))
     return sources, targets
 
 
-def noun_arguments(noun: Token, *, find: MentionFinder, target_preps: Iterable[str]) -> tuple[list[Mention], list[Mention]]:
-    """(sources, targets) of a noun trigger ("Russian airstrikes on Aleppo", "talks between A and B")."""
+def placed_country(token: Token, find: MentionFinder) -> list[Mention]:
+    """"struck targets in Syria", "fired rockets at Israel": with an uncoded object, the country
+    the action is aimed at or placed in is the target."""
+    return [m for m in _mentions_of_all(prep_objects(token, PLACE_PREPS), find) if m.kind in ("country", "capital")]
+
+
+def governing_clause(noun: Token) -> Token | None:
+    """The verb whose subject a noun event borrows: "Russia launched airstrikes" (light verb),
+    "Moscow and Washington were close to joint action" (predicate + preposition)."""
+    token = noun
+    for _ in range(3):
+        if token.dep_ in OBJECT_DEPS | {"attr", "oprd"} and token.head.pos_ in {"VERB", "AUX"}:
+            return token.head
+        if token.dep_ == "pobj" and token.head.dep_ == "prep":
+            above = token.head.head
+            if above.pos_ in {"VERB", "AUX"}:
+                return above
+            if above.pos_ == "ADJ" and above.dep_ in {"acomp", "amod"} and above.head.pos_ in {"VERB", "AUX"}:
+                return above.head
+            token = above
+            continue
+        return None
+    return None
+
+
+def noun_arguments(
+    noun: Token, *, find: MentionFinder, target_preps: Iterable[str], is_trigger: Callable[[Token], bool] = lambda _: False
+) -> tuple[list[Mention], list[Mention]]:
+    """(sources, targets) of a noun trigger ("Russian airstrikes on Aleppo", "talks between A and B").
+
+    A noun borrows the subject of the verb that governs it only when that verb is no event
+    itself: "Russia launched strikes" gives Russia, "Iran condemned the strikes" does not.
+    """
     preps = tuple(target_preps) or DEFAULT_TARGET_PREPS
-    sources = modifier_mentions(noun, find)
+    sources = modifier_mentions(noun, find, event_noun=True)
     between = _mentions_of_all(prep_objects(noun, ("between", "among")), find)
     if between:
         return sources + between, []
-    if not sources and noun.dep_ in OBJECT_DEPS | {"attr"} and noun.head.pos_ in {"VERB", "AUX"}:
-        # light verb: "Russia launched airstrikes on Aleppo", "Iran held talks with ..."
-        subject = subject_of(noun.head)
+    clause = governing_clause(noun)
+    if clause is not None and is_trigger(clause):
+        clause = None
+    if not sources and clause is not None:
+        subject = subject_of(clause)
         if subject is not None:
             sources = nested_mentions(subject, find)
-    targets = _mentions_of_all(prep_objects(noun, preps), find)
-    if not targets and noun.dep_ in OBJECT_DEPS and noun.head.pos_ == "VERB":
-        targets = _mentions_of_all(prep_objects(noun.head, preps), find)
-    if not sources and noun.dep_ in SUBJECT_DEPS:
-        # "Russian airstrikes hit Aleppo" is coded on the verb; "The attack on X" stands alone.
-        sources = []
+    # "the invasion of Ukraine", "the shelling of Aleppo": after an event noun, "of" names the target
+    targets = _mentions_of_all(prep_objects(noun, (*preps, "of")), find)
+    if not targets and clause is not None and noun.head is clause:
+        targets = _mentions_of_all(prep_objects(clause, preps), find)
+    if not targets:
+        targets = placed_country(noun, find) or (placed_country(clause, find) if clause is not None and noun.head is clause else [])
     return sources, targets
 
 

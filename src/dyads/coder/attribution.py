@@ -27,11 +27,13 @@ REPORTING_VERBS: dict[str, Status] = {
 HYPOTHETICAL_HEADS = frozenset({
     "plan", "expect", "intend", "threaten", "want", "hope", "prepare", "seek", "vow", "promise", "aim",
     "consider", "propose", "offer", "try", "attempt", "pledge", "ask", "urge", "call", "demand", "agree",
-    "decide", "wish", "mull", "weigh", "discuss", "vote", "warn", "need", "order",
+    "decide", "wish", "mull", "weigh", "discuss", "warn", "need", "order",
 })
 MODALS = frozenset({"will", "would", "may", "might", "could", "should", "shall", "must", "'ll", "wo"})
 NEGATIONS = frozenset({"not", "n't", "never", "no"})
-CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "parataxis", "dobj", "advcl", "conj", "pcomp", "pobj", "prep", "csubj", "acl"})
+# How a reported clause hangs from its reporting verb. Not "conj": in "said X and vowed Y"
+# the vow is a second act of the speaker, not part of what was said.
+CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "parataxis", "dobj", "advcl", "pcomp", "pobj", "prep", "csubj", "acl"})
 PRECEDENCE: dict[Status, int] = {"negated": 4, "hypothetical": 3, "denied": 2, "claimed": 1, "asserted": 0}
 MEDIA_SECTORS = frozenset({"MED"})
 
@@ -67,8 +69,24 @@ def local_status(trigger: Token) -> Status | None:
     return None
 
 
+def _summing_appositive(trigger: Token) -> Report | None:
+    """"... dropped bombs near Raqqa, an attack that Moscow has denied": an appositive noun
+    in the trigger's clause whose relative clause reports on the whole event."""
+    for token in trigger.subtree:
+        if token.dep_ != "appos" or token is trigger:
+            continue
+        for child in token.children:
+            if child.dep_ == "relcl" and child.lemma_.lower() in REPORTING_VERBS:
+                return Report(REPORTING_VERBS[child.lemma_.lower()], child, subject_of(child))
+    return None
+
+
 def reporting_above(trigger: Token) -> Report | None:
     """The nearest reporting verb the trigger's clause hangs from, or a relative clause that denies it."""
+    if trigger.pos_ == "VERB":
+        summed = _summing_appositive(trigger)
+        if summed is not None:
+            return summed
     token = trigger
     steps = 0
     while steps < 12:

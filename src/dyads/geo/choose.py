@@ -262,7 +262,9 @@ def _score(doc: Doc, top: Toponym, trigger: Token, actor_spans: Sequence[tuple[i
         score -= 3.0
 
     char_span = (top.start_char, top.end_char)
-    actor = any(_overlaps(char_span, span) for span in actor_spans)
+    # An actor span is no place, unless a locative preposition puts the event there
+    # ("struck targets in Syria": Syria is both the target and where it happened).
+    actor = word not in LOCATIVE_PREPS and any(_overlaps(char_span, span) for span in actor_spans)
     if not actor and first is None and not launch:
         chain = [t.dep_ for t in path]
         actor = bool(chain) and chain[-1] in ACTOR_DEPS and all(d in ("compound", "appos", "conj", "cc") for d in chain[:-1])

@@ -23,6 +23,7 @@ from dyads.stages.extensions import ensure_extensions
 ensure_extensions()
 
 NOUN_POS = frozenset({"NOUN", "PROPN"})
+NEEDS_TARGET = frozenset({"042", "043"})  # travel and host: a visit without a place or host is no event
 
 
 def span_of(doc: Doc, start_char: int, end_char: int) -> Span:
@@ -34,12 +35,15 @@ def token_span(token: Token) -> Span:
 
 
 def actors_of(mentions: list[Mention]) -> list[Actor]:
-    """Copies of the mentions' actors, without repeats (same code, sectors and span)."""
-    seen: set[tuple[str | None, tuple[str, ...], int | None]] = set()
+    """Copies of the mentions' actors, one per code + sectors (the first mention's span),
+    without actors that carry neither a code nor a sector."""
+    seen: set[tuple[str | None, tuple[str, ...]]] = set()
     actors: list[Actor] = []
     for mention in mentions:
         actor = mention.actor
-        key = (actor.code, tuple(actor.sectors), actor.span.start if actor.span else None)
+        if not actor.code and not actor.sectors:
+            continue
+        key = (actor.code, tuple(actor.sectors))
         if key not in seen:
             seen.add(key)
             actors.append(actor.model_copy(deep=True))
@@ -79,9 +83,9 @@ class EventCoder:
         lemmas = [token.lemma_.lower() for token in sentence]
         coded: list[tuple[Token, Event]] = []
         for token, entry in found:
-            if token.pos_ in NOUN_POS and token.head.i in triggers and token.head.i != token.i and token.dep_ in {"dobj", "attr"}:
-                continue  # "held talks": coded once, on the verb
-            event = self._event(doc, sentence, sentence_index, article_id, token, entry, lemmas)
+            if token.pos_ in NOUN_POS and self._restates(token, triggers):
+                continue
+            event = self._event(doc, sentence, sentence_index, article_id, token, entry, lemmas, triggers)
             if event is None:
                 continue
             coded.append((token, event))
@@ -98,17 +102,22 @@ class EventCoder:
         token: Token,
         entry: LexEntry,
         lemmas: list[str],
+        triggers: set[int],
     ) -> Event | None:
         find = lambda arg: mentions_for(doc, arg)  # noqa: E731 - a closure over doc
         if token.pos_ in NOUN_POS:
-            sources, targets = noun_arguments(token, find=find, target_preps=entry.target_preps)
+            sources, targets = noun_arguments(
+                token, find=find, target_preps=entry.target_preps, is_trigger=lambda t: t.i in triggers
+            )
         else:
             sources, targets = verb_arguments(token, find=find, target_preps=entry.target_preps, object_lemma=entry.dobj)
         source_actors = actors_of(sources)
-        source_keys = {(a.code, a.span.start if a.span else None) for a in source_actors}
-        target_actors = [a for a in actors_of(targets) if (a.code, a.span.start if a.span else None) not in source_keys]
-        if self.require_actor and not source_actors and not target_actors:
-            return None
+        source_keys = {(a.code, tuple(a.sectors)) for a in source_actors}
+        target_actors = [a for a in actors_of(targets) if (a.code, tuple(a.sectors)) not in source_keys]
+        if (self.require_actor or token.pos_ in NOUN_POS) and not source_actors and not target_actors:
+            return None  # a bare event noun ("an effective alliance") names no event between actors
+        if entry.cameo in NEEDS_TARGET and not target_actors:
+            return None  # "bombers flew from Iran" is no visit; "Obama flew to Hanoi" is
         code = cameo(entry.cameo)
         mode = entry.mode
         cameo_code = code.code
@@ -137,6 +146,16 @@ class EventCoder:
             targets=target_actors,
             coder="lexicon-rules",
         )
+
+    @staticmethod
+    def _restates(noun: Token, triggers: set[int]) -> bool:
+        """A noun that names an event already coded on a verb: the verb's object ("held talks")
+        or an appositive summing up its clause ("... dropped bombs near Raqqa, an attack that ...")."""
+        if noun.head.i in triggers and noun.head.i != noun.i and noun.dep_ in {"dobj", "attr", "oprd"}:
+            return True
+        if noun.dep_ != "appos":
+            return False
+        return any(ancestor.i in triggers and ancestor.pos_ == "VERB" for ancestor in noun.ancestors)
 
     @staticmethod
     def _governs_other(token: Token, event: Event, coded: list[tuple[Token, Event]]) -> bool:

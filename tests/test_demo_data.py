@@ -261,8 +261,8 @@ def test_demo_01_is_the_hamadan_scenario(
 
     strike = find(plover_type="ASSAULT", cameo_code="195", source="RUS MIL", date="2016-08-16")
     assert len(strike) == 1
+    assert strike[0]["target"].startswith("SYR") and strike[0]["location_country"] == "SYR"
     assert strike[0]["status"] == "claimed"  # "according to the Russian Defense Ministry"
-    assert strike[0]["status"] == "asserted"
     assert len(find(plover_type="SUPPORT", source="RUS LEG")) == 1
     assert len(find(date="2016-08-15", status="claimed")) == 1
     assert len(find(date="2016-06", status="denied")) == 1

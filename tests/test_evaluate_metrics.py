@@ -98,6 +98,6 @@ def test_eval_result_render_and_json(tmp_path) -> None:
     out = result.write_json(tmp_path / "sub" / "r.json")
     data = json.loads(out.read_text())
     assert data["format"] == "toy"
-    assert data["summary"]["accuracy"] == pytest.approx(0.6)
-    assert data["summary"]["confusion"]["B"]["NONE"] == 1
+    assert data["accuracy"] == pytest.approx(0.6)
+    assert data["confusion"]["B"]["NONE"] == 1
     assert result.per_class["C"]["f1"] == 1.0

@@ -24,7 +24,7 @@ app = typer.Typer(
     rich_markup_mode=None,
     help="dyads: news text in, political event data (PLOVER + CAMEO) out.",
 )
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # one problem per line, never wrapped
 
 ConfigOpt = Annotated[Optional[Path], typer.Option("--config", "-c", help="TOML settings file (see `dyads config`).")]
 SetOpt = Annotated[Optional[list[str]], typer.Option("--set", help="Override one setting: section.key=value (repeatable).")]

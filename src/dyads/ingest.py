@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dyads.config import Settings
+from dyads.errors import InputError
 from dyads.io.readers import read_articles
 from dyads.io.store import Store
 from dyads.pipeline import Coded, batched, run
@@ -46,16 +47,19 @@ def read_sources(
     """Articles from all sources, problems recorded in ``report``, repeats within the run dropped."""
     seen: set[str] = set()
     for source in sources:
-        for item in read_articles(source, published=published, max_bytes=max_bytes):
-            if isinstance(item, Problem):
-                report.problems.append(item)
-                continue
-            report.articles_read += 1
-            if item.id in seen:
-                report.duplicates_in_input += 1
-                continue
-            seen.add(item.id)
-            yield item
+        try:
+            for item in read_articles(source, published=published, max_bytes=max_bytes):
+                if isinstance(item, Problem):
+                    report.problems.append(item)
+                    continue
+                report.articles_read += 1
+                if item.id in seen:
+                    report.duplicates_in_input += 1
+                    continue
+                seen.add(item.id)
+                yield item
+        except InputError as exc:  # a source that cannot be read at all: report it, go on with the rest
+            report.problems.append(Problem(where=str(source), code=exc.code, reason=exc.message))
 
 
 def code_sources(

@@ -178,11 +178,12 @@ class EvalResult:
         return self.summary.get("confusion", {})
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dict: format, gold file, summary and skipped-line problems."""
+        """JSON-ready dict: the summary's figures at the top level (``accuracy``, ``f1``,
+        ``macro_f1``, ``n`` ...), then format, gold file and skipped-line problems."""
         return {
+            **self.summary,
             "format": self.fmt,
             "source": self.source,
-            "summary": self.summary,
             "problems": [p.model_dump() for p in self.problems],
         }
 

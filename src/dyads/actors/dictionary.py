@@ -136,6 +136,8 @@ class ActorDictionary:
         self._actors = actors
         self._roles = roles
         self._max_words = max((len(k.split()) for k in [*actors, *roles]), default=1)
+        # first words of every name: most tokens start no name, and are rejected at once
+        self._first_words = frozenset(k.split(" ", 1)[0] for k in [*actors, *roles])
 
     # -- construction -------------------------------------------------------------------
 
@@ -227,6 +229,10 @@ class ActorDictionary:
         stop = min(stop, start + 2 * self._max_words + 2)  # room for punctuation tokens inside a name
         keys = [keys[i] if keys is not None else normalise_word(words[i]) for i in range(start, stop)]
         if not keys or not keys[0] or keys[0] == "the":
+            return None
+        if keys[0] not in self._first_words and (
+            lemmas is None or normalise_word(lemmas[start]) not in self._first_words
+        ):
             return None
         chosen: list[int] = []  # positions (relative) of non-empty tokens
         for pos, key in enumerate(keys):

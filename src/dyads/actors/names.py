@@ -7,6 +7,7 @@ slashes read as spaces, other punctuation dropped, a leading "the" removed.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -66,6 +67,7 @@ def normalise(text: str) -> str:
     return "" if text == "the" else text
 
 
+@functools.lru_cache(maxsize=65536)
 def normalise_word(text: str) -> str:
     """Key of a single token: like :func:`normalise` but keeps a bare "the"."""
     text = _POSSESSIVE.sub("", fold(text).lower())

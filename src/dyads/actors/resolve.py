@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
+from dyads.stages.extensions import doc_text
 from dyads.records import Actor, Mention, MentionKind, Span
 
 from .combine import Part, combine, mention_kind
@@ -113,7 +114,7 @@ def char_span(doc: Doc, start: int, end: int) -> Span:
     """Character span of tokens ``[start, end)``."""
     first, last = doc[start], doc[end - 1]
     begin, finish = first.idx, last.idx + len(last.text)
-    return Span(start=begin, end=finish, text=doc.text[begin:finish])
+    return Span(start=begin, end=finish, text=doc_text(doc)[begin:finish])
 
 
 def find_mentions(

@@ -51,6 +51,16 @@ def subject_of(verb: Token, *, _depth: int = 0) -> Token | None:
         return None
     if verb.dep_ == "relcl":
         return verb.head
+    if verb.dep_ in SHARED_SUBJECT_DEPS and verb.head.pos_ not in {"VERB", "AUX"} and verb.head is not verb:
+        # "Arnor is about to restore ties", "ready to talk": climb to the clause's verb
+        above = verb.head
+        for _ in range(2):
+            if above.pos_ in {"VERB", "AUX"} or above.head is above:
+                break
+            above = above.head
+        if above.pos_ in {"VERB", "AUX"} and above is not verb:
+            return subject_of(above, _depth=_depth + 1)
+        return None
     if verb.dep_ in SHARED_SUBJECT_DEPS and verb.head.pos_ in {"VERB", "AUX"} and verb.head is not verb:
         # "Russia agreed to withdraw": withdraw's subject is Russia. For xcomp of an object-control
         # verb ("urged Iran to stop") the object is the subject.

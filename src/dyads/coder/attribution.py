@@ -16,6 +16,7 @@ from spacy.tokens import Span as SpacySpan, Token
 
 from dyads.coder.arguments import MentionFinder, subject_of
 from dyads.records import Actor, Attribution, Span, Status
+from dyads.stages.extensions import doc_text
 
 REPORTING_VERBS: dict[str, Status] = {
     "say": "claimed", "tell": "claimed", "state": "claimed", "announce": "claimed", "report": "claimed",
@@ -131,7 +132,7 @@ def phrase_span(token: Token) -> Span:
     left = min([token.i, *[t.i for t in token.lefts]])
     start_tok = token.doc[left]
     end = token.idx + len(token.text)
-    return Span(start=start_tok.idx, end=end, text=token.doc.text[start_tok.idx:end])
+    return Span(start=start_tok.idx, end=end, text=doc_text(token.doc)[start_tok.idx:end])
 
 
 def speaker_actor(token: Token | None, find: MentionFinder) -> tuple[Actor | None, Span | None]:
@@ -175,7 +176,7 @@ def attribute(trigger: Token, sentence: SpacySpan, find: MentionFinder) -> Attri
                 status = "claimed"
             to = according.head
             start, end = to.idx - len("according "), to.idx + len(to.text)
-            cue = Span(start=start, end=end, text=sentence.doc.text[start:end])
+            cue = Span(start=start, end=end, text=doc_text(sentence.doc)[start:end])
         if reporting_source is None and span is not None and is_outlet(actor, according):
             reporting_source = span.text
     return Attribution(status=status, speaker=speaker, reporting_source=reporting_source, cue=cue, source_span=source_span)

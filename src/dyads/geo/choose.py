@@ -71,6 +71,9 @@ def _site_spans(doc: Doc, gazetteer: Gazetteer, *, max_tokens: int = 6) -> list[
     i = 0
     while i < len(doc):
         hit = None
+        if doc[i].is_punct or not gazetteer.may_start_site(doc[i].text):
+            i += 1
+            continue
         for n in range(min(max_tokens, len(doc) - i), 0, -1):
             if doc[i].is_punct or doc[i + n - 1].is_punct or doc[i].text.lower() == "the":
                 continue

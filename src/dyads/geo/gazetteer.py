@@ -145,6 +145,7 @@ class Gazetteer:
         self._index = index
         self._countries = countries
         self._site_names = site_names
+        self._site_first_words = frozenset(name.split(" ", 1)[0] for name in site_names)
 
     @classmethod
     def default(cls) -> "Gazetteer":
@@ -208,6 +209,10 @@ class Gazetteer:
     def is_country_code(self, code: str) -> bool:
         """True when ``code`` is an ISO-3 country code the gazetteer knows."""
         return code.upper() in self._countries
+
+    def may_start_site(self, word: str) -> bool:
+        """False when no curated site or region name starts with this word (a cheap pre-check)."""
+        return fold_name(word) in self._site_first_words
 
     def is_site_name(self, text: str) -> bool:
         """True when the text (folded) names one of our curated sites or regions."""

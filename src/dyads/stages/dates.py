@@ -27,7 +27,7 @@ from spacy.tokens import Span as TokenSpan
 from dyads.dates import DateExpression, find_date_expressions, resolve, resolve_absolute
 from dyads.errors import ConfigError
 from dyads.records import Event, EventDate
-from dyads.stages.extensions import ensure_extensions
+from dyads.stages.extensions import doc_text, ensure_extensions
 
 ensure_extensions()
 
@@ -108,7 +108,7 @@ class DateTagger:
         for event in sorted(events, key=lambda item: (item.trigger.start, item.trigger.end)):
             key = (event.sentence.start, event.sentence.end)
             if key not in by_sentence:
-                by_sentence[key] = find_date_expressions(doc.text[event.sentence.start : event.sentence.end])
+                by_sentence[key] = find_date_expressions(doc_text(doc)[event.sentence.start : event.sentence.end])
             expression = self._choose(doc, event, by_sentence[key], events, triggers)
             # events that share one phrase share its date (an anchored phrase is not re-anchored)
             shared = None

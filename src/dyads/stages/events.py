@@ -18,7 +18,7 @@ from dyads.actors import mentions_for
 from dyads.coder.arguments import depth, noun_arguments, verb_arguments
 from dyads.ontology import LexEntry, cameo, load_lexicon, mode_for
 from dyads.records import Actor, Event, Mention, Span, content_hash
-from dyads.stages.extensions import ensure_extensions
+from dyads.stages.extensions import doc_text, ensure_extensions
 
 ensure_extensions()
 
@@ -27,7 +27,7 @@ NEEDS_TARGET = frozenset({"042", "043"})  # travel and host: a visit without a p
 
 
 def span_of(doc: Doc, start_char: int, end_char: int) -> Span:
-    return Span(start=start_char, end=end_char, text=doc.text[start_char:end_char])
+    return Span(start=start_char, end=end_char, text=doc_text(doc)[start_char:end_char])
 
 
 def token_span(token: Token) -> Span:

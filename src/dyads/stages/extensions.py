@@ -18,3 +18,12 @@ def ensure_extensions() -> None:
     for name in _ATTRS:
         if not Doc.has_extension(name):
             Doc.set_extension(name, default=None)
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, built once per Doc (spaCy joins every token on each access)."""
+    text = doc.user_data.get("dyads_text")
+    if text is None:
+        text = doc.text
+        doc.user_data["dyads_text"] = text
+    return text

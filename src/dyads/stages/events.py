@@ -65,12 +65,18 @@ class EventCoder:
         in_mention = {i for mention in mentions for i in range(mention.start, mention.end)}
         events: list[Event] = []
         for sentence_index, sentence in enumerate(doc.sents):
-            events.extend(self._code_sentence(doc, sentence, sentence_index, article_id, in_mention))
+            events.extend(self._code_sentence(doc, sentence, sentence_index, article_id, in_mention, events))
         doc._.dyads_events = events
         return doc
 
     def _code_sentence(
-        self, doc: Doc, sentence: SpacySpan, sentence_index: int, article_id: str, in_mention: set[int]
+        self,
+        doc: Doc,
+        sentence: SpacySpan,
+        sentence_index: int,
+        article_id: str,
+        in_mention: set[int],
+        earlier: list[Event],
     ) -> list[Event]:
         found: list[tuple[Token, LexEntry]] = []
         for token in sentence:
@@ -82,12 +88,15 @@ class EventCoder:
         triggers = {token.i for token, _ in found}
         lemmas = [token.lemma_.lower() for token in sentence]
         coded: list[tuple[Token, Event]] = []
+        entries = {token.i: entry for token, entry in found}
         for token, entry in found:
             if token.pos_ in NOUN_POS and self._restates(token, triggers):
                 continue
             event = self._event(doc, sentence, sentence_index, article_id, token, entry, lemmas, triggers)
             if event is None:
                 continue
+            if not event.targets and token.pos_ == "VERB":
+                event.targets = self._referred_doers(token, entries, [*earlier, *(e for _, e in coded)])
             coded.append((token, event))
         coded = [(token, event) for token, event in coded if not self._governs_other(token, event, coded)]
         coded.sort(key=lambda pair: (depth(pair[0]), pair[0].i))
@@ -146,6 +155,19 @@ class EventCoder:
             targets=target_actors,
             coder="lexicon-rules",
         )
+
+    @staticmethod
+    def _referred_doers(verb: Token, entries: dict[int, LexEntry], earlier: list[Event]) -> list[Actor]:
+        """"Beijing condemned the test": when a verb's object names an event coded earlier in the
+        article (same PLOVER type), its target is whoever did that event."""
+        for child in verb.children:
+            if child.dep_ not in {"dobj", "nsubjpass"} or child.i not in entries:
+                continue
+            wanted = cameo(entries[child.i].cameo).plover_type
+            for event in reversed(earlier):
+                if event.plover_type == wanted and event.sources:
+                    return [actor.model_copy(deep=True) for actor in event.sources]
+        return []
 
     @staticmethod
     def _restates(noun: Token, triggers: set[int]) -> bool:

@@ -225,3 +225,18 @@ def test_negation_keeps_the_code_and_marks_status():
     sources, targets = verb_arguments(doc[3], find=find, target_preps=())
     assert (labels(sources), labels(targets)) == (["TUR"], ["SYR"])
     assert attribute(doc[3], doc[0:5], find).status == "negated"
+
+
+def test_stated_intent_is_recognised_and_mapped_to_cameo_intent_codes():
+    from dyads.coder.intent import intent_code, states_intent
+
+    will = parse([("Iran", "Iran", 2, "nsubj", "PROPN"), ("will", "will", 2, "aux", "AUX"), ("release", "release", 2, "ROOT", "VERB")])
+    may = parse([("Iran", "Iran", 2, "nsubj", "PROPN"), ("may", "may", 2, "aux", "AUX"), ("release", "release", 2, "ROOT", "VERB")])
+    plans = parse([("Iran", "Iran", 1, "nsubj", "PROPN"), ("plans", "plan", 1, "ROOT", "VERB"), ("to", "to", 3, "aux", "PART"),
+                   ("withdraw", "withdraw", 1, "xcomp", "VERB")])
+    assert states_intent(will[2], triggers={2})
+    assert not states_intent(may[2], triggers={2})  # possibility, not intent
+    assert states_intent(plans[3], triggers={3})
+    assert not states_intent(plans[3], triggers={1, 3})  # "plan" coded itself: the inner act stays an act
+    assert intent_code("0841") == "035" and intent_code("195") == "138" and intent_code("163") == "131"
+    assert intent_code("112") is None  # no intent form for verbal conflict

@@ -158,6 +158,9 @@ class Event(Record):
     quad_class: int = Field(description="0 neutral, 1 verbal coop, 2 material coop, 3 verbal conflict, 4 material conflict")
     goldstein: float
     statement_only: bool = False
+    intended_code: str | None = Field(
+        default=None, description="for a stated intent or threat (CAMEO 03x/13x): the CAMEO code of the act intended"
+    )
     sources: list[Actor] = Field(default_factory=list)
     targets: list[Actor] = Field(default_factory=list)
     date: EventDate | None = None

@@ -152,9 +152,16 @@ def is_outlet(actor: Actor | None, token: Token | None) -> bool:
     return token is not None and token.ent_type_ == "ORG" and actor is None
 
 
-def attribute(trigger: Token, sentence: SpacySpan, find: MentionFinder) -> Attribution:
-    """The attribution of the event whose trigger is ``trigger``."""
-    status: Status = local_status(trigger) or "asserted"
+def attribute(trigger: Token, sentence: SpacySpan, find: MentionFinder, *, stated_intent: bool = False) -> Attribution:
+    """The attribution of the event whose trigger is ``trigger``.
+
+    For a stated intent ("Iran will release ...", coded as the intent) the modal is the
+    intent itself, not a doubt about it: only negation counts locally.
+    """
+    local = local_status(trigger)
+    if stated_intent and local == "hypothetical":
+        local = None
+    status: Status = local or "asserted"
     report = reporting_above(trigger)
     speaker: Actor | None = None
     source_span: Span | None = None

@@ -25,7 +25,12 @@ class AttributionTagger:
             trigger = doc.char_span(event.trigger.start, event.trigger.end, alignment_mode="expand")
             if trigger is None:
                 continue
-            event.attribution = attribute(trigger.root, sentences[event.sentence_index], lambda t: mentions_for(doc, t))
+            event.attribution = attribute(
+                trigger.root,
+                sentences[event.sentence_index],
+                lambda t: mentions_for(doc, t),
+                stated_intent=event.intended_code is not None,
+            )
         return doc
 
 

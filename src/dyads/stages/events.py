@@ -15,7 +15,9 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from dyads.actors import mentions_for
-from dyads.coder.arguments import depth, noun_arguments, verb_arguments
+from dyads.coder.arguments import MentionFinder, depth, noun_arguments, subject_of, verb_arguments
+from dyads.coder.attribution import reporting_above
+from dyads.coder.intent import intent_code, states_intent
 from dyads.ontology import LexEntry, cameo, load_lexicon, mode_for
 from dyads.records import Actor, Event, Mention, Span, content_hash
 from dyads.stages.extensions import doc_text, ensure_extensions
@@ -23,6 +25,7 @@ from dyads.stages.extensions import doc_text, ensure_extensions
 ensure_extensions()
 
 NOUN_POS = frozenset({"NOUN", "PROPN"})
+DECIDING_VERBS = frozenset({"order", "decide", "vote", "rule"})
 NEEDS_TARGET = frozenset({"042", "043"})  # travel and host: a visit without a place or host is no event
 
 
@@ -136,6 +139,11 @@ class EventCoder:
                 mode = cue_mode
                 if override is not None and cameo(override).plover_type == code.plover_type:
                     cameo_code = override
+        intended = None
+        if token.pos_ == "VERB" and states_intent(token, triggers=triggers) and self._speaks_for_itself(token, find):
+            intent = intent_code(cameo_code)
+            if intent is not None:
+                intended, cameo_code, mode = cameo_code, intent, None
         final = cameo(cameo_code)
         statement = final.plover_type is None
         if statement and not self.keep_statements:
@@ -151,10 +159,24 @@ class EventCoder:
             quad_class=final.quad_class,
             goldstein=final.goldstein,
             statement_only=statement,
+            intended_code=intended,
             sources=source_actors,
             targets=target_actors,
             coder="lexicon-rules",
         )
+
+    @staticmethod
+    def _speaks_for_itself(trigger: Token, find: MentionFinder) -> bool:
+        """No reporting verb above, or one whose speaker is the act's own doer ("Iran said it would")."""
+        report = reporting_above(trigger)
+        if report is None:
+            return True
+        subject = subject_of(trigger)
+        if report.speaker_token is None or subject is None:
+            return False
+        doers = {m.actor.code for m in find(subject)}
+        speakers = {m.actor.code for m in find(report.speaker_token)}
+        return bool(doers) and doers == speakers
 
     @staticmethod
     def _referred_doers(verb: Token, entries: dict[int, LexEntry], earlier: list[Event]) -> list[Actor]:
@@ -181,8 +203,10 @@ class EventCoder:
 
     @staticmethod
     def _governs_other(token: Token, event: Event, coded: list[tuple[Token, Event]]) -> bool:
-        """A bare statement ("said") that reports another event is attribution, not an event."""
-        if not event.statement_only or not event.cameo_code.startswith("01"):
+        """A bare statement ("said") that reports another event is attribution, not an event;
+        so is an order or decision that names the act ordered ("a court ordered his release")."""
+        statement = event.statement_only and event.cameo_code.startswith("01")
+        if not statement and token.lemma_.lower() not in DECIDING_VERBS:
             return False
         return any(other is not token and token in other.ancestors for other, _ in coded)
 

@@ -1,0 +1,34 @@
+"""Stated intent: "X will release the prisoners" is, in CAMEO and PLOVER, an event of its own.
+
+When an actor says it will (or plans to) do something, the event coded is the *intent*: an
+intent to cooperate (CAMEO 03x, PLOVER AGREE) for cooperative acts, a threat (CAMEO 13x,
+PLOVER THREATEN) for coercive and violent ones. The act intended is kept in
+``Event.intended_code``. Predictions by someone else ("analysts said Iran would ...") and
+mere possibility ("may", "could") are not intents; they stay the act, marked hypothetical.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+INTENT_MODALS = frozenset({"will", "would", "shall", "'ll", "wo"})
+INTENT_HEADS = frozenset({"plan", "intend", "prepare", "want", "aim", "seek", "hope", "expect", "decide", "move"})
+
+# CAMEO root of the act -> CAMEO code of the intent to do it
+INTENT_CODES = {
+    "04": "036", "05": "032", "06": "031", "07": "033", "08": "035",
+    "16": "131", "17": "137", "18": "138", "19": "138", "20": "138",
+}
+
+
+def states_intent(trigger: Token, *, triggers: set[int]) -> bool:
+    """True when the trigger is an act its own subject says it will or plans to do."""
+    if any(c.dep_ == "aux" and c.lower_ in INTENT_MODALS for c in trigger.children):
+        return True
+    head = trigger.head
+    return trigger.dep_ == "xcomp" and head.lemma_.lower() in INTENT_HEADS and head.i not in triggers
+
+
+def intent_code(act_code: str) -> str | None:
+    """The CAMEO code of an intent to do ``act_code``; None where CAMEO has no intent form."""
+    return INTENT_CODES.get(act_code[:2])

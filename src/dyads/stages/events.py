@@ -25,6 +25,8 @@ from dyads.stages.extensions import doc_text, ensure_extensions
 ensure_extensions()
 
 NOUN_POS = frozenset({"NOUN", "PROPN"})
+FIRING_VERBS = frozenset({"launch", "fire", "test"})
+MISSILES = frozenset({"missile", "rocket", "icbm", "projectile"})
 DECIDING_VERBS = frozenset({"order", "decide", "vote", "rule"})
 NEEDS_TARGET = frozenset({"042", "043"})  # travel and host: a visit without a place or host is no event
 
@@ -144,6 +146,8 @@ class EventCoder:
             intent = intent_code(cameo_code)
             if intent is not None:
                 intended, cameo_code, mode = cameo_code, intent, None
+        if cameo(cameo_code).plover_type == "ASSAULT" and not target_actors and self._show_of_force(token):
+            cameo_code, mode = "150", "weapons"
         final = cameo(cameo_code)
         statement = final.plover_type is None
         if statement and not self.keep_statements:
@@ -164,6 +168,19 @@ class EventCoder:
             targets=target_actors,
             coder="lexicon-rules",
         )
+
+    @staticmethod
+    def _show_of_force(trigger: Token) -> bool:
+        """"North Korea launched a missile", "fired missiles into the sea in a drill": firing
+        weapons at no one is a show of force (CAMEO 150), not an attack."""
+        if trigger.lemma_.lower() not in FIRING_VERBS:
+            return False
+        objects = [c.lemma_.lower() for c in trigger.children if c.dep_ in {"dobj", "nsubjpass"}]
+        aimed = any(
+            c.dep_ == "prep" and c.lower_ in {"at", "on", "against"} and any(o.ent_type_ not in {"DATE", "TIME"} for o in c.children)
+            for c in trigger.children
+        )
+        return any(o in MISSILES for o in objects) and not aimed
 
     @staticmethod
     def _speaks_for_itself(trigger: Token, find: MentionFinder) -> bool:

@@ -110,3 +110,9 @@ def test_plover_gold_actor_codes(nlp) -> None:
     assert total > 500
     assert covered / total > 0.85
     assert same / total > 0.70
+
+
+def test_possessive_pronoun_binds_to_the_clause_subject(nlp) -> None:
+    doc = _run(nlp, "Israel closed the crossing. Jordan said its air force had joined the raids.")
+    its = next(m for m in doc._.dyads_mentions if doc[m.start].lower_ == "its")
+    assert its.actor.code == "JOR"  # the speaker, not the most recent country before it

@@ -42,6 +42,7 @@ _PRO = re.compile(r"^pro-(?P<rest>.+)$", re.IGNORECASE)
 _TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "lord", "lady", "gen", "col", "sen", "rep"})
 _PERSONAL = frozenset({"he", "she", "him", "her", "his", "himself", "herself", "hers"})
 _NEUTER = frozenset({"it", "its", "itself"})
+_POSSESSIVES = frozenset({"its", "his", "her", "their"})
 _EXPLETIVE_HEADS = frozenset({"be", "seem", "appear", "remain", "take", "rain", "look"})
 _ROLE_VERBS = frozenset({"serve", "be", "work", "act", "become", "remain"})
 _FORMS = {
@@ -632,7 +633,10 @@ def _coreference(
             i += 1
             continue
         lower = token.lower_
-        if token.pos_ == "PROPN" and token.text[:1].isupper() and normalise_word(token.text) in known:
+        bound = _bound_subject(token, by_token) if token.dep_ == "poss" and lower in _POSSESSIVES else None
+        if bound is not None:
+            extra.append(_copy(token, bound, kind="pronoun"))
+        elif token.pos_ == "PROPN" and token.text[:1].isupper() and normalise_word(token.text) in known:
             extra.append(_copy(token, known[normalise_word(token.text)], kind="person"))
         elif lower in _PERSONAL and token.pos_ in ("PRON", "DET", "") and last_person is not None:
             extra.append(_copy(token, last_person, kind="pronoun"))
@@ -646,6 +650,31 @@ def _coreference(
             extra.append(_copy(token, last_body, kind="pronoun"))
         i += 1
     return extra
+
+
+def _bound_subject(token: Token, by_token: dict[int, _Phrase]) -> _Phrase | None:
+    """A possessive pronoun binds to the subject of its clause, or of the clause above:
+    "Iran launched drones in its first attack" -> Iran; "Jordan said its air force ..." -> Jordan."""
+    node = token
+    for _ in range(8):
+        if node.head is node:
+            return None
+        node = node.head
+        if node.pos_ not in ("VERB", "AUX"):
+            continue
+        for child in node.children:
+            if child.dep_ not in ("nsubj", "nsubjpass") or child.i > token.i:
+                continue
+            if child.left_edge.i <= token.i <= child.right_edge.i:
+                continue  # the pronoun is inside this subject ("its air force had ...")
+            phrase = by_token.get(child.i)
+            if phrase is None or not phrase.code:
+                return None
+            person = phrase.kind == "person"
+            if (token.lower_ == "its" and person) or (token.lower_ in ("his", "her") and not person):
+                return None
+            return phrase
+    return None
 
 
 def _previous_sentence_start(doc: Doc, i: int) -> int:

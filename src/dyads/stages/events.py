@@ -40,15 +40,15 @@ def token_span(token: Token) -> Span:
 
 
 def actors_of(mentions: list[Mention]) -> list[Actor]:
-    """Copies of the mentions' actors, one per code + sectors (the first mention's span),
-    without actors that carry neither a code nor a sector."""
-    seen: set[tuple[str | None, tuple[str, ...]]] = set()
+    """Copies of the mentions' actors, one per code + sectors + name (the first mention's span),
+    without actors that carry neither a code, a sector nor a name."""
+    seen: set[tuple[str | None, tuple[str, ...], str | None]] = set()
     actors: list[Actor] = []
     for mention in mentions:
         actor = mention.actor
-        if not actor.code and not actor.sectors:
-            continue
-        key = (actor.code, tuple(actor.sectors))
+        if not actor.code and not actor.sectors and not actor.name:
+            continue  # keep named people whose country is unknown ("Ford pardoned Nixon")
+        key = (actor.code, tuple(actor.sectors), actor.name if not actor.code else None)
         if key not in seen:
             seen.add(key)
             actors.append(actor.model_copy(deep=True))

@@ -110,3 +110,22 @@ def test_evaluate_writes_a_summary(tmp_path):
         assert key in top
     assert 0.0 < top["accuracy"] <= 1.0
     assert "precision" in result.output.lower()
+
+
+def test_evaluate_expected_events_file(tmp_path):
+    (tmp_path / "articles.jsonl").write_text(
+        json.dumps({"id": "x1", "published": "2016-08-16", "text": "Turkish jets bombed Kurdish rebels in Iraq on Monday."}) + "\n",
+        encoding="utf-8",
+    )
+    row = {
+        "article_id": "x1", "sentence": "Turkish jets bombed Kurdish rebels in Iraq on Monday.", "trigger": "bombed",
+        "plover_type": "ASSAULT", "cameo_root": "19", "cameo_code": None, "source": "TUR MIL", "target": None,
+        "date": "2016-08-15", "location_country": "IRQ", "status": "asserted",
+    }  # fmt: skip
+    (tmp_path / "expected.jsonl").write_text(json.dumps(row) + "\n", encoding="utf-8")
+    out = tmp_path / "summary.json"
+    result = invoke("evaluate", "expected", str(tmp_path / "expected.jsonl"), "--json", str(out))
+    assert result.exit_code == 0
+    summary = json.loads(out.read_text(encoding="utf-8"))
+    assert summary["n"] == 1 and summary["found"] == 1.0
+    assert summary["accuracy"] == 1.0 and summary["date"] == 1.0 and summary["source"] == 1.0

@@ -200,7 +200,9 @@ def demo(
 
 @app.command()
 def evaluate(
-    fmt: Annotated[str, typer.Argument(help="plover-gsr, conflibert-class, conflibert-ner or petrarch.")],
+    fmt: Annotated[
+        str, typer.Argument(help="plover-gsr, conflibert-class, conflibert-ner, petrarch, or expected (our demo format).")
+    ],
     path: Annotated[Path, typer.Argument(help="Gold file, e.g. ../shared/data/gold/plover_gsr.jsonl.")],
     json_path: Annotated[Optional[Path], typer.Option("--json", help="Write the summary as JSON here.")] = None,
     limit: Annotated[Optional[int], typer.Option(help="Score only the first N records.")] = None,
@@ -210,6 +212,7 @@ def evaluate(
     """Score the coder on third-party gold data: per-class precision/recall/F1 and a confusion table.
 
     Example: dyads evaluate plover-gsr ../shared/data/gold/plover_gsr.jsonl --json summary.json
+    Example: dyads evaluate expected src/dyads/demo/expected.jsonl
     """
     from dyads.evaluate import run_evaluation
 

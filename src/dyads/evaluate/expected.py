@@ -15,9 +15,13 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dyads.errors import DataError
 from dyads.records import Actor, Event
+
+if TYPE_CHECKING:
+    from dyads.pipeline import Pipeline
 
 FIELDS = ("plover_type", "cameo_root", "cameo_code", "source", "target", "date", "location_country", "status")
 
@@ -100,10 +104,35 @@ def compare(expected_rows: list[dict], coded: dict[str, list[Event]]) -> list[Co
 
 
 def summarise(comparisons: list[Comparison]) -> dict:
-    """``found`` (recall) and, per field, the share right among found events."""
+    """``found`` (recall) and, per field, the share right among found events.
+
+    ``accuracy`` is the share of expected events found with the right PLOVER type (a miss
+    counts as wrong); ``f1`` and ``macro_f1`` do not apply (extra events are not judged).
+    """
     found = [c for c in comparisons if c.event is not None]
-    summary: dict = {"n": len(comparisons), "found": len(found) / len(comparisons) if comparisons else 0.0}
+    n = len(comparisons)
+    summary: dict = {
+        "n": n,
+        "accuracy": sum(c.fields["plover_type"] for c in found) / n if n else 0.0,
+        "f1": None,
+        "macro_f1": None,
+        "found": len(found) / n if n else 0.0,
+    }
     for name in FIELDS:
         summary[name] = sum(c.fields[name] for c in found) / len(found) if found else 0.0
     summary["all_fields"] = sum(all(c.fields.values()) for c in found) / len(comparisons) if comparisons else 0.0
     return summary
+
+
+def score_expected(path: str | Path, *, pipeline: "Pipeline") -> dict:
+    """Code ``articles.jsonl`` beside an expected-events file and summarise the comparison."""
+    from dyads.io.readers import read_articles
+    from dyads.records import Article
+
+    path = Path(path)
+    articles_path = path.parent / "articles.jsonl"
+    if not articles_path.exists():
+        raise DataError("E708", f"no articles.jsonl beside {path}.", fix="put the coded articles in articles.jsonl next to it.")
+    articles = [a for a in read_articles(articles_path) if isinstance(a, Article)]
+    coded = {article.id: events for article, events in pipeline.code_articles(articles)}
+    return summarise(compare(read_expected(path), coded))

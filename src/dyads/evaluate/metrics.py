@@ -179,11 +179,11 @@ class EvalResult:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict: the summary's figures at the top level (``accuracy``, ``f1``,
-        ``macro_f1``, ``n`` ...), then format, gold file and skipped-line problems."""
+        ``macro_f1``, ``n`` ...), then format, gold file (`gold_file`) and skipped-line problems."""
         return {
             **self.summary,
             "format": self.fmt,
-            "source": self.source,
+            "gold_file": self.source,
             "problems": [p.model_dump() for p in self.problems],
         }
 

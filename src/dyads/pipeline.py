@@ -14,6 +14,7 @@ import concurrent.futures as cf
 import datetime as dt
 import functools
 import itertools
+import multiprocessing as mp
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -101,14 +102,14 @@ class Pipeline:
 
 
 @functools.lru_cache(maxsize=2)
-def _process_pipeline(settings_json: str) -> Pipeline:
+def process_pipeline(settings_json: str) -> Pipeline:
     """One pipeline per worker process and settings: the model loads once per worker."""
     return Pipeline(Settings.model_validate_json(settings_json))
 
 
 def code_batch(settings_json: str, articles: list[Article]) -> list[Coded]:
     """Code one batch of articles. Picklable entry point for process pools and Dask workers."""
-    return list(_process_pipeline(settings_json).code_articles(articles))
+    return list(process_pipeline(settings_json).code_articles(articles))
 
 
 def batched(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
@@ -127,12 +128,18 @@ def run(articles: Iterable[Article], settings: Settings) -> Iterator[list[Coded]
     size = settings.nlp.batch_size
     n_process = settings.nlp.n_process
     if n_process <= 1:
-        pipeline = Pipeline(settings)
+        pipeline = process_pipeline(settings.to_json())
         for chunk in batched(articles, size):
             yield list(pipeline.code_articles(chunk))
         return
     settings_json = settings.to_json()
-    with cf.ProcessPoolExecutor(max_workers=n_process) as pool:
+    context = None
+    if "fork" in mp.get_all_start_methods():
+        # Load once here; forked workers inherit the loaded pipeline (copy-on-write), as spaCy's
+        # own n_process does. Elsewhere each worker loads it on its first batch.
+        process_pipeline(settings_json).nlp  # noqa: B018
+        context = mp.get_context("fork")
+    with cf.ProcessPoolExecutor(max_workers=n_process, mp_context=context) as pool:
         pending: list[cf.Future[list[Coded]]] = []
         for chunk in batched(articles, size):
             pending.append(pool.submit(code_batch, settings_json, chunk))

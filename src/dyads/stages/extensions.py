@@ -24,6 +24,9 @@ def doc_text(doc: Doc) -> str:
     """``doc.text``, built once per Doc (spaCy joins every token on each access)."""
     text = doc.user_data.get("dyads_text")
     if text is None:
-        text = doc.text
+        article = doc._.dyads_article if Doc.has_extension("dyads_article") else None
+        # the Doc was made from the article's text, which the tokenizer keeps character for character
+        end = doc[-1].idx + len(doc[-1].text_with_ws) if len(doc) else 0
+        text = article.text if article is not None and len(article.text) == end else doc.text
         doc.user_data["dyads_text"] = text
     return text

@@ -28,6 +28,7 @@ from typing import Any
 import yaml
 
 from dyads.errors import DataError
+from dyads.io.readers import parse_published
 
 from .dictionary import DENOTES, ENTRY_KINDS, ActorEntry
 
@@ -97,18 +98,10 @@ def _optional_text(file: Path, index: int, raw: dict[str, Any], key: str) -> str
 
 def _date(file: Path, index: int, raw: dict[str, Any], key: str) -> dt.date | None:
     value = raw.get(key)
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    raise _fail(file, index, f"'{key}' must be a date written YYYY-MM-DD, got {value!r}")
+    try:
+        return parse_published(value)
+    except ValueError:
+        raise _fail(file, index, f"'{key}' must be a date written YYYY-MM-DD, got {value!r}") from None
 
 
 def _entry(file: Path, index: int, raw: Any) -> ActorEntry:

@@ -102,3 +102,20 @@ def test_batch_function_is_picklable_from_settings(demo_articles):
     assert pickle.loads(pickle.dumps((code_batch, settings_json, demo_articles[:1])))[0] is code_batch
     result = code_batch(settings_json, demo_articles[:1])
     assert result[0][0].id == "demo-01" and result[0][1]
+
+
+def test_event_locations_follow_the_clause_and_the_kind_of_event(pipeline):
+    text = (
+        "Ukrainian President Volodymyr Zelenskiy said Russia had attacked his country. "
+        "Iran praised the coalition of Russia and Syria. "
+        "Zelenskiy visited Washington on Wednesday."
+    )
+    article = Article.create(text=text, published=dt.date(2016, 8, 16))
+    (_, events), = list(pipeline.code_articles([article]))
+    by_trigger = {e.trigger.text: e for e in events}
+    attack = by_trigger["attacked"]
+    assert attack.location.country == "UKR" and attack.location.derived_from == "target-actor"  # not Russia, the doer
+    assert by_trigger["praised"].location is None  # said somewhere, not "in Russia"
+    visit = by_trigger["visited"]
+    assert visit.location.country == "USA" and visit.location.name == "Washington"
+    assert visit.date.date == dt.date(2016, 8, 10)

@@ -139,6 +139,7 @@ def events(
     country: Annotated[Optional[str], typer.Option(help="Event location country (ISO-3).")] = None,
     plover_type: Annotated[Optional[str], typer.Option("--type", help="PLOVER event type, e.g. ASSAULT.")] = None,
     status: Annotated[Optional[str], typer.Option(help="asserted, claimed, denied, negated or hypothetical.")] = None,
+    article: Annotated[Optional[str], typer.Option(help="Only the events of this article id.")] = None,
     since: Annotated[Optional[dt.datetime], typer.Option(formats=["%Y-%m-%d"], help="Earliest event date.")] = None,
     until: Annotated[Optional[dt.datetime], typer.Option(formats=["%Y-%m-%d"], help="Latest event date.")] = None,
     limit: Annotated[int, typer.Option(help="At most this many events.")] = 1000,
@@ -160,6 +161,7 @@ def events(
             status=status,
             since=since.date() if since else None,
             until=until.date() if until else None,
+            article_id=article,
             limit=limit,
         )
     if fmt == "table":
@@ -190,11 +192,15 @@ def demo(
     _report_problems(report, quiet)
     with Store.open(db, read_only=True) as store:
         summary = store.summary()
-        found = store.events(limit=60)
-    typer.echo(format_table(found))
+        first = store.events(article_id="demo-01")
+    typer.echo("demo-01 (Russian bombers fly from Iran to strike Syria), one line per event:\n")
+    typer.echo(format_table(first))
+    by_type = ", ".join(f"{name} {count}" for name, count in summary["by_plover_type"].items())
+    by_status = ", ".join(f"{name} {count}" for name, count in summary["by_status"].items())
     typer.echo(
-        f"\n{summary['articles']} articles, {summary['events']} events in {db}. "
-        f"Try: dyads events --db {db} --actor RUS --format table"
+        f"\n{summary['articles']} articles, {summary['events']} events in {db}\n"
+        f"by PLOVER type: {by_type}\nby status: {by_status}\n"
+        f"Next: dyads events --db {db} --actor RUS --format table   (or --format jsonl for every field and span)"
     )
 
 

@@ -130,7 +130,9 @@ class Location(Record):
     feature: Literal["country", "admin1", "city", "site", "region"] = "city"
     geonameid: int | None = None
     span: Span | None = None
-    derived_from: str = Field(default="sentence", description="sentence | article | launch-site ...")
+    derived_from: str = Field(
+        default="sentence", description="sentence (a toponym there), target-actor (the target's country), article (inherited)"
+    )
 
 
 class Attribution(Record):

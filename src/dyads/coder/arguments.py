@@ -164,8 +164,8 @@ def governing_clause(noun: Token) -> Token | None:
     "Moscow and Washington were close to joint action" (predicate + preposition)."""
     token = noun
     for _ in range(3):
-        if token.dep_ in OBJECT_DEPS | {"attr", "oprd"} and token.head.pos_ in {"VERB", "AUX"}:
-            return token.head
+        if token.dep_ in OBJECT_DEPS and token.head.pos_ in {"VERB", "AUX"}:
+            return token.head  # not attr/oprd: "calling it an effective alliance" describes, it does not act
         if token.dep_ == "pobj" and token.head.dep_ == "prep":
             above = token.head.head
             if above.pos_ in {"VERB", "AUX"}:

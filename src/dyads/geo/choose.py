@@ -30,6 +30,7 @@ LOCATIVE_PREPS = frozenset(
 DIRECTION_PREPS = frozenset({"to", "into", "toward", "towards"})
 ACTOR_PREPS = frozenset({"against", "with", "by"})
 LAUNCH_PREPS = frozenset({"from"})
+VERBAL_QUADS = frozenset({0, 1, 3})  # statements, verbal cooperation, verbal conflict
 ACTOR_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "dative", "iobj", "agent", "attr", "csubj"})
 BASE_WORDS = ("air base", "airbase", "air field", "airfield", "military base", "naval base", "base", "airport")
 SPECIFICITY = {"site": 4, "city": 3, "admin1": 2, "region": 2, "country": 1}
@@ -232,6 +233,7 @@ class _Scored(NamedTuple):
     launch: bool
     actor: bool
     toponym: Toponym
+    outside: bool  # in another clause than the trigger's (neither below the trigger nor its head)
 
 
 def _score(doc: Doc, top: Toponym, trigger: Token, actor_spans: Sequence[tuple[int, int]]) -> _Scored:
@@ -253,6 +255,7 @@ def _score(doc: Doc, top: Toponym, trigger: Token, actor_spans: Sequence[tuple[i
         score = 1.6
     else:
         score = 1.0
+    outside = lca.i not in (trigger.i, trigger.head.i)
 
     word = first.text.lower() if first is not None else None
     if word in LOCATIVE_PREPS:
@@ -275,7 +278,7 @@ def _score(doc: Doc, top: Toponym, trigger: Token, actor_spans: Sequence[tuple[i
         score = ACTOR_SCORE
     score += 0.15 * SPECIFICITY.get(top.location.feature, 1)
     score -= 0.01 * abs(root.i - trigger.i)
-    return _Scored(score, launch, actor, top)
+    return _Scored(score, launch, actor, top, outside)
 
 
 def _trigger_token(doc: Doc, event: Event) -> Token | None:
@@ -294,17 +297,38 @@ def choose_location(doc: Doc, event: Event, toponyms: Sequence[Toponym]) -> Choi
     if trigger is None or not inside:
         return Choice(None, None)
     actor_spans = [(a.span.start, a.span.end) for a in (*event.sources, *event.targets) if a.span is not None]
+    source_spans = [(a.span.start, a.span.end) for a in event.sources if a.span is not None]
+    # the doer's own name is never where it acted ("Russia attacked Ukraine" did not happen in Russia)
+    inside = [t for t in inside if not any(_overlaps((t.start_char, t.end_char), s) for s in source_spans)]
+    if not inside:
+        return Choice(None, None)
     scored = sorted(
         (_score(doc, t, trigger, actor_spans) for t in inside),
         key=lambda s: (-s.score, s.toponym.start),
     )
+    visited = _visited_place(event, scored)
+    if visited is not None:
+        return Choice(_with_span(visited.toponym, "sentence"), None)
     best = scored[0]
+    if best.outside:
+        return Choice(None, None)  # a place named in another clause says nothing of this event
+    if best.actor and event.quad_class in VERBAL_QUADS:
+        # "praised the coalition of Russia and Iran" happened wherever it was said, not in Russia
+        return Choice(None, None)
     launch_site = None
     if not best.launch:
         launchers = [s for s in scored if s.launch and not s.actor]
         if launchers:
             launch_site = _with_span(launchers[0].toponym, "sentence")
     return Choice(_with_span(best.toponym, "sentence"), launch_site)
+
+
+def _visited_place(event: Event, scored: Sequence[_Scored]) -> _Scored | None:
+    """"Zelenskiy visited Washington": the place visited is where the visit happened."""
+    if not event.cameo_code.startswith(("042", "043")):
+        return None
+    spans = [(a.span.start, a.span.end) for a in event.targets if a.span is not None]
+    return next((s for s in scored if any(_overlaps((s.toponym.start_char, s.toponym.end_char), sp) for sp in spans)), None)
 
 
 def dominant_location(toponyms: Sequence[Toponym], gazetteer: Gazetteer) -> Location | None:

@@ -288,9 +288,13 @@ def _where(
     status: str | None,
     since: dt.date | None,
     until: dt.date | None,
+    article_id: str | None = None,
 ) -> tuple[str, list[Any]]:
     clauses: list[str] = []
     params: list[Any] = []
+    if article_id is not None:
+        clauses.append("e.article_id = ?")
+        params.append(article_id)
     if actor is not None:
         clauses.append(
             "e.id IN (SELECT a.event_id FROM event_actors a"
@@ -321,7 +325,7 @@ def _where(
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
-_FILTERS = ("actor", "country", "plover_type", "cameo_root", "status", "since", "until")
+_FILTERS = ("actor", "country", "plover_type", "cameo_root", "status", "since", "until", "article_id")
 _ORDER = " ORDER BY e.date NULLS LAST, e.article_id, e.sentence_index, e.trigger_start, e.id"
 
 
@@ -532,6 +536,7 @@ class Store:
         status: str | None = None,
         since: dt.date | None = None,
         until: dt.date | None = None,
+        article_id: str | None = None,
         limit: int | None = None,
         offset: int = 0,
     ) -> list[Event]:
@@ -539,13 +544,14 @@ class Store:
 
         ``actor`` is a code prefix such as ``"RUS"`` or ``"RUS MIL"`` matched on any
         source or target; ``country`` is the ISO-3 code of the event location;
-        ``cameo_root`` is ``"01"``..``"20"``; ``since``/``until`` are inclusive.
+        ``cameo_root`` is ``"01"``..``"20"``; ``since``/``until`` are inclusive;
+        ``article_id`` keeps one article's events.
         """
         _check_count("limit", limit)
         _check_count("offset", offset)
         where, params = _where(
             actor=actor, country=country, plover_type=plover_type, cameo_root=cameo_root,
-            status=status, since=since, until=until,
+            status=status, since=since, until=until, article_id=article_id,
         )
         sql = "SELECT e.record FROM events e" + where + _ORDER + " LIMIT ? OFFSET ?"
         rows = self._connection().execute(sql, [*params, limit, offset]).fetchall()
@@ -580,11 +586,12 @@ class Store:
         status: str | None = None,
         since: dt.date | None = None,
         until: dt.date | None = None,
+        article_id: str | None = None,
     ) -> int:
         """How many stored events match (same filters as :meth:`events`)."""
         where, params = _where(
             actor=actor, country=country, plover_type=plover_type, cameo_root=cameo_root,
-            status=status, since=since, until=until,
+            status=status, since=since, until=until, article_id=article_id,
         )
         row = self._connection().execute("SELECT count(*) FROM events e" + where, params).fetchone()
         return int(row[0]) if row else 0

@@ -25,6 +25,7 @@ from dyads.stages.extensions import doc_text, ensure_extensions
 ensure_extensions()
 
 NOUN_POS = frozenset({"NOUN", "PROPN"})
+REFERRING_DETERMINERS = frozenset({"the", "this", "that", "these", "those"})
 FIRING_VERBS = frozenset({"launch", "fire", "test"})
 MISSILES = frozenset({"missile", "rocket", "icbm", "projectile"})
 DECIDING_VERBS = frozenset({"order", "decide", "vote", "rule"})
@@ -101,7 +102,7 @@ class EventCoder:
             if event is None:
                 continue
             if not event.targets and token.pos_ == "VERB":
-                event.targets = self._referred_doers(token, entries, [*earlier, *(e for _, e in coded)])
+                event.targets = self._referred_doers(token, entries, [*earlier, *(e for _, e in coded)], event.sources)
             coded.append((token, event))
         coded = [(token, event) for token, event in coded if not self._governs_other(token, event, coded)]
         coded.sort(key=lambda pair: (depth(pair[0]), pair[0].i))
@@ -196,15 +197,20 @@ class EventCoder:
         return bool(doers) and doers == speakers
 
     @staticmethod
-    def _referred_doers(verb: Token, entries: dict[int, LexEntry], earlier: list[Event]) -> list[Actor]:
+    def _referred_doers(
+        verb: Token, entries: dict[int, LexEntry], earlier: list[Event], sources: list[Actor]
+    ) -> list[Actor]:
         """"Beijing condemned the test": when a verb's object names an event coded earlier in the
         article (same PLOVER type), its target is whoever did that event."""
+        own = {a.code for a in sources}
         for child in verb.children:
             if child.dep_ not in {"dobj", "nsubjpass"} or child.i not in entries:
                 continue
+            if not any(c.dep_ == "det" and c.lower_ in REFERRING_DETERMINERS for c in child.children):
+                continue  # "dropped bombs" names a weapon; "condemned the test" refers back
             wanted = cameo(entries[child.i].cameo).plover_type
             for event in reversed(earlier):
-                if event.plover_type == wanted and event.sources:
+                if event.plover_type == wanted and event.sources and {a.code for a in event.sources} != own:
                     return [actor.model_copy(deep=True) for actor in event.sources]
         return []
 

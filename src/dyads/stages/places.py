@@ -8,6 +8,7 @@ from spacy.tokens import Doc
 from dyads.errors import ConfigError
 from dyads.geo.choose import choose_location, dominant_location, find_toponyms
 from dyads.geo.gazetteer import Gazetteer
+from dyads.records import Event, Location
 from dyads.stages.extensions import ensure_extensions
 
 ensure_extensions()
@@ -38,12 +39,25 @@ class PlacesComponent:
         fallback = dominant_location(toponyms, self.gazetteer) if self.inherit_article_location else None
         for event in events:
             choice = choose_location(doc, event, toponyms)
-            location = choice.location
+            location = choice.location or self._target_country(event)
             if location is None and fallback is not None:
                 location = fallback.model_copy()
             event.location = location
             event.launch_site = choice.launch_site
         return doc
+
+
+    def _target_country(self, event: Event) -> Location | None:
+        """A material event with no place in its clause happened in its target's country
+        ("Russia invaded his country" -> UKR), when the target is coded to a country."""
+        if event.quad_class not in (2, 4):
+            return None
+        for actor in event.targets:
+            if actor.code and self.gazetteer.is_country_code(actor.code):
+                country = self.gazetteer.country(actor.code)
+                if country is not None:
+                    return country.model_copy(update={"span": actor.span, "derived_from": "target-actor"})
+        return None
 
 
 @Language.factory(

@@ -132,3 +132,14 @@ def test_candidates_are_fresh_records(gaz: Gazetteer) -> None:
     first.name = "changed"
     again = gaz.resolve("Aleppo")
     assert again is not None and again.name == "Aleppo"
+
+
+def test_small_town_abroad_is_not_taken_against_the_article_context():
+    from dyads.geo.gazetteer import Gazetteer
+
+    gazetteer = Gazetteer.default()
+    abroad = gazetteer.resolve("Madaya")  # no context: the only Madaya the gazetteer knows
+    assert abroad is not None and abroad.country == "MMR"
+    assert gazetteer.resolve("Madaya", context_countries={"SYR", "LBN"}) is None
+    paris = gazetteer.resolve("Paris", context_countries={"SYR"})  # a big city abroad still resolves
+    assert paris is not None and paris.country == "FRA"

@@ -197,9 +197,23 @@ class Gazetteer:
         return [place.location() for _, place in self.ranked(name, context_countries=context_countries)]
 
     def resolve(self, name: str, *, context_countries: Collection[str] = ()) -> Location | None:
-        """The most likely place for a name; ``context_countries`` (ISO-3) break ties."""
+        """The most likely place for a name; ``context_countries`` (ISO-3) break ties.
+
+        A small town abroad is not taken when the article is about other countries: "Madaya"
+        in a story about Syria is the Syrian town our table lacks, not the one in Myanmar.
+        """
         rows = self.ranked(name, context_countries=context_countries)
-        return rows[0][1].location() if rows else None
+        if not rows:
+            return None
+        top = rows[0][1]
+        if (
+            context_countries
+            and top.feature == "city"
+            and top.country not in context_countries
+            and top.population < FOREIGN_TOWN_MIN_POPULATION
+        ):
+            return None
+        return top.location()
 
     def country(self, iso3: str) -> Location | None:
         """The country-level Location for an ISO-3 code, or None when unknown."""
@@ -217,6 +231,10 @@ class Gazetteer:
     def is_site_name(self, text: str) -> bool:
         """True when the text (folded) names one of our curated sites or regions."""
         return fold_name(text) in self._site_names
+
+
+FOREIGN_TOWN_MIN_POPULATION = 100_000
+"""A city outside the article's countries needs at least this many people to be chosen."""
 
 
 @functools.lru_cache(maxsize=1)

@@ -91,7 +91,9 @@ class EventCoder:
             entry = self.lexicon.match(token)
             if entry is not None:
                 found.append((token, entry))
-        triggers = {token.i for token, _ in found}
+        # statement and appeal verbs (CAMEO 01-02) report events; they do not absorb them:
+        # in "Turkey announced a ceasefire" the ceasefire is the event, Turkey its source
+        triggers = {token.i for token, entry in found if cameo(entry.cameo).plover_type is not None}
         lemmas = [token.lemma_.lower() for token in sentence]
         coded: list[tuple[Token, Event]] = []
         entries = {token.i: entry for token, entry in found}

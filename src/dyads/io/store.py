@@ -359,7 +359,7 @@ class Store:
                     "E601", f"folder of the store does not exist: {target.parent}", fix="create the folder first"
                 )
             if read_only and not target.exists():
-                raise StoreError("E601", f"no store at {where}", fix="write to it first (e.g. `dyads code ... --db`)")
+                raise StoreError("E601", f"no store at {where}", fix="create it first with `dyads ingest FILE --db PATH`")
         try:
             connection = duckdb.connect(where, read_only=read_only, config=dict(_CONNECT_CONFIG))
         except duckdb.Error as exc:

@@ -709,6 +709,8 @@ def _resolve_phrase(
             phrase.copy_from(antecedent)
             phrase.kind = "pronoun"
             return
+    if any(h.entry.kind == "group" and not h.entry.code for h in phrase.hits):
+        return  # a named international body without a country (Reuters, AFP): no guess
     # Forces operate abroad: "jets ... in western Iran" says nothing of whose jets. For them the
     # last actor of the same sector ("Russian bombers ... the jets") is the better guess.
     local = None if _MOBILE_SECTORS.intersection(phrase.sectors) else context.get(_sentence_of(doc, phrase.start))

@@ -24,7 +24,12 @@ REPORTING_VERBS: dict[str, Status] = {
     "write": "claimed", "declare": "claimed", "suggest": "claimed", "accuse": "claimed", "charge": "claimed",
     "confirm": "asserted", "acknowledge": "asserted", "admit": "asserted", "verify": "asserted",
     "deny": "denied", "dismiss": "denied", "refute": "denied", "dispute": "denied", "reject": "denied",
+    "warn": "claimed", "expect": "claimed",
 }
+# Nouns that carry a report: "denied reports that ...", "rejected accusations that ..."
+REPORTING_NOUNS = frozenset({"report", "claim", "allegation", "accusation", "charge", "suggestion", "assertion", "rumour", "rumor"})
+OBJECT_REPORTING_VERBS = frozenset({"deny", "confirm", "report", "claim", "dispute", "acknowledge", "admit", "reject", "dismiss", "refute"})
+FAILING_HEADS = frozenset({"fail"})
 HYPOTHETICAL_HEADS = frozenset({
     "plan", "expect", "intend", "threaten", "want", "hope", "prepare", "seek", "vow", "promise", "aim",
     "consider", "propose", "offer", "try", "attempt", "pledge", "ask", "urge", "call", "demand", "agree",
@@ -53,6 +58,15 @@ def local_status(trigger: Token) -> Status | None:
     for child in trigger.children:
         if child.dep_ == "neg" or (child.dep_ == "det" and child.lower_ == "no"):
             return "negated"
+        if child.dep_ in {"nsubj", "nsubjpass"} and any(d.dep_ == "det" and d.lower_ == "no" for d in child.children):
+            return "negated"  # "No Turkish troops were deployed"
+        if child.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in {"if", "unless"} for m in child.children):
+            return "hypothetical"  # "If Iran enriches uranium, Israel would bomb ..."
+    head = trigger.head
+    if trigger.dep_ == "xcomp" and head.lemma_.lower() in FAILING_HEADS:
+        return "negated"  # "Kenya failed to deploy troops"
+    if trigger.dep_ in {"xcomp", "advcl"} and any(c.dep_ == "neg" for c in head.children):
+        return "negated"  # "has never used missiles to strike ..."
     for child in trigger.children:
         if child.dep_ in {"aux", "auxpass"} and child.lower_ in MODALS:
             return "hypothetical"
@@ -99,8 +113,14 @@ def reporting_above(trigger: Token) -> Report | None:
         head = token.head
         if head is token:
             return None
-        if head.lemma_.lower() in REPORTING_VERBS and token.dep_ in CLAUSE_DEPS and head is not trigger:
-            if token.dep_ == "dobj" and head.lemma_.lower() not in {"deny", "confirm", "report", "claim", "dispute", "acknowledge", "admit"}:
+        if head.pos_ == "NOUN" and head.lemma_.lower() in REPORTING_NOUNS and head is not trigger:
+            # "X denied reports that Y did Z": the verb that takes the report decides
+            outer = head.head
+            if head.dep_ in {"dobj", "nsubjpass"} and outer.lemma_.lower() in REPORTING_VERBS:
+                return Report(REPORTING_VERBS[outer.lemma_.lower()], outer, subject_of(outer))
+            return Report("claimed", head, None)
+        if head.lemma_.lower() in REPORTING_VERBS and head.pos_ != "NOUN" and token.dep_ in CLAUSE_DEPS and head is not trigger:
+            if token.dep_ == "dobj" and head.lemma_.lower() not in OBJECT_REPORTING_VERBS:
                 token = head
                 steps += 1
                 continue

@@ -21,9 +21,16 @@ INTENT_CODES = {
 }
 
 
-def states_intent(trigger: Token, *, triggers: set[int]) -> bool:
-    """True when the trigger is an act its own subject says it will or plans to do."""
-    if any(c.dep_ == "aux" and c.lower_ in INTENT_MODALS for c in trigger.children):
+def states_intent(trigger: Token, *, triggers: set[int], reported: bool = False) -> bool:
+    """True when the trigger is an act its own subject says it will or plans to do.
+
+    "would" is a reported future ("Iran said it would release ...") only under a reporting
+    verb (``reported``); alone it is conditional. Nothing under an if-clause is an intent.
+    """
+    if any(c.dep_ == "advcl" and any(m.lower_ in {"if", "unless"} for m in c.children) for c in trigger.children):
+        return False
+    modals = {c.lower_ for c in trigger.children if c.dep_ == "aux"} & INTENT_MODALS
+    if modals - {"would"} or (modals and reported):
         return True
     head = trigger.head
     return trigger.dep_ == "xcomp" and head.lemma_.lower() in INTENT_HEADS and head.i not in triggers

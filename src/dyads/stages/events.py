@@ -145,7 +145,8 @@ class EventCoder:
                 if override is not None and cameo(override).plover_type == code.plover_type:
                     cameo_code = override
         intended = None
-        if token.pos_ == "VERB" and states_intent(token, triggers=triggers) and self._speaks_for_itself(token, find):
+        reported = reporting_above(token) is not None
+        if token.pos_ == "VERB" and states_intent(token, triggers=triggers, reported=reported) and self._speaks_for_itself(token, find):
             intent = intent_code(cameo_code)
             if intent is not None:
                 intended, cameo_code, mode = cameo_code, intent, None

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from dyads.cli import app
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
-COMMANDS = ["code", "ingest", "events", "demo", "evaluate", "config"]
+COMMANDS = ["code", "ingest", "events", "actors", "demo", "evaluate", "config"]
 
 runner = CliRunner()
 
@@ -53,6 +53,10 @@ def test_ingest_twice_adds_nothing_and_reports_bad_lines(tmp_path, corpus):
 
     table = invoke("events", "--db", str(db), "--actor", "RUS", "--since", "2016-08-01", "--format", "table")
     assert "ASSAULT/195" in table.output and "RUS MIL" in table.output
+
+    listed = invoke("actors", "--db", str(db))
+    assert listed.exit_code == 0
+    assert any(line.split()[1:3] == ["RUS", "MIL"] for line in listed.output.splitlines()[1:])
 
     out = tmp_path / "events.parquet"
     invoke("events", "--db", str(db), "--format", "parquet", "-o", str(out))

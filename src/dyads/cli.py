@@ -175,6 +175,27 @@ def events(
 
 
 @app.command()
+def actors(
+    db: Annotated[Path, typer.Option("--db", help="DuckDB file written by `dyads ingest`.")],
+    role: Annotated[Optional[str], typer.Option(help="Only as source or only as target.")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many actors.")] = 50,
+) -> None:
+    """List the actors a stored corpus mentions, with their codes and how many events name them.
+
+    Example: dyads actors --db news.duckdb --limit 20
+    """
+    from dyads.io.store import Store
+
+    with Store.open(db, read_only=True) as store:
+        rows = store.actor_counts(limit=limit, role=role)
+    width = max([len("code"), *(len(r["label"] or "") for r in rows)])
+    typer.echo(f"{'events':>6}  {'code':<{width}}  name / as written")
+    for row in rows:
+        written = row["name"] or "; ".join(row["texts"])
+        typer.echo(f"{row['events']:>6}  {row['label'] or '-':<{width}}  {written}")
+
+
+@app.command()
 def demo(
     db: Annotated[Path, typer.Option("--db", help="DuckDB file to create or update.")] = Path("demo.duckdb"),
     quiet: QuietOpt = False,

@@ -596,6 +596,25 @@ class Store:
         row = self._connection().execute("SELECT count(*) FROM events e" + where, params).fetchone()
         return int(row[0]) if row else 0
 
+    def actor_counts(self, *, limit: int = 50, role: str | None = None) -> list[dict[str, Any]]:
+        """The actors the stored events mention, most frequent first: label (code + sectors),
+        name, the texts it was written as, and how many events name it (as source or target,
+        or only ``role`` = ``"source"``/``"target"``)."""
+        _check_count("limit", limit)
+        roles = ("source", "target") if role is None else (role,)
+        if not set(roles) <= {"source", "target"}:
+            raise StoreError("E605", f"bad role {role!r}", fix="use source or target")
+        rows = self._connection().execute(
+            "SELECT label, name, count(DISTINCT event_id) AS events, list(DISTINCT span_text) AS texts"
+            " FROM event_actors WHERE role IN (SELECT unnest(?))"
+            " GROUP BY label, name ORDER BY events DESC, label, name LIMIT ?",
+            [list(roles), limit],
+        ).fetchall()
+        return [
+            {"label": label, "name": name, "events": int(events), "texts": sorted(t for t in texts if t)[:5]}
+            for label, name, events, texts in rows
+        ]
+
     def summary(self, *, top: int = 10) -> dict[str, Any]:
         """Totals: articles, events, date range, events by PLOVER type / quad class /
         status, and the ``top`` most frequent (first source, first target) dyads."""

@@ -119,3 +119,12 @@ def test_event_locations_follow_the_clause_and_the_kind_of_event(pipeline):
     visit = by_trigger["visited"]
     assert visit.location.country == "USA" and visit.location.name == "Washington"
     assert visit.date.date == dt.date(2016, 8, 10)
+
+
+def test_attack_from_a_foreign_base_implies_the_hosts_military_cooperation(coded):
+    hosts = [e for e in coded["demo-01"] if e.coder == "compound-host-base"]
+    assert len(hosts) == 1  # two sentences report strikes from Iran: one cooperation
+    host = hosts[0]
+    assert (host.plover_type, host.cameo_code, host.plover_context) == ("COOPERATE", "062", ["military"])
+    assert host.sources[0].code == "IRN" and [a.label for a in host.targets] == ["RUS MIL"]
+    assert host.trigger.text == "Iran" and host.date.date == dt.date(2016, 8, 16)

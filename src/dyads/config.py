@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from dyads.errors import ConfigError
 
-DEFAULT_STAGES = ["dyads_actors", "dyads_events", "dyads_attribution", "dyads_dates", "dyads_places"]
+DEFAULT_STAGES = ["dyads_actors", "dyads_events", "dyads_attribution", "dyads_dates", "dyads_places", "dyads_compound"]
 
 
 class _Section(BaseModel):

@@ -1,7 +1,7 @@
 """Build the spaCy pipeline with the dyads stages and run articles through it.
 
 Stages, in order: parse (spaCy) -> dyads_actors -> dyads_events -> dyads_attribution
--> dyads_dates -> dyads_places; storing is the caller's job (see :mod:`dyads.ingest`).
+-> dyads_dates -> dyads_places -> dyads_compound; storing is the caller's job (see :mod:`dyads.ingest`).
 
 Work is split into batches of articles. :func:`code_batch` codes one batch from a
 picklable :class:`~dyads.config.Settings` and is what worker processes (and, later,

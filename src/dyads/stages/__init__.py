@@ -9,6 +9,7 @@ dyads_events        dyads_mentions, parse, lemmas          doc._.dyads_events
 dyads_attribution   dyads_events, dyads_mentions, parse    Event.attribution
 dyads_dates         dyads_events, dyads_article            Event.date
 dyads_places        dyads_events, NER                      Event.location, launch_site
+dyads_compound      dyads_events (with launch sites)       implied events (host base)
 ==================  =====================================  ==========================
 """
 
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import importlib
 
-STAGE_MODULES = ("actors", "events", "attribution", "dates", "places")
+STAGE_MODULES = ("actors", "events", "attribution", "dates", "places", "compound")
 
 
 def register_all() -> None:

@@ -1,0 +1,80 @@
+"""Stage ``dyads_compound``: events the text implies through another event.
+
+"Russian bombers flew from an air base in Iran to strike Syria" codes RUS MIL ASSAULT SYR; the
+same words also say that Iran let Russia's military operate from its territory. When a state
+military's attack is launched from a base in another country, this stage adds that country's
+military cooperation with the attacker (CAMEO 062, PLOVER COOPERATE, context military), with the
+launch site as its trigger span and ``coder = "compound-host-base"`` so it is never mistaken for a
+directly worded event.
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from dyads.ontology import cameo
+from dyads.records import Actor, Event
+from dyads.stages.extensions import ensure_extensions
+
+ensure_extensions()
+
+HOST_CODE = "062"  # military cooperation
+BASE_WORDS = ("base", "airbase", "airfield", "air field")
+
+
+def host_base_event(event: Event) -> Event | None:
+    """The host country's cooperation implied by an attack launched from its base, or None."""
+    site = event.launch_site
+    if event.plover_type != "ASSAULT" or site is None or site.country is None or site.span is None:
+        return None
+    if site.feature != "site" and not any(word in event.sentence.text.lower() for word in BASE_WORDS):
+        return None
+    attackers = [a for a in event.sources if a.code and "MIL" in a.sectors]
+    if not attackers or any(a.code == site.country for a in event.sources):
+        return None
+    code = cameo(HOST_CODE)
+    return Event(
+        article_id=event.article_id,
+        sentence_index=event.sentence_index,
+        sentence=event.sentence,
+        trigger=site.span,
+        plover_type=code.plover_type,
+        plover_context=["military"],
+        cameo_code=code.code,
+        quad_class=code.quad_class,
+        goldstein=code.goldstein,
+        sources=[Actor(code=site.country, span=site.span)],
+        targets=[a.model_copy(deep=True) for a in attackers],
+        date=event.date.model_copy() if event.date else None,
+        location=site.model_copy(),
+        attribution=event.attribution.model_copy(deep=True),
+        coder="compound-host-base",
+    )
+
+
+class CompoundEvents:
+    """The ``dyads_compound`` component."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        events = doc._.dyads_events or []
+        seen: set[tuple[str | None, tuple[str | None, ...]]] = set()
+        for event in list(events):
+            extra = host_base_event(event)
+            if extra is None:
+                continue
+            key = (extra.sources[0].code, tuple(sorted(a.code or "" for a in extra.targets)))
+            if key not in seen:  # strikes in several sentences from one host imply one cooperation
+                seen.add(key)
+                events.append(extra)
+        doc._.dyads_events = events
+        return doc
+
+
+@Language.factory(
+    "dyads_compound",
+    requires=["doc._.dyads_events"],
+    assigns=["doc._.dyads_events"],
+)
+def make_compound(nlp: Language, name: str) -> CompoundEvents:
+    return CompoundEvents()

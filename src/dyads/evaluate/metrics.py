@@ -205,6 +205,11 @@ class EvalResult:
             lines.append("")
             lines.append("confusion (rows: gold, columns: predicted)")
             lines.append(_render_confusion(self.confusion))
+        errors = self.summary.get("errors") or []
+        if errors:
+            lines.append("")
+            lines.append(f"typical errors ({len(errors)} shown, one per gold label in turn)")
+            lines.extend(_render_error(error) for error in errors)
         if self.problems:
             lines.append("")
             lines.append(f"{len(self.problems)} gold line(s) skipped, first: {self.problems[0].where}: {self.problems[0].reason}")
@@ -222,7 +227,7 @@ def _fmt(value: Any) -> str:
 def _render_headline(summary: dict[str, Any]) -> str:
     parts = []
     for key, value in summary.items():
-        if key in ("per_class", "confusion"):
+        if key in ("per_class", "confusion", "errors"):
             continue
         if isinstance(value, dict):
             inner = " ".join(f"{k}={_fmt(v)}" for k, v in value.items() if not isinstance(v, dict))
@@ -230,6 +235,42 @@ def _render_headline(summary: dict[str, Any]) -> str:
         else:
             parts.append(f"{key}: {_fmt(value)}")
     return "\n".join(parts)
+
+
+def _render_error(error: dict[str, Any]) -> str:
+    got = f"{error['predicted']}" + (f" ({error['trigger']!r}, {error['coder']})" if error.get("trigger") else "")
+    return f"- gold {error['gold']}, got {got}: {error['text']}"
+
+
+def typical_errors(
+    texts: Sequence[str], gold: Sequence[str], pred: Sequence[str], chosen: Sequence[Any], *, limit: int = 10
+) -> list[dict[str, Any]]:
+    """Up to ``limit`` mismatches, taking one per gold label in turn (most frequent labels first),
+    so the list shows the spread of errors rather than the first rows of the file."""
+    by_label: dict[str, list[int]] = {}
+    for i, (g, p) in enumerate(zip(gold, pred)):
+        if g != p:
+            by_label.setdefault(g, []).append(i)
+    order = sorted(by_label, key=lambda label: (-len(by_label[label]), label))
+    picked: list[int] = []
+    while len(picked) < limit and any(by_label[label] for label in order):
+        for label in order:
+            if by_label[label] and len(picked) < limit:
+                picked.append(by_label[label].pop(0))
+    out = []
+    for i in picked:
+        event = chosen[i]
+        out.append(
+            {
+                "text": texts[i],
+                "gold": gold[i],
+                "predicted": pred[i],
+                "trigger": event.trigger.text if event is not None else None,
+                "cameo_code": event.cameo_code if event is not None else None,
+                "coder": event.coder if event is not None else None,
+            }
+        )
+    return out
 
 
 def _render_per_class(table: dict[str, dict[str, float]]) -> str:

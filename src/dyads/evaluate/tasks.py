@@ -38,6 +38,7 @@ from dyads.evaluate.metrics import (
     prf,
     safe_div,
     set_prf,
+    typical_errors,
 )
 from dyads.records import Actor, Event
 
@@ -137,6 +138,7 @@ def score_plover_gsr(records: Sequence[PloverGsrRecord], predictions: Sequence[S
     pred = [predicted_plover_type(events) for events in predictions]
     summary = classification_summary(gold, pred, labels=PLOVER_TYPES)
     summary["none_predicted"] = sum(p == NONE_LABEL for p in pred)
+    summary["errors"] = typical_errors([r.text for r in records], gold, pred, chosen)
 
     moded = [(r, e) for r, e in zip(records, chosen) if r.mode]
     mode_hits = sum(
@@ -172,7 +174,10 @@ def score_conflibert_class(records: Sequence[ClassRecord], predictions: Sequence
     """Sentence class 0-4 (statement/appeal + quad classes): accuracy, P/R/F1, confusion."""
     gold = [str(r.label) for r in records]
     pred = [str(predicted_quad_class(events)) for events in predictions]
-    return classification_summary(gold, pred, labels=CLASS_LABELS)
+    summary = classification_summary(gold, pred, labels=CLASS_LABELS)
+    chosen = [first_coded_event(events) for events in predictions]
+    summary["errors"] = typical_errors([r.text for r in records], gold, pred, chosen)
+    return summary
 
 
 # ---------------------------------------------------------------- conflibert-ner

@@ -61,6 +61,7 @@ FLAT_SCHEMA = pa.schema(
         ("admin1", pa.string()),
         ("launch_site_country", pa.string()),
         ("coder", pa.string()),
+        ("confidence", pa.float64()),
     ]
 )
 """Columns (and Parquet types) of the flat CSV/Parquet export, in order."""
@@ -141,6 +142,7 @@ def event_to_json(event: Event) -> dict[str, Any]:
         },
         "article_id": event.article_id,
         "coder": event.coder,
+        "confidence": event.confidence,
     }
 
 
@@ -192,6 +194,7 @@ def event_to_row(event: Event) -> dict[str, Any]:
         "admin1": place.admin1 if place else None,
         "launch_site_country": event.launch_site.country if event.launch_site else None,
         "coder": event.coder,
+        "confidence": event.confidence,
     }
 
 

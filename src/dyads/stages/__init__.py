@@ -6,6 +6,7 @@ factory             requires                               assigns
 ==================  =====================================  ==========================
 dyads_actors        parse, NER, lemmas                     doc._.dyads_mentions
 dyads_events        dyads_mentions, parse, lemmas          doc._.dyads_events
+dyads_classify      dyads_events, sentence text            Event type/code, confidence
 dyads_attribution   dyads_events, dyads_mentions, parse    Event.attribution
 dyads_dates         dyads_events, dyads_article            Event.date
 dyads_places        dyads_events, NER                      Event.location, launch_site
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 import importlib
 
-STAGE_MODULES = ("actors", "events", "attribution", "dates", "places", "compound")
+STAGE_MODULES = ("actors", "events", "classify", "attribution", "dates", "places", "compound")
 
 
 def register_all() -> None:

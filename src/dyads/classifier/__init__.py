@@ -1,0 +1,7 @@
+"""The learned event classifier: label sets, training examples and the onnxruntime model."""
+
+from dyads.classifier.examples import Example, fold_of, read_examples
+from dyads.classifier.labels import CLASS_LABELS, CLASS_OF_TYPE, TYPE_LABELS
+from dyads.classifier.model import Prediction, SentenceClassifier
+
+__all__ = ["CLASS_LABELS", "CLASS_OF_TYPE", "TYPE_LABELS", "Example", "Prediction", "SentenceClassifier", "fold_of", "read_examples"]

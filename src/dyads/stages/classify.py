@@ -1,0 +1,288 @@
+"""Stage ``dyads_classify``: a learned classifier types and filters the rule coder's events.
+
+The rules (``dyads_events``) propose events with trigger, actors and mode. For every sentence
+that holds a proposal, the classifier (:mod:`dyads.classifier`) gives probabilities over the
+16 PLOVER types and the 5 sentence classes (0 = statement/appeal, 1-4 = QuadClass). The
+sentence's main event (its first non-statement event) is then:
+
+* kept, with its ``confidence`` set, when the classifier agrees or is unsure;
+* moved first, when the classifier's class or type is that of another proposal of the sentence
+  (the classifier picks the main event among the proposals);
+* re-typed (``coder = "lexicon+classifier"``) when no proposal has the classifier's class and
+  it says so with at least ``retype_threshold`` (``retype_threshold_several`` when the sentence
+  holds several proposals: a sentence-level label may describe another clause): the CAMEO
+  code becomes the trigger word's own lexicon code for the new type, else that type's root;
+* flagged a statement (CAMEO 010, or 020 for a request) when the classifier says the sentence
+  only states or appeals, with at least ``statement_threshold``, and it holds one proposal.
+
+A sentence where the rules found no event, or only a statement ("said"), gets one event from
+the classifier (``coder = "classifier"``) when it names a class 1-4 with at least
+``add_threshold``: the trigger is the main verb (the verb a reporting verb governs, "said
+rebels *shelled*"), its actors come from the same dependency rules as the rules' events. With
+``sentences = "with_events"`` only sentences holding a proposal are classified (faster).
+
+Actors, trigger, date, place and attribution are never touched. With ``model = "none"`` the
+stage does nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from importlib import resources
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from spacy.tokens import Span as SpacySpan, Token
+
+from dyads.actors import mentions_for
+from dyads.classifier.labels import TYPE_LABELS
+from dyads.classifier.model import Prediction, SentenceClassifier
+from dyads.coder.arguments import verb_arguments
+from dyads.coder.attribution import REPORTING_VERBS
+from dyads.ontology import Lexicon, cameo, load_lexicon
+from dyads.ontology.codes import plover_to_cameo_root
+from dyads.records import Event, content_hash
+from dyads.stages.events import actors_of, span_of, token_span
+from dyads.stages.extensions import ensure_extensions
+
+ensure_extensions()
+
+DEFAULT_MODEL = "default"
+STATEMENT_CODE, APPEAL_CODE = "010", "020"
+
+
+def model_folder(name: str) -> Path | None:
+    """``"none"``/``""`` -> None; ``"default"`` -> the shipped model; else a folder path."""
+    if name.strip().lower() in {"", "none"}:
+        return None
+    if name == DEFAULT_MODEL:
+        return Path(str(resources.files("dyads").joinpath("models", "events-minilm")))
+    return Path(name)
+
+
+def quad_of_type(plover_type: str) -> int:
+    return cameo(plover_to_cameo_root(plover_type)).quad_class
+
+
+class EventClassifier:
+    """The ``dyads_classify`` component."""
+
+    def __init__(
+        self,
+        *,
+        model: str,
+        lexicon: str | None,
+        retype_threshold: float,
+        retype_threshold_several: float,
+        statement_threshold: float,
+        add_threshold: float,
+        sentences: str,
+        threads: int,
+    ) -> None:
+        folder = model_folder(model)
+        self.classifier = SentenceClassifier(folder, threads=threads) if folder else None
+        self.lexicon: Lexicon = load_lexicon(Path(lexicon) if lexicon else None)
+        self.retype_threshold = retype_threshold
+        self.retype_threshold_several = retype_threshold_several
+        self.statement_threshold = statement_threshold
+        self.add_threshold = add_threshold
+        self.all_sentences = sentences == "all"
+
+    def __call__(self, doc: Doc) -> Doc:
+        return next(iter(self.pipe([doc])))
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 32) -> Iterator[Doc]:
+        batch: list[Doc] = []
+        for doc in docs:
+            batch.append(doc)
+            if len(batch) >= batch_size:
+                yield from self._classify(batch)
+                batch = []
+        if batch:
+            yield from self._classify(batch)
+
+    def _classify(self, docs: list[Doc]) -> list[Doc]:
+        if self.classifier is None:
+            return docs
+        groups: list[tuple[Doc, SpacySpan, int, list[Event]]] = []
+        sentences: dict[int, dict[int, list[Event]]] = {}
+        for doc in docs:
+            by_sentence = sentences.setdefault(id(doc), {})
+            for event in doc._.dyads_events or []:
+                by_sentence.setdefault(event.sentence_index, []).append(event)
+            for index, sentence in enumerate(doc.sents):
+                if index in by_sentence or (self.all_sentences and _has_verb(sentence)):
+                    groups.append((doc, sentence, index, by_sentence.setdefault(index, [])))
+        predictions = self.classifier.predict([sentence.text for _, sentence, _, _ in groups])
+        for (doc, sentence, index, events), prediction in zip(groups, predictions):
+            new = self.decide(doc, events, prediction, sentence=sentence, sentence_index=index)
+            if new is not None:
+                events.append(new)
+        for doc in docs:
+            by_sentence = sentences[id(doc)]
+            doc._.dyads_events = [event for index in sorted(by_sentence) for event in by_sentence[index]]
+        return docs
+
+    def decide(
+        self,
+        doc: Doc,
+        events: list[Event],
+        prediction: Prediction,
+        *,
+        sentence: SpacySpan | None = None,
+        sentence_index: int = 0,
+    ) -> Event | None:
+        """Apply one sentence's prediction to its events, in place (``events`` may be reordered:
+        its first non-statement event is the sentence's main event). Returns an added event, if any."""
+        proposals = [e for e in events if not e.statement_only]
+        top_class = prediction.top_class
+        class_p = prediction.classes[top_class]
+        if not proposals:
+            if sentence is None or top_class == 0 or class_p < self.add_threshold:
+                return None
+            return self._propose(doc, sentence, sentence_index, prediction)
+        for event in proposals:
+            event.confidence = round(prediction.type_probability(event.plover_type), 4) if event.plover_type else None
+        if top_class == 0:
+            if class_p >= self.statement_threshold and len(proposals) == 1:
+                self._make_statement(proposals[0], class_p)
+            return None
+        wanted = best_type_in_class(prediction, top_class)
+        agreeing = next((e for e in proposals if e.plover_type == wanted), None) or next(
+            (e for e in proposals if e.quad_class == top_class), None
+        )
+        if agreeing is not None:
+            if agreeing is not proposals[0] and class_p >= self.retype_threshold:
+                events.remove(agreeing)  # the classifier names another proposal the main event
+                events.insert(events.index(proposals[0]), agreeing)
+            elif len(proposals) == 1 and wanted and wanted != agreeing.plover_type:
+                if prediction.type_probability(wanted) >= self.retype_threshold:
+                    self._retype(doc, agreeing, wanted, prediction)
+            return None
+        if wanted and class_p >= (self.retype_threshold if len(proposals) == 1 else self.retype_threshold_several):
+            self._retype(doc, proposals[0], wanted, prediction)  # one proposal, and the classifier disagrees
+        return None
+
+    def _propose(self, doc: Doc, sentence: SpacySpan, sentence_index: int, prediction: Prediction) -> Event | None:
+        """The classifier's own event for a sentence where the rules found none."""
+        trigger = main_verb(sentence)
+        plover_type = best_type_in_class(prediction, prediction.top_class)
+        if trigger is None or plover_type is None:
+            return None
+        sources, targets = verb_arguments(trigger, find=lambda t: mentions_for(doc, t), target_preps=())
+        source_actors = actors_of(sources)
+        keys = {(a.code, tuple(a.sectors)) for a in source_actors}
+        target_actors = [a for a in actors_of(targets) if (a.code, tuple(a.sectors)) not in keys]
+        if not source_actors and not target_actors:
+            return None  # as for the rules' noun events: no actor, no event
+        final = cameo(self._lexicon_code(trigger, plover_type) or plover_to_cameo_root(plover_type))
+        article = doc._.dyads_article
+        return Event(
+            article_id=article.id if article is not None else content_hash(doc.text),
+            sentence_index=sentence_index,
+            sentence=span_of(doc, sentence.start_char, sentence.end_char),
+            trigger=token_span(trigger),
+            plover_type=final.plover_type,
+            cameo_code=final.code,
+            quad_class=final.quad_class,
+            goldstein=final.goldstein,
+            sources=source_actors,
+            targets=target_actors,
+            coder="classifier",
+            confidence=round(prediction.type_probability(plover_type), 4),
+        )
+
+    def _retype(self, doc: Doc, event: Event, plover_type: str, prediction: Prediction) -> None:
+        code = self._code_for(doc, event, plover_type)
+        final = cameo(code)
+        event.cameo_code = final.code
+        event.plover_type = final.plover_type
+        event.quad_class = final.quad_class
+        event.goldstein = final.goldstein
+        event.plover_mode = None
+        event.intended_code = None
+        event.coder = "lexicon+classifier"
+        event.confidence = round(prediction.type_probability(plover_type), 4)
+
+    def _code_for(self, doc: Doc, event: Event, plover_type: str) -> str:
+        """The trigger word's own lexicon code for ``plover_type``, else the type's CAMEO root."""
+        span = doc.char_span(event.trigger.start, event.trigger.end, alignment_mode="expand")
+        code = self._lexicon_code(span.root, plover_type) if span is not None else None
+        return code or plover_to_cameo_root(plover_type)
+
+    def _lexicon_code(self, token: Token, plover_type: str) -> str | None:
+        pos = "VERB" if token.pos_ == "VERB" else "NOUN"
+        return next((e.cameo for e in self.lexicon.lookup(token.lemma_, pos) if e.plover_type == plover_type), None)
+
+    @staticmethod
+    def _make_statement(event: Event, probability: float) -> None:
+        final = cameo(APPEAL_CODE if event.plover_type == "REQUEST" else STATEMENT_CODE)
+        event.cameo_code = final.code
+        event.plover_type = None
+        event.plover_mode = None
+        event.quad_class = final.quad_class
+        event.goldstein = final.goldstein
+        event.statement_only = True
+        event.intended_code = None
+        event.coder = "lexicon+classifier"
+        event.confidence = round(probability, 4)
+
+
+def _has_verb(sentence: SpacySpan) -> bool:
+    return any(token.pos_ == "VERB" for token in sentence)
+
+
+def main_verb(sentence: SpacySpan) -> Token | None:
+    """The sentence's event verb: its root, or the clause a reporting root governs."""
+    root = sentence.root
+    if root.lemma_.lower() in REPORTING_VERBS:
+        clause = next((c for c in root.children if c.dep_ in {"ccomp", "xcomp"} and c.pos_ == "VERB"), None)
+        if clause is not None:
+            return clause
+    return root if root.pos_ in {"VERB", "NOUN", "PROPN"} else None
+
+
+def best_type_in_class(prediction: Prediction, klass: int) -> str | None:
+    """The most probable PLOVER type whose CAMEO root has QuadClass ``klass``."""
+    return max((t for t in TYPE_LABELS if quad_of_type(t) == klass), key=prediction.type_probability, default=None)
+
+
+@Language.factory(
+    "dyads_classify",
+    requires=["doc._.dyads_events"],
+    assigns=["doc._.dyads_events"],
+    default_config={
+        "model": DEFAULT_MODEL,
+        "lexicon": None,
+        "retype_threshold": 0.5,
+        "retype_threshold_several": 0.8,
+        "statement_threshold": 0.7,
+        "add_threshold": 0.5,
+        "sentences": "all",
+        "threads": 1,
+    },
+)
+def make_event_classifier(
+    nlp: Language,
+    name: str,
+    model: str,
+    lexicon: str | None,
+    retype_threshold: float,
+    retype_threshold_several: float,
+    statement_threshold: float,
+    add_threshold: float,
+    sentences: str,
+    threads: int,
+) -> EventClassifier:
+    return EventClassifier(
+        model=model,
+        lexicon=lexicon,
+        retype_threshold=retype_threshold,
+        retype_threshold_several=retype_threshold_several,
+        statement_threshold=statement_threshold,
+        add_threshold=add_threshold,
+        sentences=sentences,
+        threads=threads,
+    )

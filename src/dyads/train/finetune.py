@@ -1,0 +1,190 @@
+"""Fine-tune MiniLM with two heads (PLOVER type, sentence class) and export int8 ONNX.
+
+Imported only by :func:`dyads.train.train_model`, inside the training environment.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import platform
+import random
+import shutil
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+from tokenizers import Tokenizer
+from transformers import AutoModel
+
+from dyads.classifier.examples import Example
+from dyads.classifier.labels import CLASS_LABELS, TYPE_LABELS
+from dyads.classifier.model import FORMAT_VERSION, META_FILE, MODEL_FILE, TOKENIZER_FILE, encode, load_tokenizer
+from dyads.train.options import TrainOptions
+
+
+class TwoHeads(nn.Module):
+    """Mean-pooled encoder output -> type logits and class logits."""
+
+    def __init__(self, base: Path) -> None:
+        super().__init__()
+        self.encoder = AutoModel.from_pretrained(str(base))
+        hidden = self.encoder.config.hidden_size
+        self.dropout = nn.Dropout(0.1)
+        self.types = nn.Linear(hidden, len(TYPE_LABELS))
+        self.classes = nn.Linear(hidden, len(CLASS_LABELS))
+
+    def pooled(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+        hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+        mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+        return (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
+
+    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        pooled = self.dropout(self.pooled(input_ids, attention_mask))
+        return self.types(pooled), self.classes(pooled)
+
+
+class Probabilities(nn.Module):
+    """What the ONNX file computes: softmax of both heads (no dropout)."""
+
+    def __init__(self, net: TwoHeads) -> None:
+        super().__init__()
+        self.net = net
+
+    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        pooled = self.net.pooled(input_ids, attention_mask)
+        return torch.softmax(self.net.types(pooled), -1), torch.softmax(self.net.classes(pooled), -1)
+
+
+def _targets(batch: list[Example]) -> tuple[torch.Tensor, torch.Tensor]:
+    allowed = torch.zeros((len(batch), len(TYPE_LABELS)), dtype=torch.bool)
+    classes = torch.full((len(batch),), -100, dtype=torch.long)
+    for i, example in enumerate(batch):
+        for name in example.types:
+            allowed[i, TYPE_LABELS.index(name)] = True
+        if example.cameo_class is not None:
+            classes[i] = example.cameo_class
+    return allowed, classes
+
+
+def set_loss(logits: torch.Tensor, allowed: torch.Tensor) -> torch.Tensor:
+    """-log P(type in allowed set), averaged over rows that allow any type."""
+    rows = allowed.any(1)
+    if not rows.any():
+        return logits.sum() * 0.0
+    logits, allowed = logits[rows], allowed[rows]
+    inside = torch.logsumexp(logits.masked_fill(~allowed, float("-inf")), dim=1)
+    return (torch.logsumexp(logits, dim=1) - inside).mean()
+
+
+def batches(examples: list[Example], size: int, rng: random.Random) -> list[list[Example]]:
+    """Batches of similar length (less padding), in random order."""
+    order = sorted(examples, key=lambda e: (len(e.text), rng.random()))
+    chunks = [order[i : i + size] for i in range(0, len(order), size)]
+    rng.shuffle(chunks)
+    return chunks
+
+
+def fit_and_export(examples: list[Example], *, options: TrainOptions, base: Path, out: Path, note: dict) -> dict:
+    random.seed(options.seed)
+    np.random.seed(options.seed)
+    torch.manual_seed(options.seed)
+    torch.set_num_threads(options.threads)
+    tokenizer = load_tokenizer(base / "tokenizer.json", options.max_length)
+    net = TwoHeads(base)
+    net.encoder.embeddings.word_embeddings.weight.requires_grad_(False)  # faster, and keeps rare words as pretrained
+    params = [p for p in net.parameters() if p.requires_grad]
+    optimizer = torch.optim.AdamW(params, lr=options.learning_rate, weight_decay=0.01)
+    rng = random.Random(options.seed)
+    steps = options.epochs * math.ceil(len(examples) / options.batch_size)
+    warmup = max(1, steps // 10)
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda step: min((step + 1) / warmup, max(0.0, (steps - step) / max(1, steps - warmup)))
+    )
+    started = time.perf_counter()
+    history = []
+    net.train()
+    for epoch in range(options.epochs):
+        total, count = 0.0, 0
+        for batch in batches(examples, options.batch_size, rng):
+            ids, mask = encode(tokenizer, [e.text for e in batch])
+            allowed, classes = _targets(batch)
+            type_logits, class_logits = net(torch.from_numpy(ids), torch.from_numpy(mask))
+            loss = set_loss(type_logits, allowed)
+            if (classes >= 0).any():
+                loss = loss + nn.functional.cross_entropy(class_logits, classes, ignore_index=-100)
+            optimizer.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(params, 1.0)
+            optimizer.step()
+            schedule.step()
+            total += loss.item() * len(batch)
+            count += len(batch)
+        history.append(round(total / max(1, count), 4))
+    seconds = time.perf_counter() - started
+    net.eval()
+    out.mkdir(parents=True, exist_ok=True)
+    check = _export(net, tokenizer, examples, options, out)
+    shutil.copyfile(base / "tokenizer.json", out / TOKENIZER_FILE)
+    meta = {
+        "format": FORMAT_VERSION,
+        "type_labels": list(TYPE_LABELS),
+        "class_labels": list(CLASS_LABELS),
+        "max_length": options.max_length,
+        "base": {"path_name": base.parent.name, "tokenizer_sha256": _sha256(base / "tokenizer.json")},
+        "options": {k: (str(v) if isinstance(v, Path) else v) for k, v in options.__dict__.items() if k not in {"data", "base"}},
+        "data": [{"file": Path(p).name, "sha256": _sha256(Path(p))} for p in options.data],
+        "examples": len(examples),
+        "types": dict(sorted(Counter(t for e in examples for t in e.types).items())),
+        "classes": {str(k): v for k, v in sorted(Counter(e.cameo_class for e in examples if e.cameo_class is not None).items())},
+        "loss_per_epoch": history,
+        "train_seconds": round(seconds, 1),
+        "int8_check": check,
+        "torch": torch.__version__,
+        "python": platform.python_version(),
+        **note,
+    }
+    (out / META_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    return meta
+
+
+def _export(net: TwoHeads, tokenizer: Tokenizer, examples: list[Example], options: TrainOptions, out: Path) -> dict:
+    """fp32 ONNX -> dynamic int8 (per channel) ONNX; returns how close int8 stays to fp32."""
+    import onnxruntime as ort
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    wrapper = Probabilities(net).eval()
+    ids, mask = encode(tokenizer, ["The army shelled the town.", "Talks resumed on Monday in Geneva."])
+    with tempfile.TemporaryDirectory() as tmp:
+        fp32 = Path(tmp) / "fp32.onnx"
+        torch.onnx.export(
+            wrapper,
+            (torch.from_numpy(ids), torch.from_numpy(mask)),
+            str(fp32),
+            input_names=["input_ids", "attention_mask"],
+            output_names=["type_probs", "class_probs"],
+            dynamic_axes={"input_ids": {0: "batch", 1: "tokens"}, "attention_mask": {0: "batch", 1: "tokens"}},
+            opset_version=17,
+            dynamo=False,
+        )
+        quantize_dynamic(str(fp32), str(out / MODEL_FILE), per_channel=True, weight_type=QuantType.QInt8)
+        sample = [e.text for e in random.Random(options.seed).sample(examples, min(200, len(examples)))]
+        agree, cosine = [], []
+        full = ort.InferenceSession(str(fp32), providers=["CPUExecutionProvider"])
+        small = ort.InferenceSession(str(out / MODEL_FILE), providers=["CPUExecutionProvider"])
+        for text in sample:  # one text per call, as dyads serves it
+            ids, mask = encode(tokenizer, [text])
+            a = full.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+            b = small.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+            agree.extend((a.argmax(1) == b.argmax(1)).tolist())
+            cosine.extend(((a * b).sum(1) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1))).tolist())
+    return {"texts": len(sample), "type_argmax_agreement": round(float(np.mean(agree)), 4), "mean_cosine": round(float(np.mean(cosine)), 4)}
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()

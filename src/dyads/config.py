@@ -50,7 +50,7 @@ class ClassifierSettings(_Section):
     retype_threshold_several: float = Field(default=0.8, ge=0.0, le=1.0, description="the same where the sentence holds several proposed events (re-types the main one)")
     statement_threshold: float = Field(default=0.7, ge=0.0, le=1.0, description="least probability for the classifier to flag a sentence's main event a statement")
     add_threshold: float = Field(default=0.5, ge=0.0, le=1.0, description="least probability for the classifier to add an event where the rules found none")
-    sentences: Literal["all", "with_events"] = Field(default="all", description='classify every sentence with a verb ("all") or only those holding a proposed event (faster)')
+    sentences: Literal["all", "with_events"] = Field(default="all", description='classify sentences holding a proposed event or a verb and an actor ("all"), or only the first kind (faster)')
     threads: int = Field(default=1, ge=1, le=64, description="onnxruntime threads per process")
 
 

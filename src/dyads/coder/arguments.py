@@ -35,6 +35,10 @@ def is_passive(verb: Token) -> bool:
     return verb.dep_ == "acl" and verb.tag_ == "VBN"
 
 
+#: "X used Y's base to strike Z": the object of these verbs is an instrument, not the doer
+INSTRUMENT_VERBS = frozenset({"use", "utilize", "utilise", "employ"})
+
+
 def subject_of(verb: Token, *, _depth: int = 0) -> Token | None:
     """The token that does the action of ``verb``, following shared subjects up the tree."""
     for child in verb.children:
@@ -64,7 +68,7 @@ def subject_of(verb: Token, *, _depth: int = 0) -> Token | None:
     if verb.dep_ in SHARED_SUBJECT_DEPS and verb.head.pos_ in {"VERB", "AUX"} and verb.head is not verb:
         # "Russia agreed to withdraw": withdraw's subject is Russia. For xcomp of an object-control
         # verb ("urged Iran to stop") the object is the subject.
-        if verb.dep_ == "xcomp":
+        if verb.dep_ == "xcomp" and verb.head.lemma_.lower() not in INSTRUMENT_VERBS:
             for child in verb.head.children:
                 if child.dep_ in OBJECT_DEPS and child.i < verb.i:
                     return child

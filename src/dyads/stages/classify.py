@@ -19,7 +19,8 @@ A sentence where the rules found no event, or only a statement ("said"), gets on
 the classifier (``coder = "classifier"``) when it names a class 1-4 with at least
 ``add_threshold``: the trigger is the main verb (the verb a reporting verb governs, "said
 rebels *shelled*"), its actors come from the same dependency rules as the rules' events. With
-``sentences = "with_events"`` only sentences holding a proposal are classified (faster).
+``sentences = "with_events"`` only sentences holding a proposal are classified (faster); with
+``"all"`` (default) also those with a verb and an actor mention.
 
 Actors, trigger, date, place and attribution are never touched. With ``model = "none"`` the
 stage does nothing.
@@ -27,6 +28,7 @@ stage does nothing.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Iterator
 from importlib import resources
 from pathlib import Path
@@ -41,7 +43,7 @@ from dyads.classifier.labels import TYPE_LABELS
 from dyads.classifier.model import Prediction, SentenceClassifier
 from dyads.coder.arguments import verb_arguments
 from dyads.coder.attribution import REPORTING_VERBS
-from dyads.ontology import Lexicon, cameo, load_lexicon
+from dyads.ontology import Lexicon, cameo, load_lexicon, mode_for
 from dyads.ontology.codes import plover_to_cameo_root
 from dyads.records import Event, content_hash
 from dyads.stages.events import actors_of, span_of, token_span
@@ -112,8 +114,9 @@ class EventClassifier:
             by_sentence = sentences.setdefault(id(doc), {})
             for event in doc._.dyads_events or []:
                 by_sentence.setdefault(event.sentence_index, []).append(event)
+            starts = sorted(m.start for m in doc._.dyads_mentions or [])
             for index, sentence in enumerate(doc.sents):
-                if index in by_sentence or (self.all_sentences and _has_verb(sentence)):
+                if index in by_sentence or (self.all_sentences and _may_hold_event(sentence, starts)):
                     groups.append((doc, sentence, index, by_sentence.setdefault(index, [])))
         predictions = self.classifier.predict([sentence.text for _, sentence, _, _ in groups])
         for (doc, sentence, index, events), prediction in zip(groups, predictions):
@@ -149,7 +152,7 @@ class EventClassifier:
             if class_p >= self.statement_threshold and len(proposals) == 1:
                 self._make_statement(proposals[0], class_p)
             return None
-        wanted = best_type_in_class(prediction, top_class)
+        wanted = agreed_type(prediction)
         agreeing = next((e for e in proposals if e.plover_type == wanted), None) or next(
             (e for e in proposals if e.quad_class == top_class), None
         )
@@ -168,7 +171,7 @@ class EventClassifier:
     def _propose(self, doc: Doc, sentence: SpacySpan, sentence_index: int, prediction: Prediction) -> Event | None:
         """The classifier's own event for a sentence where the rules found none."""
         trigger = main_verb(sentence)
-        plover_type = best_type_in_class(prediction, prediction.top_class)
+        plover_type = agreed_type(prediction)
         if trigger is None or plover_type is None:
             return None
         sources, targets = verb_arguments(trigger, find=lambda t: mentions_for(doc, t), target_preps=())
@@ -177,7 +180,8 @@ class EventClassifier:
         target_actors = [a for a in actors_of(targets) if (a.code, tuple(a.sectors)) not in keys]
         if not source_actors and not target_actors:
             return None  # as for the rules' noun events: no actor, no event
-        final = cameo(self._lexicon_code(trigger, plover_type) or plover_to_cameo_root(plover_type))
+        mode, code = with_mode(plover_type, self._lexicon_code(trigger, plover_type) or plover_to_cameo_root(plover_type), sentence)
+        final = cameo(code)
         article = doc._.dyads_article
         return Event(
             article_id=article.id if article is not None else content_hash(doc.text),
@@ -185,6 +189,7 @@ class EventClassifier:
             sentence=span_of(doc, sentence.start_char, sentence.end_char),
             trigger=token_span(trigger),
             plover_type=final.plover_type,
+            plover_mode=mode,
             cameo_code=final.code,
             quad_class=final.quad_class,
             goldstein=final.goldstein,
@@ -195,13 +200,14 @@ class EventClassifier:
         )
 
     def _retype(self, doc: Doc, event: Event, plover_type: str, prediction: Prediction) -> None:
-        code = self._code_for(doc, event, plover_type)
+        sentence = doc.char_span(event.sentence.start, event.sentence.end, alignment_mode="expand")
+        mode, code = with_mode(plover_type, self._code_for(doc, event, plover_type), sentence)
         final = cameo(code)
         event.cameo_code = final.code
         event.plover_type = final.plover_type
         event.quad_class = final.quad_class
         event.goldstein = final.goldstein
-        event.plover_mode = None
+        event.plover_mode = mode
         event.intended_code = None
         event.coder = "lexicon+classifier"
         event.confidence = round(prediction.type_probability(plover_type), 4)
@@ -230,8 +236,11 @@ class EventClassifier:
         event.confidence = round(probability, 4)
 
 
-def _has_verb(sentence: SpacySpan) -> bool:
-    return any(token.pos_ == "VERB" for token in sentence)
+def _may_hold_event(sentence: SpacySpan, mention_starts: list[int]) -> bool:
+    """A verb and an actor mention: without an actor no event would be added, so skip the model."""
+    position = bisect.bisect_left(mention_starts, sentence.start)
+    has_mention = position < len(mention_starts) and mention_starts[position] < sentence.end
+    return has_mention and any(token.pos_ == "VERB" for token in sentence)
 
 
 def main_verb(sentence: SpacySpan) -> Token | None:
@@ -244,9 +253,22 @@ def main_verb(sentence: SpacySpan) -> Token | None:
     return root if root.pos_ in {"VERB", "NOUN", "PROPN"} else None
 
 
-def best_type_in_class(prediction: Prediction, klass: int) -> str | None:
-    """The most probable PLOVER type whose CAMEO root has QuadClass ``klass``."""
-    return max((t for t in TYPE_LABELS if quad_of_type(t) == klass), key=prediction.type_probability, default=None)
+def with_mode(plover_type: str, code: str, sentence: SpacySpan | None) -> tuple[str | None, str]:
+    """The mode the sentence's cue words give the type ("missiles" -> weapons), and the CAMEO
+    code, made more specific by the cue where it names one of the same type."""
+    if sentence is None:
+        return None, code
+    mode, override = mode_for(plover_type, (token.lemma_.lower() for token in sentence))
+    if override is not None and cameo(override).plover_type == plover_type and len(code) <= len(override):
+        code = override
+    return mode, code
+
+
+def agreed_type(prediction: Prediction) -> str | None:
+    """The type head's choice when the class head puts the sentence in that type's class, else None:
+    the classifier overrides the rules only where its two heads agree."""
+    top_type = prediction.top_type
+    return top_type if quad_of_type(top_type) == prediction.top_class else None
 
 
 @Language.factory(

@@ -5,7 +5,8 @@ same words also say that Iran let Russia's military operate from its territory. 
 military's attack is launched from a base in another country, this stage adds that country's
 military cooperation with the attacker (CAMEO 062, PLOVER COOPERATE, context military), with the
 launch site as its trigger span and ``coder = "compound-host-base"`` so it is never mistaken for a
-directly worded event.
+directly worded event. "The United States used a Qatari base to launch strikes" implies the same:
+an attack whose verb completes "use/employ <country's> base" makes that country the host.
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from dyads.actors import mentions_for
+from dyads.coder.arguments import INSTRUMENT_VERBS, nested_mentions
 from dyads.ontology import cameo
-from dyads.records import Actor, Event
+from dyads.records import Actor, Event, Location, Span
 from dyads.stages.extensions import ensure_extensions
 
 ensure_extensions()
@@ -33,21 +36,46 @@ def host_base_event(event: Event) -> Event | None:
     attackers = [a for a in event.sources if a.code and "MIL" in a.sectors]
     if not attackers or any(a.code == site.country for a in event.sources):
         return None
+    return _cooperation(event, Actor(code=site.country, span=site.span), attackers, site)
+
+
+def used_base_event(doc: Doc, event: Event) -> Event | None:
+    """"X used Y's base to strike Z": Y's military cooperation with X, or None."""
+    if event.plover_type != "ASSAULT":
+        return None
+    span = doc.char_span(event.trigger.start, event.trigger.end, alignment_mode="expand")
+    verb = span.root if span is not None else None
+    if verb is None or verb.dep_ not in {"xcomp", "advcl"} or verb.head.lemma_.lower() not in INSTRUMENT_VERBS:
+        return None
+    base = next((c for c in verb.head.children if c.dep_ == "dobj" and c.lemma_.lower() in BASE_WORDS), None)
+    hosts = [m.actor for m in nested_mentions(base, lambda t: mentions_for(doc, t))] if base is not None else []
+    host = next((a for a in hosts if a.code), None)
+    attackers = [a for a in event.sources if a.code and a.code != (host.code if host else None)]
+    if host is None or not attackers:
+        return None
+    phrase = doc[base.left_edge.i : base.i + 1]
+    trigger = Span(start=phrase.start_char, end=phrase.end_char, text=phrase.text)
+    return _cooperation(event, Actor(code=host.code, span=host.span or trigger), attackers, None, trigger=trigger)
+
+
+def _cooperation(
+    event: Event, host: Actor, attackers: list[Actor], site: Location | None, *, trigger: Span | None = None
+) -> Event:
     code = cameo(HOST_CODE)
     return Event(
         article_id=event.article_id,
         sentence_index=event.sentence_index,
         sentence=event.sentence,
-        trigger=site.span,
+        trigger=trigger or site.span,
         plover_type=code.plover_type,
         plover_context=["military"],
         cameo_code=code.code,
         quad_class=code.quad_class,
         goldstein=code.goldstein,
-        sources=[Actor(code=site.country, span=site.span)],
+        sources=[host],
         targets=[a.model_copy(deep=True) for a in attackers],
         date=event.date.model_copy() if event.date else None,
-        location=site.model_copy(),
+        location=site.model_copy() if site else None,
         attribution=event.attribution.model_copy(deep=True),
         coder="compound-host-base",
     )
@@ -60,7 +88,7 @@ class CompoundEvents:
         events = doc._.dyads_events or []
         seen: set[tuple[str | None, tuple[str | None, ...]]] = set()
         for event in list(events):
-            extra = host_base_event(event)
+            extra = host_base_event(event) or used_base_event(doc, event)
             if extra is None:
                 continue
             key = (extra.sources[0].code, tuple(sorted(a.code or "" for a in extra.targets)))

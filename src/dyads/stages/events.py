@@ -29,6 +29,7 @@ REFERRING_DETERMINERS = frozenset({"the", "this", "that", "these", "those"})
 FIRING_VERBS = frozenset({"launch", "fire", "test"})
 MISSILES = frozenset({"missile", "rocket", "icbm", "projectile"})
 DECIDING_VERBS = frozenset({"order", "decide", "vote", "rule"})
+RECIPROCAL_TYPES = frozenset({"AGREE", "CONSULT", "COOPERATE"})  # "A and B met / agreed / cooperated"
 NEEDS_TARGET = frozenset({"042", "043"})  # travel and host: a visit without a place or host is no event
 
 
@@ -54,6 +55,17 @@ def actors_of(mentions: list[Mention]) -> list[Actor]:
             seen.add(key)
             actors.append(actor.model_copy(deep=True))
     return actors
+
+
+def reciprocal(trigger: Token, entry: LexEntry, sources: list[Actor]) -> bool:
+    """"Pakistan and India agreed ...", "Armenia and Azerbaijan accused each other": two or more
+    coded doers and no target, with a symmetric act or "each other": each is also the target."""
+    if len({a.code for a in sources if a.code}) < 2:
+        return False
+    if entry.plover_type in RECIPROCAL_TYPES:
+        return True
+    words = [t.lower_ for t in trigger.subtree]
+    return any(words[i : i + 2] in (["each", "other"], ["one", "another"]) for i in range(len(words) - 1))
 
 
 class EventCoder:
@@ -131,6 +143,8 @@ class EventCoder:
         source_actors = actors_of(sources)
         source_keys = {(a.code, tuple(a.sectors)) for a in source_actors}
         target_actors = [a for a in actors_of(targets) if (a.code, tuple(a.sectors)) not in source_keys]
+        if not target_actors and reciprocal(token, entry, source_actors):
+            target_actors = [actor.model_copy(deep=True) for actor in source_actors]
         if (self.require_actor or token.pos_ in NOUN_POS) and not source_actors and not target_actors:
             return None  # a bare event noun ("an effective alliance") names no event between actors
         if entry.cameo in NEEDS_TARGET and not target_actors:

@@ -31,9 +31,12 @@ from dyads.train.options import TrainOptions
 class TwoHeads(nn.Module):
     """Mean-pooled encoder output -> type logits and class logits."""
 
-    def __init__(self, base: Path) -> None:
+    def __init__(self, base: Path, *, layers: int | None = None) -> None:
         super().__init__()
         self.encoder = AutoModel.from_pretrained(str(base))
+        if layers is not None and layers < len(self.encoder.encoder.layer):
+            self.encoder.encoder.layer = self.encoder.encoder.layer[:layers]  # the lower layers, as pretrained
+            self.encoder.config.num_hidden_layers = layers
         hidden = self.encoder.config.hidden_size
         self.dropout = nn.Dropout(0.1)
         self.types = nn.Linear(hidden, len(TYPE_LABELS))
@@ -96,7 +99,7 @@ def fit_and_export(examples: list[Example], *, options: TrainOptions, base: Path
     torch.manual_seed(options.seed)
     torch.set_num_threads(options.threads)
     tokenizer = load_tokenizer(base / "tokenizer.json", options.max_length)
-    net = TwoHeads(base)
+    net = TwoHeads(base, layers=options.layers)
     net.encoder.embeddings.word_embeddings.weight.requires_grad_(False)  # faster, and keeps rare words as pretrained
     params = [p for p in net.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(params, lr=options.learning_rate, weight_decay=0.01)

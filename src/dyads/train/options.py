@@ -22,6 +22,7 @@ class TrainOptions:
     max_length: int = 96
     seed: int = 13
     threads: int = 2
+    layers: int | None = None  # keep only the encoder's first N layers (faster to serve); None: all
     max_per_file: int | None = None  # keep at most this many examples of one file (seeded sample)
     base: Path | None = None  # a sentence-transformers MiniLM folder; default: the PyPI package's
     data: tuple[Path, ...] = field(default_factory=tuple)

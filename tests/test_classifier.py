@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from pathlib import Path
 
@@ -233,3 +234,27 @@ def test_shipped_model_gives_distributions_and_obvious_answers() -> None:
     assert (first.top_type, first.top_class) == ("ASSAULT", 4)
     assert (second.top_type, second.top_class) == ("CONSULT", 1)
     assert clf.predict([]) == []
+
+
+def test_our_written_examples_all_parse() -> None:
+    path = Path(__file__).resolve().parents[1] / "src" / "dyads" / "models" / "examples.jsonl"
+    examples, problems = read_examples([path])
+    assert problems == []
+    assert len(examples) >= 300
+    assert {t for e in examples for t in e.types} == set(TYPE_LABELS)  # every type has examples
+    assert sum(e.cameo_class == 0 for e in examples) >= 50  # statements and appeals
+
+
+@pytest.mark.skipif(importlib.util.find_spec("torch") is not None, reason="torch is installed: this checks its absence")
+def test_train_without_torch_says_how_to_get_it(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from dyads.cli import app
+
+    data = tmp_path / "ex.jsonl"
+    data.write_text(json.dumps({"text": "Rebels shelled the airport.", "plover": "ASSAULT"}) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["train", str(data), "--out", str(tmp_path / "m")])
+    assert result.exit_code != 0
+    assert isinstance(result.exception, ModelError) and result.exception.code == "E905"
+    assert "make train-env" in str(result.exception)
+    assert not (tmp_path / "m").exists()

@@ -133,3 +133,16 @@ def test_evaluate_expected_events_file(tmp_path):
     summary = json.loads(out.read_text(encoding="utf-8"))
     assert summary["n"] == 1 and summary["found"] == 1.0
     assert summary["accuracy"] == 1.0 and summary["date"] == 1.0 and summary["source"] == 1.0
+
+
+def test_import_actors_writes_a_usable_actor_file(tmp_path: Path) -> None:
+    folder = tmp_path / "dicts"
+    folder.mkdir()
+    (folder / "toy.actors.txt").write_text("ARNOR [ARN]\nGONDOR [GON]\nMINAS_TIRITH [GONGOV]\n", encoding="utf-8")
+    out = tmp_path / "actors.yaml"
+    result = invoke("import-actors", str(folder), "--out", str(out), "--no-agents")
+    assert result.exit_code == 0 and out.is_file()
+    from dyads.actors.userfile import load_actor_file
+
+    entries = load_actor_file(out)
+    assert {(e.code, tuple(e.sectors)) for e in entries} >= {("ARN", ()), ("GON", ()), ("GON", ("GOV",))}

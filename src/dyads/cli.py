@@ -292,6 +292,23 @@ def train(
     typer.echo(f"Wrote {out}. Use it with: dyads code FILE --set classifier.model={out}")
 
 
+@app.command("import-actors")
+def import_actors(
+    folder: Annotated[Path, typer.Argument(help="Folder holding PETRARCH *.actors* (and *.agents*) dictionaries.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="YAML actor file to write.")] = Path("petrarch_actors.yaml"),
+    agents: Annotated[bool, typer.Option("--agents/--no-agents", help="Also convert the agent (sector word) dictionary.")] = True,
+) -> None:
+    """Convert PETRARCH actor/agent dictionaries into a dyads actor file (custom actors).
+
+    Example: dyads import-actors ../shared/data/gold/petrarch_dictionaries -o petr.yaml
+    Then: dyads code news.jsonl --set actors.actor_file=petr.yaml
+    """
+    from dyads.actors.petrarch import petrarch_actor_file
+
+    written = petrarch_actor_file(folder, out, include_agents=agents)
+    typer.echo(f"Wrote {written}. Use it with: dyads code FILE --set actors.actor_file={written}")
+
+
 @app.command("config")
 def show_config(
     config: ConfigOpt = None,

@@ -46,6 +46,7 @@ def test_class_of_types_only_when_shared() -> None:
         ({"text": "Troops pulled back.", "label": "YIELD", "split": "train"}, ("CONCEDE", "RETREAT"), 2),
         ({"text": "A court rejected the request.", "label": 3}, (), 3),
         ({"text": "They met in Oslo.", "event": "CONSULT", "mode": "visit"}, ("CONSULT",), 1),
+        ({"text": "Troops fired on a crowd.", "event_type": "assault", "event_mode": "firearms"}, ("ASSAULT",), 4),
     ],
 )
 def test_every_known_shape_parses(obj: dict, types: tuple, klass: int) -> None:

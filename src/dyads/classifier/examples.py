@@ -7,7 +7,7 @@ Our own format, one object per line (``docs/training.md``)::
 ``plover`` is a PLOVER type, a list of types the label cannot tell apart, or absent;
 ``cameo_class`` is 0-4 (0 = statement or appeal, 1-4 = QuadClass) or absent; at least one
 is given. Gold sets in known shapes are read as they are: PLOVER gold standard records
-(``event``), the PLV sentences and NGEC stories (``label`` naming a type, ``YIELD`` included),
+(``event``), POLECAT/NGEC-style records (``event_type``), the PLV sentences and NGEC stories (``label`` naming a type, ``YIELD`` included),
 and the ConfliBERT cameo_class set (``label`` 0-4). Bad lines become :class:`DataError`
 problems; the rest are kept.
 """
@@ -57,8 +57,8 @@ def parse_example(obj: dict[str, Any], where: str) -> Example:
             types = type_set(obj["plover"])
         if obj.get("cameo_class") is not None:
             klass = _class(obj["cameo_class"])
-    elif "event" in obj:  # PLOVER gold standard record
-        types = type_set(str(obj["event"]))
+    elif "event" in obj or "event_type" in obj:  # PLOVER gold standard record, POLECAT/NGEC record
+        types = type_set(str(obj.get("event") or obj.get("event_type")))
     elif isinstance(obj.get("label"), int) and not isinstance(obj.get("label"), bool):  # cameo_class
         klass = _class(obj["label"])
     elif isinstance(obj.get("label"), str):  # PLV sentence or NGEC story

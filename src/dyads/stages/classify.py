@@ -29,14 +29,11 @@ stage does nothing.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Iterator
 from importlib import resources
 from pathlib import Path
 
 from spacy.language import Language
-from spacy.tokens import Doc
-
-from spacy.tokens import Span as SpacySpan, Token
+from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from dyads.actors import mentions_for
 from dyads.classifier.labels import TYPE_LABELS
@@ -93,40 +90,21 @@ class EventClassifier:
         self.all_sentences = sentences == "all"
 
     def __call__(self, doc: Doc) -> Doc:
-        return next(iter(self.pipe([doc])))
-
-    def pipe(self, docs: Iterable[Doc], batch_size: int = 32) -> Iterator[Doc]:
-        batch: list[Doc] = []
-        for doc in docs:
-            batch.append(doc)
-            if len(batch) >= batch_size:
-                yield from self._classify(batch)
-                batch = []
-        if batch:
-            yield from self._classify(batch)
-
-    def _classify(self, docs: list[Doc]) -> list[Doc]:
         if self.classifier is None:
-            return docs
-        groups: list[tuple[Doc, SpacySpan, int, list[Event]]] = []
-        sentences: dict[int, dict[int, list[Event]]] = {}
-        for doc in docs:
-            by_sentence = sentences.setdefault(id(doc), {})
-            for event in doc._.dyads_events or []:
-                by_sentence.setdefault(event.sentence_index, []).append(event)
-            starts = sorted(m.start for m in doc._.dyads_mentions or [])
-            for index, sentence in enumerate(doc.sents):
-                if index in by_sentence or (self.all_sentences and _may_hold_event(sentence, starts)):
-                    groups.append((doc, sentence, index, by_sentence.setdefault(index, [])))
-        predictions = self.classifier.predict([sentence.text for _, sentence, _, _ in groups])
-        for (doc, sentence, index, events), prediction in zip(groups, predictions):
-            new = self.decide(doc, events, prediction, sentence=sentence, sentence_index=index)
+            return doc
+        by_sentence: dict[int, list[Event]] = {}
+        for event in doc._.dyads_events or []:
+            by_sentence.setdefault(event.sentence_index, []).append(event)
+        starts = sorted(m.start for m in doc._.dyads_mentions or [])
+        for index, sentence in enumerate(doc.sents):
+            if index not in by_sentence and not (self.all_sentences and _may_hold_event(sentence, starts)):
+                continue
+            events = by_sentence.setdefault(index, [])
+            new = self.decide(doc, events, self.classifier.predict([sentence.text])[0], sentence=sentence, sentence_index=index)
             if new is not None:
                 events.append(new)
-        for doc in docs:
-            by_sentence = sentences[id(doc)]
-            doc._.dyads_events = [event for index in sorted(by_sentence) for event in by_sentence[index]]
-        return docs
+        doc._.dyads_events = [event for index in sorted(by_sentence) for event in by_sentence[index]]
+        return doc
 
     def decide(
         self,

@@ -259,3 +259,16 @@ def test_train_without_torch_says_how_to_get_it(tmp_path: Path) -> None:
     assert isinstance(result.exception, ModelError) and result.exception.code == "E905"
     assert "make train-env" in str(result.exception)
     assert not (tmp_path / "m").exists()
+
+
+def test_fold_coder_needs_one_model_per_fold(tmp_path: Path) -> None:
+    from dyads.evaluate.run import FoldCoder
+
+    for fold in (0, 2):
+        (tmp_path / f"fold-{fold}").mkdir()
+        (tmp_path / f"fold-{fold}" / "dyads-model.json").write_text(json.dumps({"folds": 3, "fold": fold}), encoding="utf-8")
+    with pytest.raises(ModelError) as info:
+        FoldCoder(pipeline=None, folder=tmp_path)
+    assert info.value.code == "E914" and "[0, 2]" in str(info.value)
+    with pytest.raises(ModelError):
+        FoldCoder(pipeline=None, folder=tmp_path / "empty")

@@ -113,3 +113,25 @@ def test_typical_errors_take_one_per_gold_label_in_turn():
     assert [e["text"] for e in errors] == ["t0", "t3", "t6", "t1"]
     assert errors[0] == {"text": "t0", "gold": "A", "predicted": "B", "trigger": None, "cameo_code": None, "coder": None}
     assert typical_errors(texts, gold, gold, [None] * 7) == []
+
+
+def test_markdown_report_has_tables_and_errors():
+    from dyads.evaluate.metrics import EvalResult
+
+    result = EvalResult(
+        fmt="plover-gsr",
+        source="/x/plover_gsr.jsonl",
+        summary={
+            "n": 2,
+            "accuracy": 0.5,
+            "macro_f1": 0.25,
+            "per_class": {"AID": {"precision": 1.0, "recall": 0.5, "f1": 0.667, "support": 2}},
+            "confusion": {"AID": {"AID": 1, "NONE": 1}},
+            "errors": [{"text": "Donors | sent aid.", "gold": "AID", "predicted": "NONE", "trigger": None, "cameo_code": None, "coder": None}],
+        },
+    )
+    text = result.render_markdown()
+    assert "n 2, accuracy 0.500, macro-F1 0.250" in text
+    assert "| AID | 1.000 | 0.500 | 0.667 | 2 |" in text
+    assert "| AID | 1 | 1 |" in text
+    assert "| AID | NONE | Donors / sent aid. |" in text

@@ -232,6 +232,7 @@ def evaluate(
     ],
     path: Annotated[Path, typer.Argument(help="Gold file, e.g. ../shared/data/gold/plover_gsr.jsonl.")],
     json_path: Annotated[Optional[Path], typer.Option("--json", help="Write the summary as JSON here.")] = None,
+    markdown: Annotated[Optional[Path], typer.Option(help="Write per-class table, confusion matrix and typical errors as Markdown here.")] = None,
     limit: Annotated[Optional[int], typer.Option(help="Score only the first N records.")] = None,
     folds: Annotated[
         Optional[Path], typer.Option(help="Cross-validate: a folder from `dyads train --folds K`; each text uses the model that held it out.")
@@ -250,6 +251,8 @@ def evaluate(
     typer.echo(result.render_table())
     if json_path is not None:
         result.write_json(json_path)
+    if markdown is not None:
+        markdown.write_text(result.render_markdown(), encoding="utf-8")
 
 
 @app.command()

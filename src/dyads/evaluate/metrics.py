@@ -194,6 +194,10 @@ class EvalResult:
         out.write_text(json.dumps(self.to_dict(), indent=2, sort_keys=False) + "\n", encoding="utf-8")
         return out
 
+    def render_markdown(self) -> str:
+        """Per-class table, confusion matrix and typical errors as Markdown."""
+        return render_markdown(self)
+
     def render_table(self) -> str:
         """Plain-text report: headline figures, per-class P/R/F1 and the confusion table."""
         lines = [f"dyads evaluate {self.fmt}" + (f"  ({self.source})" if self.source else "")]
@@ -214,6 +218,38 @@ class EvalResult:
             lines.append("")
             lines.append(f"{len(self.problems)} gold line(s) skipped, first: {self.problems[0].where}: {self.problems[0].reason}")
         return "\n".join(lines)
+
+
+def render_markdown(result: "EvalResult") -> str:
+    """The error analysis as Markdown (docs/quality.md): per-class P/R/F1, the confusion matrix
+    and the typical errors."""
+    summary = result.summary
+    lines = [f"`{result.fmt}` on `{Path(result.source).name}`: n {summary.get('n')}, accuracy {_fmt(summary.get('accuracy'))}, "
+             f"macro-F1 {_fmt(summary.get('macro_f1'))}", ""]
+    if result.per_class:
+        lines += ["| label | precision | recall | F1 | support |", "|---|---|---|---|---|"]
+        lines += [
+            f"| {label} | {row['precision']:.3f} | {row['recall']:.3f} | {row['f1']:.3f} | {int(row['support'])} |"
+            for label, row in result.per_class.items()
+        ]
+        lines.append("")
+    if result.confusion:
+        predicted = sorted({p for row in result.confusion.values() for p in row})
+        lines += ["| gold \\ predicted | " + " | ".join(predicted) + " |", "|---" * (len(predicted) + 1) + "|"]
+        lines += [
+            f"| {gold} | " + " | ".join(str(row.get(p, 0) or "") for p in predicted) + " |" for gold, row in result.confusion.items()
+        ]
+        lines.append("")
+    errors = summary.get("errors") or []
+    if errors:
+        lines += ["| gold | produced (trigger, CAMEO, coder) | sentence |", "|---|---|---|"]
+        for error in errors:
+            produced = error["predicted"]
+            if error.get("trigger"):
+                produced += f" ({error['trigger']}, {error['cameo_code']}, {error['coder']})"
+            text = error["text"] if len(error["text"]) <= 160 else error["text"][:157] + "..."
+            lines.append(f"| {error['gold']} | {produced} | {text.replace('|', '/')} |")
+    return "\n".join(lines).rstrip() + "\n"
 
 
 def _fmt(value: Any) -> str:

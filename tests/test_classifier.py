@@ -272,3 +272,35 @@ def test_fold_coder_needs_one_model_per_fold(tmp_path: Path) -> None:
     assert info.value.code == "E914" and "[0, 2]" in str(info.value)
     with pytest.raises(ModelError):
         FoldCoder(pipeline=None, folder=tmp_path / "empty")
+
+
+def negated_doc() -> tuple[Doc, Event]:
+    words = ["Iran", "will", "not", "lift", "the", "ban", "."]
+    doc = Doc(
+        VOCAB,
+        words=words,
+        lemmas=["Iran", "will", "not", "lift", "the", "ban", "."],
+        heads=[3, 3, 3, 3, 5, 3, 3],
+        deps=["nsubj", "aux", "neg", "ROOT", "det", "dobj", "punct"],
+        pos=["PROPN", "AUX", "PART", "VERB", "DET", "NOUN", "PUNCT"],
+    )
+    final = cameo("085")
+    text = doc.text
+    event = Event(
+        article_id="a",
+        sentence_index=0,
+        sentence=Span(start=0, end=len(text), text=text),
+        trigger=Span(start=doc[3].idx, end=doc[3].idx + 4, text="lift"),
+        plover_type=final.plover_type,
+        cameo_code=final.code,
+        quad_class=final.quad_class,
+        goldstein=final.goldstein,
+    )
+    return doc, event
+
+
+def test_negated_event_is_never_flipped_to_another_type(stage: EventClassifier) -> None:
+    doc, event = negated_doc()
+    for label, klass in (("ASSAULT", 4), ("REJECT", 3), ("AGREE", 0)):
+        stage.decide(doc, [event], prediction(label, klass, 0.95))
+        assert (event.cameo_code, event.coder, event.statement_only) == ("085", "lexicon-rules", False)

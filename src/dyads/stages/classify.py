@@ -22,8 +22,9 @@ rebels *shelled*"), its actors come from the same dependency rules as the rules'
 ``sentences = "with_events"`` only sentences holding a proposal are classified (faster); with
 ``"all"`` (default) also those with a verb and an actor mention.
 
-Actors, trigger, date, place and attribution are never touched. With ``model = "none"`` the
-stage does nothing.
+A negated proposal ("did not endorse", "will not lift") is never re-typed: negation is recorded
+as its status and never flips it into its opposite (REJECT) silently. Actors, trigger, date,
+place and attribution are never touched. With ``model = "none"`` the stage does nothing.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from dyads.actors import mentions_for
 from dyads.classifier.labels import TYPE_LABELS
 from dyads.classifier.model import Prediction, SentenceClassifier
 from dyads.coder.arguments import verb_arguments
-from dyads.coder.attribution import REPORTING_VERBS
+from dyads.coder.attribution import REPORTING_VERBS, local_status
 from dyads.ontology import Lexicon, cameo, load_lexicon, mode_for
 from dyads.ontology.codes import plover_to_cameo_root
 from dyads.records import Event, content_hash
@@ -126,6 +127,8 @@ class EventClassifier:
             return self._propose(doc, sentence, sentence_index, prediction)
         for event in proposals:
             event.confidence = round(prediction.type_probability(event.plover_type), 4) if event.plover_type else None
+        if _negated(doc, proposals[0]):
+            return None  # "did not endorse" stays a negated SUPPORT, never becomes REJECT
         if top_class == 0:
             if class_p >= self.statement_threshold and len(proposals) == 1:
                 self._make_statement(proposals[0], class_p)
@@ -150,7 +153,7 @@ class EventClassifier:
         """The classifier's own event for a sentence where the rules found none."""
         trigger = main_verb(sentence)
         plover_type = agreed_type(prediction)
-        if trigger is None or plover_type is None:
+        if trigger is None or plover_type is None or local_status(trigger) == "negated":
             return None
         sources, targets = verb_arguments(trigger, find=lambda t: mentions_for(doc, t), target_preps=())
         source_actors = actors_of(sources)
@@ -212,6 +215,11 @@ class EventClassifier:
         event.intended_code = None
         event.coder = "lexicon+classifier"
         event.confidence = round(probability, 4)
+
+
+def _negated(doc: Doc, event: Event) -> bool:
+    trigger = doc.char_span(event.trigger.start, event.trigger.end, alignment_mode="expand")
+    return trigger is not None and local_status(trigger.root) == "negated"
 
 
 def _may_hold_event(sentence: SpacySpan, mention_starts: list[int]) -> bool:

@@ -176,6 +176,12 @@ def test_table_integrity(cases: list[Case]) -> None:
     assert set(counts) <= set(STATUSES), f"invalid statuses: {set(counts) - set(STATUSES)}"
     for status in STATUSES:
         assert counts[status] >= MIN_PER_STATUS, f"only {counts[status]} rows for {status}"
+    check_rows(cases)
+
+
+def check_rows(cases: list[Case]) -> None:
+    """Each row: a trigger that occurs once as a word, an outlet found in the sentence, a valid
+    speaker code; sentences distinct (shared with the blind table's test)."""
     for case in cases:
         assert case.sentence and case.trigger and case.note, case.id
         occurrences = re.findall(rf"(?<!\w){re.escape(case.trigger)}(?!\w)", case.sentence)

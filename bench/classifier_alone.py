@@ -2,6 +2,9 @@
 
     python bench/classifier_alone.py [--folds models/cv]
 
+With only some folds present (``dyads train ... --folds 5 --only-fold 0``), only the texts those
+folds held out are scored.
+
 Reads the gold sets in ../shared/data/gold that the classifier is trained on, sends each text to
 the ``SentenceClassifier`` of its held-out fold (``make model-cv``) and prints the accuracy of
 each head's argmax: the class head on texts with a known class, the type head on texts with a
@@ -29,9 +32,12 @@ def main() -> None:
     if not metas:
         raise SystemExit(f"no fold models in {args.folds}: run `make model-cv` first")
     count = json.loads(metas[0].read_text(encoding="utf-8"))["folds"]
-    models = {fold: SentenceClassifier(args.folds / f"fold-{fold}") for fold in range(count)}
+    models = {fold: SentenceClassifier(args.folds / f"fold-{fold}") for fold in range(count) if (args.folds / f"fold-{fold}").is_dir()}
+    if len(models) < count:  # e.g. one fold trained with --only-fold: score the texts it held out
+        print(f"folds present: {sorted(models)} of {count}; scoring only their held-out texts")
     for name in SETS:
         examples, _ = read_examples([GOLD / name])
+        examples = [e for e in examples if fold_of(e.text, count) in models]
         classes = types = n_classes = n_types = 0
         for example in examples:
             prediction = models[fold_of(example.text, count)].predict([example.text])[0]

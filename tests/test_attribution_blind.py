@@ -10,6 +10,7 @@ so here.
 
 Measured 2026-11-25 on 188 rows (written blind; no row changed after the first run) with
     .venv/bin/python -m pytest -q tests/test_attribution_blind.py -s -p no:xdist
+or, for both tables, default and rules only, ``.venv/bin/python tests/test_attribution_blind.py``
 Rules only (``classifier.model = "none"``, the first run):
     found 0.904 (170/188); status among found 0.971 (165/170): asserted 1.0 (41/41),
     claimed 1.0 (48/48), denied 0.963 (26/27), negated 0.840 (21/25), hypothetical 1.0 (29/29);
@@ -172,3 +173,11 @@ def test_blind_floors_are_valid() -> None:
     for figure, floor in FLOORS.items():
         assert 0.0 <= floor <= 1.0, figure
         assert math.isclose(floor, round(floor, 2)), figure
+
+
+if __name__ == "__main__":  # the figures of docs/quality.md, both tables, default pipeline and rules only
+    for label, overrides in (("default", None), ("rules only", {"classifier.model": "none"})):
+        for name, table in (("development", None), ("blind", TABLE)):
+            table_cases = load_cases(table) if table else load_cases()
+            figures = blind_figures(code_cases(table_cases, overrides=overrides))
+            print(f"{name} table, {label}: " + ", ".join(f"{k} {v:.3f}" for k, v in sorted(figures.items())))

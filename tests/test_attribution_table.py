@@ -111,10 +111,10 @@ def _outlet(text: str | None) -> str:
     return re.sub(r"^the\s+", "", text.strip(), flags=re.IGNORECASE)
 
 
-def code_cases(cases: list[Case]) -> list[Outcome]:
+def code_cases(cases: list[Case], *, overrides: dict[str, Any] | None = None) -> list[Outcome]:
     from dyads import Article, Pipeline, load_config
 
-    pipeline = Pipeline(load_config())
+    pipeline = Pipeline(load_config(overrides=overrides))
     articles = [Article.create(text=case.sentence, published=PUBLISHED, id=case.id) for case in cases]
     by_id: dict[str, Any] = {article.id: events for article, events in pipeline.code_articles(articles)}
     outcomes = []

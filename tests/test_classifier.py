@@ -18,6 +18,7 @@ from dyads.errors import ModelError
 from dyads.ontology import cameo
 from dyads.records import Actor, Event, Mention, Span
 from dyads.stages.classify import EventClassifier, model_folder
+from test_coder_rules import parse  # tests/ is on sys.path (pytest rootdir import mode)
 
 VOCAB = spacy.blank("en").vocab
 
@@ -185,15 +186,16 @@ def test_statements_are_left_alone(stage: EventClassifier) -> None:
 
 
 def test_sentence_without_rule_event_gets_the_classifiers_event(stage: EventClassifier) -> None:
-    words = ["Officials", "said", "rebels", "shelled", "the", "airport", "."]
-    doc = Doc(
-        VOCAB,
-        words=words,
-        lemmas=["official", "say", "rebel", "shell", "the", "airport", "."],
-        heads=[1, 1, 3, 1, 5, 3, 1],
-        deps=["nsubj", "ROOT", "nsubj", "ccomp", "det", "dobj", "punct"],
-        pos=["NOUN", "VERB", "NOUN", "VERB", "DET", "NOUN", "PUNCT"],
-        sent_starts=[True, False, False, False, False, False, False],
+    doc = parse(
+        [
+            ("Officials", "official", 1, "nsubj", "NOUN"),
+            ("said", "say", 1, "ROOT", "VERB"),
+            ("rebels", "rebel", 3, "nsubj", "NOUN"),
+            ("shelled", "shell", 1, "ccomp", "VERB"),
+            ("the", "the", 5, "det", "DET"),
+            ("airport", "airport", 3, "dobj", "NOUN"),
+            (".", ".", 1, "punct", "PUNCT"),
+        ]
     )
     sentence = next(iter(doc.sents))
     doc._.dyads_mentions = []
@@ -275,14 +277,16 @@ def test_fold_coder_needs_one_model_per_fold(tmp_path: Path) -> None:
 
 
 def negated_doc() -> tuple[Doc, Event]:
-    words = ["Iran", "will", "not", "lift", "the", "ban", "."]
-    doc = Doc(
-        VOCAB,
-        words=words,
-        lemmas=["Iran", "will", "not", "lift", "the", "ban", "."],
-        heads=[3, 3, 3, 3, 5, 3, 3],
-        deps=["nsubj", "aux", "neg", "ROOT", "det", "dobj", "punct"],
-        pos=["PROPN", "AUX", "PART", "VERB", "DET", "NOUN", "PUNCT"],
+    doc = parse(
+        [
+            ("Iran", "Iran", 3, "nsubj", "PROPN"),
+            ("will", "will", 3, "aux", "AUX"),
+            ("not", "not", 3, "neg", "PART"),
+            ("lift", "lift", 3, "ROOT", "VERB"),
+            ("the", "the", 5, "det", "DET"),
+            ("ban", "ban", 3, "dobj", "NOUN"),
+            (".", ".", 3, "punct", "PUNCT"),
+        ]
     )
     final = cameo("085")
     text = doc.text

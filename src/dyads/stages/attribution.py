@@ -8,7 +8,7 @@ from spacy.tokens import Doc
 
 from dyads.actors import mentions_for
 from dyads.coder.attribution import attribute
-from dyads.stages.extensions import ensure_extensions
+from dyads.stages.extensions import ensure_extensions, trigger_token
 
 ensure_extensions()
 
@@ -22,11 +22,11 @@ class AttributionTagger:
             return doc
         sentences = list(doc.sents)
         for event in events:
-            trigger = doc.char_span(event.trigger.start, event.trigger.end, alignment_mode="expand")
+            trigger = trigger_token(doc, event)
             if trigger is None:
                 continue
             event.attribution = attribute(
-                trigger.root,
+                trigger,
                 sentences[event.sentence_index],
                 lambda t: mentions_for(doc, t),
                 stated_intent=event.intended_code is not None,

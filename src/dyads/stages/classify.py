@@ -37,6 +37,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from dyads.actors import mentions_for
+from dyads.classifier.labels import quad_of_type
 from dyads.classifier.model import Prediction, SentenceClassifier
 from dyads.coder.arguments import verb_arguments
 from dyads.coder.attribution import REPORTING_VERBS, local_status, reporting_above
@@ -44,7 +45,7 @@ from dyads.ontology import Lexicon, cameo, load_lexicon, mode_for
 from dyads.ontology.codes import plover_to_cameo_root
 from dyads.records import Event, content_hash
 from dyads.stages.events import actors_of, span_of, token_span
-from dyads.stages.extensions import ensure_extensions
+from dyads.stages.extensions import ensure_extensions, trigger_token
 
 ensure_extensions()
 
@@ -60,10 +61,6 @@ def model_folder(name: str) -> Path | None:
     if name == DEFAULT_MODEL:
         return Path(str(resources.files("dyads").joinpath("models", "events-minilm")))
     return Path(name)
-
-
-def quad_of_type(plover_type: str) -> int:
-    return cameo(plover_to_cameo_root(plover_type)).quad_class
 
 
 class EventClassifier:
@@ -195,8 +192,8 @@ class EventClassifier:
 
     def _code_for(self, doc: Doc, event: Event, plover_type: str) -> str:
         """The trigger word's own lexicon code for ``plover_type``, else the type's CAMEO root."""
-        span = doc.char_span(event.trigger.start, event.trigger.end, alignment_mode="expand")
-        code = self._lexicon_code(span.root, plover_type) if span is not None else None
+        trigger = trigger_token(doc, event)
+        code = self._lexicon_code(trigger, plover_type) if trigger is not None else None
         return code or plover_to_cameo_root(plover_type)
 
     def _lexicon_code(self, token: Token, plover_type: str) -> str | None:
@@ -221,14 +218,14 @@ def _claimed(doc: Doc, event: Event) -> bool:
     """"Shoigu claimed that Moscow and Washington were close to joint action": a claim makes the
     sentence read as a statement, but what is claimed is the event; keep it (a plain "said"
     sentence may still be flagged, as statement-only gold labels them)."""
-    trigger = doc.char_span(event.trigger.start, event.trigger.end, alignment_mode="expand")
-    report = reporting_above(trigger.root) if trigger is not None else None
+    trigger = trigger_token(doc, event)
+    report = reporting_above(trigger) if trigger is not None else None
     return report is not None and report.cue.lemma_.lower() in CLAIM_VERBS
 
 
 def _negated(doc: Doc, event: Event) -> bool:
-    trigger = doc.char_span(event.trigger.start, event.trigger.end, alignment_mode="expand")
-    return trigger is not None and local_status(trigger.root) == "negated"
+    trigger = trigger_token(doc, event)
+    return trigger is not None and local_status(trigger) == "negated"
 
 
 def _may_hold_event(sentence: SpacySpan, mention_starts: list[int]) -> bool:

@@ -18,7 +18,7 @@ from dyads.actors import mentions_for
 from dyads.coder.arguments import INSTRUMENT_VERBS, nested_mentions
 from dyads.ontology import cameo
 from dyads.records import Actor, Event, Location, Span
-from dyads.stages.extensions import ensure_extensions
+from dyads.stages.extensions import ensure_extensions, trigger_token
 
 ensure_extensions()
 
@@ -43,8 +43,7 @@ def used_base_event(doc: Doc, event: Event) -> Event | None:
     """"X used Y's base to strike Z": Y's military cooperation with X, or None."""
     if event.plover_type != "ASSAULT":
         return None
-    span = doc.char_span(event.trigger.start, event.trigger.end, alignment_mode="expand")
-    verb = span.root if span is not None else None
+    verb = trigger_token(doc, event)
     if verb is None or verb.dep_ not in {"xcomp", "advcl"} or verb.head.lemma_.lower() not in INSTRUMENT_VERBS:
         return None
     base = next((c for c in verb.head.children if c.dep_ == "dobj" and c.lemma_.lower() in BASE_WORDS), None)

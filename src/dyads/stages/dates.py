@@ -27,7 +27,7 @@ from spacy.tokens import Span as TokenSpan
 from dyads.dates import DateExpression, find_date_expressions, resolve, resolve_absolute
 from dyads.errors import ConfigError
 from dyads.records import Event, EventDate
-from dyads.stages.extensions import doc_text, ensure_extensions
+from dyads.stages.extensions import doc_text, ensure_extensions, trigger_token
 
 ensure_extensions()
 
@@ -102,7 +102,7 @@ class DateTagger:
         article = doc._.dyads_article
         published: dt.date | None = article.published if article is not None else None
         by_sentence: dict[tuple[int, int], list[DateExpression]] = {}
-        triggers = {id(event): self._trigger_token(doc, event) for event in events}
+        triggers = {id(event): trigger_token(doc, event) for event in events}
         resolved: dict[tuple[int, int], EventDate | None] = {}
         last_anchor: dt.date | None = None
         for event in sorted(events, key=lambda item: (item.trigger.start, item.trigger.end)):
@@ -124,11 +124,6 @@ class DateTagger:
             if event.date is not None and event.date.derived_from != "publication" and event.date.precision == "day":
                 last_anchor = event.date.date
         return doc
-
-    @staticmethod
-    def _trigger_token(doc: Doc, event: Event) -> Token | None:
-        span = doc.char_span(event.trigger.start, event.trigger.end, alignment_mode="expand")
-        return span.root if span is not None and len(span) else None
 
     def _choose(
         self,

@@ -8,7 +8,12 @@
 
 from __future__ import annotations
 
-from spacy.tokens import Doc
+from typing import TYPE_CHECKING
+
+from spacy.tokens import Doc, Token
+
+if TYPE_CHECKING:
+    from dyads.records import Event
 
 _ATTRS = ("dyads_article", "dyads_mentions", "dyads_events")
 
@@ -30,3 +35,9 @@ def doc_text(doc: Doc) -> str:
         text = article.text if article is not None and len(article.text) == end else doc.text
         doc.user_data["dyads_text"] = text
     return text
+
+
+def trigger_token(doc: Doc, event: "Event") -> Token | None:
+    """The head token of the event's trigger span, or None when the span is not in ``doc``."""
+    span = doc.char_span(event.trigger.start, event.trigger.end, alignment_mode="expand")
+    return span.root if span is not None and len(span) else None

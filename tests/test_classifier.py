@@ -7,17 +7,19 @@ import importlib.util
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 import spacy
 from spacy.tokens import Doc
 
-from dyads.classifier import CLASS_LABELS, TYPE_LABELS, Prediction, SentenceClassifier, fold_of, read_examples
+from dyads.classifier import CLASS_LABELS, TYPE_LABELS, Prediction, RoleSpan, SentenceClassifier, fold_of, read_examples
 from dyads.classifier.examples import parse_example, split_folds
-from dyads.classifier.labels import class_of_types, type_set
+from dyads.classifier.labels import ROLE_TAGS, class_of_types, type_set
+from dyads.classifier.model import decode_roles
 from dyads.errors import ModelError
 from dyads.ontology import cameo
 from dyads.records import Actor, Event, Mention, Span
-from dyads.stages.classify import EventClassifier, model_folder
+from dyads.stages.classify import EventClassifier, apply_roles, model_folder
 from test_coder_rules import parse  # tests/ is on sys.path (pytest rootdir import mode)
 
 VOCAB = spacy.blank("en").vocab
@@ -308,3 +310,82 @@ def test_negated_event_is_never_flipped_to_another_type(stage: EventClassifier) 
     for label, klass in (("ASSAULT", 4), ("REJECT", 3), ("AGREE", 0)):
         stage.decide(doc, [event], prediction(label, klass, 0.95))
         assert (event.cameo_code, event.coder, event.statement_only) == ("085", "lexicon-rules", False)
+
+
+# ---------------------------------------------------------------- the role head
+
+
+def test_bio_tags_become_character_spans() -> None:
+    tokens = ["Yesterday", "a", "Swiss", "court", "rejected", "the", "Croatian", "request", "."]
+    tags = ["O", "B-S", "I-S", "I-S", "O", "B-T", "I-T", "I-T", "O"]
+    example = parse_example({"text": " ".join(tokens), "tokens": tokens, "tags": tags}, "x:1")
+    assert [(example.text[a:b], letter) for a, b, letter in example.roles] == [("a Swiss court", "S"), ("the Croatian request", "T")]
+    assert example.types == () and example.cameo_class is None
+    # an I- after O starts a phrase; a B- right after a phrase of the same role starts another
+    loose = parse_example({"text": "A B C D", "tokens": ["A", "B", "C", "D"], "tags": ["I-R", "O", "B-T", "B-T"]}, "x:2")
+    assert [(loose.text[a:b], letter) for a, b, letter in loose.roles] == [("A", "R"), ("C", "T"), ("D", "T")]
+    with pytest.raises(ValueError, match="joined by single spaces"):
+        parse_example({"text": "A  B", "tokens": ["A", "B"], "tags": ["O", "O"]}, "x:3")
+    with pytest.raises(ValueError, match="unknown tag"):
+        parse_example({"text": "A B", "tokens": ["A", "B"], "tags": ["O", "B-X"]}, "x:4")
+
+
+def one_hot(*tags: str) -> list[list[float]]:
+    return [[0.9 if t == tag else 0.1 / (len(ROLE_TAGS) - 1) for t in ROLE_TAGS] for tag in tags]
+
+
+def test_role_probabilities_decode_to_whole_word_phrases() -> None:
+    text = "Chechen rebels attacked the Kiev garrison"
+    # word pieces: [CLS] che ##chen rebels attacked the ki ##ev garrison [SEP]
+    offsets = [(0, 0), (0, 3), (3, 7), (8, 14), (15, 23), (24, 27), (28, 30), (30, 32), (33, 41), (0, 0)]
+    tags = one_hot("O", "B-S", "O", "I-S", "O", "B-T", "I-T", "B-T", "I-T", "O")
+    spans = decode_roles(text, offsets, np.asarray(tags))
+    # "che" alone is widened to "Chechen"; "rebels" after an O starts a new source phrase;
+    # "##ev" tagged B-T continues its word
+    assert [(text[s.start : s.end], s.role) for s in spans] == [("Chechen", "source"), ("rebels", "source"), ("the Kiev garrison", "target")]
+    assert all(0.85 < s.probability < 0.95 for s in spans)
+
+
+def role_doc() -> tuple[Doc, Mention, Mention]:
+    doc = parse(
+        [
+            ("A", "a", 2, "det", "DET"),
+            ("Swiss", "Swiss", 2, "amod", "ADJ"),
+            ("court", "court", 3, "nsubj", "NOUN"),
+            ("rejected", "reject", 3, "ROOT", "VERB"),
+            ("the", "the", 6, "det", "DET"),
+            ("Croatian", "Croatian", 6, "amod", "ADJ"),
+            ("request", "request", 3, "dobj", "NOUN"),
+            (".", ".", 3, "punct", "PUNCT"),
+        ]
+    )
+    def mention(start: int, end: int, head: int, code: str, sectors: list[str]) -> Mention:
+        span = Span(start=doc[start].idx, end=doc[end - 1].idx + len(doc[end - 1].text), text=doc[start:end].text)
+        return Mention(start=start, end=end, head=head, kind="country", actor=Actor(code=code, sectors=sectors, span=span))
+
+    court, croatia = mention(1, 3, 2, "CHE", ["JUD"]), mention(5, 6, 5, "HRV", [])
+    doc._.dyads_mentions = [court, croatia]
+    return doc, court, croatia
+
+
+def phrase(doc: Doc, start: int, end: int, role: str) -> RoleSpan:
+    return RoleSpan(doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text), role, 0.9)
+
+
+def test_role_phrases_set_spans_fix_swaps_and_fill_gaps() -> None:
+    doc, court, croatia = role_doc()
+    event = rule_event("120")
+    # the rules swapped the two actors: the court is the target, Croatia the source
+    event.sources, event.targets = [croatia.actor.model_copy(deep=True)], [court.actor.model_copy(deep=True)]
+    apply_roles(doc, event, (phrase(doc, 0, 3, "source"), phrase(doc, 4, 7, "target")), offset=0)
+    assert [(a.code, a.span.text) for a in event.sources] == [("CHE", "A Swiss court")]
+    assert [(a.code, a.span.text) for a in event.targets] == [("HRV", "the Croatian request")]
+
+    empty = rule_event("120")  # no actors: the phrases bring the mentioned actor, or an uncoded one
+    apply_roles(doc, empty, (phrase(doc, 1, 3, "source"), phrase(doc, 6, 7, "target")), offset=0)
+    assert [(a.code, a.sectors, a.span.text) for a in empty.sources] == [("CHE", ["JUD"], "Swiss court")]
+    assert [(a.code, a.name, a.span.text) for a in empty.targets] == [(None, "request", "request")]
+
+    both = rule_event("040")
+    apply_roles(doc, both, (phrase(doc, 1, 3, "reciprocal"),), offset=0)
+    assert [a.code for a in both.sources] == [a.code for a in both.targets] == ["CHE"]

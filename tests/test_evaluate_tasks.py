@@ -13,6 +13,7 @@ from dyads.evaluate import evaluate, run_coder
 from dyads.evaluate.formats import NerRecord, parse_conflibert_ner, read_gold
 from dyads.evaluate.tasks import (
     char_span_to_tokens,
+    gsr_code,
     predicted_plover_type,
     predicted_quad_class,
     predicted_role_spans,
@@ -163,9 +164,10 @@ def test_conflibert_ner_end_to_end(tmp_path: Path) -> None:
     coder = FakeCoder({
         " ".join(first): [event("195", plover="ASSAULT", quad=4,
                                 sources=[actor("ZOR", "MIL", text="Zorvian army", at=4)],
-                                targets=[actor("KEL", text="Kelmar", at=25)])],
-        " ".join(second): [event("040", plover="CONSULT", quad=1, sources=[ana], targets=[ben]),
-                           event("040", plover="CONSULT", quad=1, sources=[ben], targets=[ana])],
+                                targets=[actor("KEL", text="Kelmar", at=25)]),
+                          # only the main (first) event counts: the gold marks one event's arguments
+                          event("190", plover="ASSAULT", quad=4, sources=[actor("KEL", text="Kelmar", at=25)])],
+        " ".join(second): [event("040", plover="CONSULT", quad=1, sources=[ana, ben], targets=[ben, ana])],
     })
     s = evaluate("conflibert-ner", path, coder=coder).summary
     assert s["accuracy"] is None
@@ -260,3 +262,13 @@ def test_lenient_evaluate_reports_skipped_lines(tmp_path: Path) -> None:
     assert [p.where for p in result.problems] == [f"{path}:2"]
     assert "skipped" in result.render_table()
     assert len(read_gold("conflibert-class", path, strict=False).records) == 1
+
+
+def test_gsr_codes_follow_the_gold_convention() -> None:
+    # the PLOVER records code every intergovernmental body IGO and armed groups as their country
+    assert gsr_code(actor("UNO", "IGO")) == "IGO"
+    assert gsr_code(actor("EU", "IGO", "GOV")) == "IGO"
+    assert gsr_code(actor("AMN", "NGO")) == "NGO"
+    assert gsr_code(actor("HEZ", "REB")) == "LBN"
+    assert gsr_code(actor("ISIS", "REB")) == "ISIS"  # no home country in our tables
+    assert gsr_code(actor("rus", "GOV")) == "RUS"

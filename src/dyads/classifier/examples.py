@@ -8,8 +8,10 @@ Our own format, one object per line (``docs/training.md``)::
 ``cameo_class`` is 0-4 (0 = statement or appeal, 1-4 = QuadClass) or absent; at least one
 is given. Gold sets in known shapes are read as they are: PLOVER gold standard records
 (``event``), POLECAT/NGEC-style records (``event_type``), the PLV sentences and NGEC stories (``label`` naming a type, ``YIELD`` included),
-and the ConfliBERT cameo_class set (``label`` 0-4). Bad lines become :class:`DataError`
-problems; the rest are kept.
+and the ConfliBERT cameo_class set (``label`` 0-4). Records with ``tokens`` and BIO ``tags``
+(``B-S``/``I-S`` source, ``B-T``/``I-T`` target, ``B-R``/``I-R`` reciprocal, the ConfliBERT
+cameo_ner shape) teach the role head the main event's argument phrases; their ``text`` must be
+the tokens joined by single spaces. Bad lines become :class:`DataError` problems; the rest are kept.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dyads.classifier.labels import CLASS_LABELS, class_of_types, type_set
+from dyads.classifier.labels import CLASS_LABELS, ROLE_TAGS, class_of_types, type_set
 from dyads.errors import DataError
 from dyads.evaluate.formats import iter_jsonl
 from dyads.records import content_hash, normalise_text
@@ -27,12 +29,14 @@ from dyads.records import content_hash, normalise_text
 
 @dataclass(frozen=True)
 class Example:
-    """One labelled text: the types it allows (may be empty) and its class (may be unknown)."""
+    """One labelled text: the types it allows (may be empty), its class (may be unknown) and the
+    main event's argument phrases as ``(start_char, end_char, letter)`` (letter S, T or R; may be empty)."""
 
     text: str
     types: tuple[str, ...]
     cameo_class: int | None
     origin: str
+    roles: tuple[tuple[int, int, str], ...] = ()
 
     @property
     def key(self) -> str:
@@ -52,6 +56,8 @@ def parse_example(obj: dict[str, Any], where: str) -> Example:
         raise ValueError("no 'text' string")
     types: tuple[str, ...] = ()
     klass: int | None = None
+    if "tags" in obj:  # ConfliBERT cameo_ner: argument phrases only
+        return Example(text=text, types=(), cameo_class=None, origin=where, roles=role_spans(text, obj.get("tokens"), obj["tags"]))
     if "plover" in obj or "cameo_class" in obj:  # our own format
         if obj.get("plover"):
             types = type_set(obj["plover"])
@@ -70,6 +76,29 @@ def parse_example(obj: dict[str, Any], where: str) -> Example:
     if not types and klass is None:
         raise ValueError("the record names neither a PLOVER type nor a class")
     return Example(text=text, types=types, cameo_class=klass, origin=where)
+
+
+def role_spans(text: str, tokens: Any, tags: Any) -> tuple[tuple[int, int, str], ...]:
+    """BIO tags over space-joined tokens -> character spans ``(start, end, letter)``."""
+    if not isinstance(tokens, list) or not isinstance(tags, list) or len(tokens) != len(tags):
+        raise ValueError("'tokens' and 'tags' must be lists of equal length")
+    if " ".join(str(t) for t in tokens) != text:
+        raise ValueError("'text' is not the tokens joined by single spaces")
+    spans: list[list] = []
+    position = 0
+    for token, tag in zip(tokens, tags):
+        start, end = position, position + len(str(token))
+        position = end + 1
+        if tag not in ROLE_TAGS:
+            raise ValueError(f"unknown tag {tag!r} (expected one of {', '.join(ROLE_TAGS)})")
+        if tag == "O":
+            continue
+        bio, letter = tag.split("-")
+        if bio == "I" and spans and spans[-1][2] == letter and spans[-1][3] == start - 1:
+            spans[-1][1], spans[-1][3] = end, end
+        else:  # B, or an I that does not continue a phrase of its letter
+            spans.append([start, end, letter, end])
+    return tuple((start, end, letter) for start, end, letter, _ in spans)
 
 
 def _class(value: Any) -> int:
@@ -104,10 +133,10 @@ def split_folds(examples: list[Example], folds: int, fold: int) -> tuple[list[Ex
 
 
 def unique(examples: Iterable[Example]) -> Iterator[Example]:
-    """Examples with repeated (text, types, class) dropped, first one kept."""
-    seen: set[tuple[str, tuple[str, ...], int | None]] = set()
+    """Examples with repeated (text, types, class, roles) dropped, first one kept."""
+    seen: set[tuple] = set()
     for example in examples:
-        key = (example.key, example.types, example.cameo_class)
+        key = (example.key, example.types, example.cameo_class, example.roles)
         if key not in seen:
             seen.add(key)
             yield example

@@ -3,6 +3,7 @@
 * ``TYPE_LABELS``: the 16 PLOVER root types (the *type head*).
 * ``CLASS_LABELS``: the five sentence classes of the ConfliBERT cameo_class task (the *class
   head*): 0 = statement or appeal (CAMEO 01-02), 1-4 = Phoenix QuadClass of the main event.
+* ``ROLE_TAGS``: BIO tags of the main event's argument phrases (the *role head*).
 
 A training example may name one type, a set of types it cannot tell apart (the PLV set's
 ``YIELD`` stands for CONCEDE or RETREAT), a class, or both. A type's class is the QuadClass of
@@ -25,6 +26,10 @@ TYPE_LABELS: tuple[str, ...] = (
     "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
 )
 CLASS_LABELS: tuple[int, ...] = (0, 1, 2, 3, 4)
+# the *role head*: one BIO tag per word piece for the main event's source, target and
+# reciprocal (both) argument phrases, as the ConfliBERT cameo_ner set marks them
+ROLE_TAGS: tuple[str, ...] = ("O", "B-S", "I-S", "B-T", "I-T", "B-R", "I-R")
+ROLE_OF_LETTER: Mapping[str, str] = MappingProxyType({"S": "source", "T": "target", "R": "reciprocal"})
 
 # gold names that stand for several of our types, or for an older name of one
 TYPE_ALIASES: Mapping[str, tuple[str, ...]] = MappingProxyType({

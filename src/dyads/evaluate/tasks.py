@@ -8,6 +8,7 @@ only compare its events with the gold records (see docs/evaluation.md).
 from __future__ import annotations
 
 import bisect
+import functools
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -102,12 +103,33 @@ def predicted_quad_class(events: Sequence[Event]) -> int:
 # ---------------------------------------------------------------- plover-gsr
 
 
+@functools.lru_cache(maxsize=1)
+def _group_homes() -> dict[str, str]:
+    """Group code -> home country, from the package actor tables (HEZ -> LBN, PIJ -> PSE)."""
+    from dyads.actors.dictionary import package_entries
+
+    return {e.code: e.country for e in package_entries() if e.kind == "group" and e.code and e.country}
+
+
+def gsr_code(actor: Actor) -> str:
+    """Our actor code in the PLOVER gold records' coarser convention: every intergovernmental
+    body is ``IGO`` and every non-governmental one ``NGO`` (the records name the body in text
+    only), and an armed group with a home country is coded as that country (Hezbollah -> LBN)."""
+    sectors = {s.upper() for s in actor.sectors}
+    if "IGO" in sectors:
+        return "IGO"
+    if "NGO" in sectors:
+        return "NGO"
+    code = (actor.code or "").upper()
+    return _group_homes().get(code, code)
+
+
 def _actor_matches(gold: GoldActor, pred: Actor, *, with_sector: bool) -> bool:
-    if gold.code is None or (pred.code or "").upper() != gold.code:
+    if gold.code is None or gsr_code(pred) != gold.code:
         return False
     if not with_sector:
         return True
-    sectors = [s.upper() for s in pred.sectors]
+    sectors = [s.upper() for s in pred.sectors if s.upper() not in {"IGO", "NGO"}]  # already in the code
     return gold.sector in sectors if gold.sector else not sectors
 
 
@@ -119,7 +141,7 @@ def actors_match(gold: Sequence[GoldActor], pred: Sequence[Actor], *, with_secto
     """
     coded = [g for g in gold if g.code]
     if not with_sector:
-        return {g.code for g in coded} == {(p.code or "").upper() for p in pred if p.code}
+        return {g.code for g in coded} == {gsr_code(p) for p in pred if p.code}
     if len(coded) != len([p for p in pred if p.code]):
         return False
     free = [p for p in pred if p.code]
@@ -224,15 +246,18 @@ def _locate(text: str, actor: Actor) -> tuple[int, int] | None:
 
 
 def predicted_role_spans(record: NerRecord, events: Sequence[Event]) -> set[Span3]:
-    """Token spans of the actors of all events, with role source/target/reciprocal.
+    """Token spans of the main event's actors, with role source/target/reciprocal.
 
-    A span that is a source in one event and a target in another is ``reciprocal``
-    (``A and B met`` coded as A->B and B->A), as the gold marks it.
+    The gold marks the arguments of a sentence's one (main) event, so only the main event
+    counts: the first that is not a bare statement, else the first. A span that is both
+    source and target (``A and B met`` coded as A->B and B->A) is ``reciprocal``, as the
+    gold marks it.
     """
     text = record.text
     offsets = token_offsets(record.tokens)
     roles: dict[tuple[int, int], set[str]] = {}
-    for event in events:
+    main = first_coded_event(events) or (events[0] if events else None)
+    for event in [main] if main is not None else []:
         for role, actors in (("source", event.sources), ("target", event.targets)):
             for actor in actors:
                 located = _locate(text, actor)

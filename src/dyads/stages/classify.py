@@ -22,6 +22,14 @@ rebels *shelled*"), its actors come from the same dependency rules as the rules'
 ``sentences = "with_events"`` only sentences holding a proposal are classified (faster); with
 ``"all"`` (default) also those with a verb and an actor mention.
 
+Models with a role head also mark the main event's argument phrases (trained on the
+ConfliBERT cameo_ner set's convention: "a Swiss court", "the Croatian government 's request").
+With ``roles = true`` each phrase is applied to the sentence's main event: an actor of that
+role inside the phrase takes the phrase as its span; an actor the rules gave the other role
+moves to this one; a role the rules left empty takes the actor mentioned in the phrase, or,
+where no mention is there, an uncoded actor named by the phrase (code ``None``: who it is
+stays unresolved, but the argument is recorded with its span).
+
 A negated proposal ("did not endorse", "will not lift") is never re-typed: negation is recorded
 as its status and never flips it into its opposite (REJECT) silently. Actors, trigger, date,
 place and attribution are never touched. With ``model = "none"`` the stage does nothing.
@@ -38,12 +46,12 @@ from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from dyads.actors import mentions_for
 from dyads.classifier.labels import quad_of_type
-from dyads.classifier.model import Prediction, SentenceClassifier
+from dyads.classifier.model import Prediction, RoleSpan, SentenceClassifier
 from dyads.coder.arguments import verb_arguments
 from dyads.coder.attribution import REPORTING_VERBS, local_status, reporting_above
 from dyads.ontology import Lexicon, cameo, load_lexicon, mode_for
 from dyads.ontology.codes import plover_to_cameo_root
-from dyads.records import Event, content_hash
+from dyads.records import Actor, Event, content_hash
 from dyads.stages.events import actors_of, span_of, token_span
 from dyads.stages.extensions import ensure_extensions, trigger_token
 
@@ -77,6 +85,7 @@ class EventClassifier:
         add_threshold: float,
         sentences: str,
         threads: int,
+        roles: bool = True,
     ) -> None:
         folder = model_folder(model)
         self.classifier = SentenceClassifier(folder, threads=threads) if folder else None
@@ -86,6 +95,7 @@ class EventClassifier:
         self.statement_threshold = statement_threshold
         self.add_threshold = add_threshold
         self.all_sentences = sentences == "all"
+        self.use_roles = roles
 
     def __call__(self, doc: Doc) -> Doc:
         if self.classifier is None:
@@ -98,9 +108,13 @@ class EventClassifier:
             if index not in by_sentence and not (self.all_sentences and _may_hold_event(sentence, starts)):
                 continue
             events = by_sentence.setdefault(index, [])
-            new = self.decide(doc, events, self.classifier.predict([sentence.text])[0], sentence=sentence, sentence_index=index)
+            prediction = self.classifier.predict([sentence.text])[0]
+            new = self.decide(doc, events, prediction, sentence=sentence, sentence_index=index)
             if new is not None:
                 events.append(new)
+            main = next((e for e in events if not e.statement_only), events[0] if events else None)
+            if self.use_roles and main is not None and prediction.roles:
+                apply_roles(doc, main, prediction.roles, offset=sentence.start_char)
         doc._.dyads_events = [event for index in sorted(by_sentence) for event in by_sentence[index]]
         return doc
 
@@ -214,6 +228,84 @@ class EventClassifier:
         event.confidence = round(probability, 4)
 
 
+def apply_roles(doc: Doc, event: Event, phrases: tuple[RoleSpan, ...], *, offset: int) -> None:
+    """Apply the role head's argument phrases (characters of the sentence, ``offset`` = where it
+    starts in the doc) to ``event``, in place: see the module docstring."""
+    for phrase in phrases:
+        wanted = ("source", "target") if phrase.role == "reciprocal" else (phrase.role,)
+        for start, end in _conjuncts(doc, *_whole_phrase(doc, offset + phrase.start, offset + phrase.end)):
+            span = span_of(doc, start, end)
+            for role in wanted:
+                own, other = (event.sources, event.targets) if role == "source" else (event.targets, event.sources)
+                inside = [a for a in own if _overlaps(a, start, end)]
+                if not inside and phrase.role != "reciprocal":
+                    moved = [a for a in other if _overlaps(a, start, end)]
+                    for actor in moved:
+                        other.remove(actor)
+                        own.append(actor)
+                    inside = moved
+                if not inside:
+                    held = own if phrase.role == "reciprocal" else event.sources + event.targets
+                    inside = [_actor_in(doc, start, end, held) or Actor(name=span.text)]
+                    own.extend(inside)
+                for actor in inside:
+                    actor.span = span
+
+
+def _conjuncts(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
+    """A tagged phrase split at its coordinating conjunctions ("the White House and the State
+    Department" -> two phrases), as the gold marks conjoined arguments one by one."""
+    tokens = doc.char_span(start, end, alignment_mode="expand")
+    if tokens is None:
+        return [(start, end)]
+    parts: list[tuple[int, int]] = []
+    first = tokens.start
+    for token in tokens:
+        if token.dep_ == "cc" and token.i > first:
+            last = token.i - 1
+            if doc[last].is_punct and last > first:
+                last -= 1
+            parts.append((first, last))
+            first = token.i + 1
+    if first < tokens.end:
+        parts.append((first, tokens.end - 1))
+    if len(parts) == 1:
+        return [(start, end)]
+    return [(doc[a].idx, doc[b].idx + len(doc[b].text)) for a, b in parts if a <= b]
+
+
+MODIFIER_DEPS = frozenset({"amod", "compound", "nmod", "poss", "nummod", "det", "case"})
+
+
+def _whole_phrase(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """Characters of a tagged phrase, widened on the right while its last word only modifies a
+    noun outside it ("Chadian" -> "Chadian citizens", "a car" -> "a car bomb"): a phrase the
+    role head cut before its head noun."""
+    tokens = doc.char_span(start, end, alignment_mode="expand")
+    if tokens is None or len(tokens) == 0:
+        return start, end
+    last = tokens[-1]
+    while last.dep_ in MODIFIER_DEPS and last.head.i > last.i and last.head.pos_ in {"NOUN", "PROPN"}:
+        last = last.head
+    return start, max(end, last.idx + len(last.text))
+
+
+def _overlaps(actor: Actor, start: int, end: int) -> bool:
+    return actor.span is not None and actor.span.start < end and start < actor.span.end
+
+
+def _actor_in(doc: Doc, start: int, end: int, taken: list[Actor]) -> Actor | None:
+    """A copy of the actor of the first mention whose head lies in ``[start, end)`` and that the
+    event does not hold yet."""
+    held = {(a.code, tuple(a.sectors), a.name) for a in taken}
+    for mention in doc._.dyads_mentions or []:
+        head = doc[mention.head]
+        actor = mention.actor
+        if start <= head.idx < end and (actor.code or actor.sectors or actor.name) and (actor.code, tuple(actor.sectors), actor.name) not in held:
+            return actor.model_copy(deep=True)
+    return None
+
+
 def _claimed(doc: Doc, event: Event) -> bool:
     """"Shoigu claimed that Moscow and Washington were close to joint action": a claim makes the
     sentence read as a statement, but what is claimed is the event; keep it (a plain "said"
@@ -276,6 +368,7 @@ def agreed_type(prediction: Prediction) -> str | None:
         "add_threshold": 0.5,
         "sentences": "all",
         "threads": 1,
+        "roles": True,
     },
 )
 def make_event_classifier(
@@ -289,6 +382,7 @@ def make_event_classifier(
     add_threshold: float,
     sentences: str,
     threads: int,
+    roles: bool,
 ) -> EventClassifier:
     return EventClassifier(
         model=model,
@@ -299,4 +393,5 @@ def make_event_classifier(
         add_threshold=add_threshold,
         sentences=sentences,
         threads=threads,
+        roles=roles,
     )

@@ -23,17 +23,19 @@ from tokenizers import Tokenizer
 from transformers import AutoModel
 
 from dyads.classifier.examples import Example
-from dyads.classifier.labels import CLASS_LABELS, TYPE_LABELS
+from dyads.classifier.labels import CLASS_LABELS, ROLE_TAGS, TYPE_LABELS
 from dyads.classifier.model import FORMAT_VERSION, META_FILE, MODEL_FILE, TOKENIZER_FILE, encode, load_tokenizer
 from dyads.train.options import TrainOptions
 
 
 class TwoHeads(nn.Module):
-    """Mean-pooled encoder output -> type logits and class logits."""
+    """Encoder -> mean-pooled type and class logits, and per-word-piece role logits."""
 
     def __init__(self, base: Path, *, layers: int | None = None) -> None:
         super().__init__()
-        self.encoder = AutoModel.from_pretrained(str(base))
+        # eager attention exports as plain MatMul/Softmax, which runs about 1.2x faster as int8 than
+        # the scaled-dot-product export (measured one sentence per call, 4 and 6 layers)
+        self.encoder = AutoModel.from_pretrained(str(base), attn_implementation="eager")
         if layers is not None and layers < len(self.encoder.encoder.layer):
             self.encoder.encoder.layer = self.encoder.encoder.layer[:layers]  # the lower layers, as pretrained
             self.encoder.config.num_hidden_layers = layers
@@ -41,27 +43,34 @@ class TwoHeads(nn.Module):
         self.dropout = nn.Dropout(0.1)
         self.types = nn.Linear(hidden, len(TYPE_LABELS))
         self.classes = nn.Linear(hidden, len(CLASS_LABELS))
+        self.roles = nn.Linear(hidden, len(ROLE_TAGS))
 
-    def pooled(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+    def states(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """(word-piece states, mean-pooled sentence state)."""
         hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
         mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
-        return (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
+        return hidden, (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
 
-    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        pooled = self.dropout(self.pooled(input_ids, attention_mask))
-        return self.types(pooled), self.classes(pooled)
+    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        hidden, pooled = self.states(input_ids, attention_mask)
+        pooled = self.dropout(pooled)
+        return self.types(pooled), self.classes(pooled), self.roles(self.dropout(hidden))
 
 
 class Probabilities(nn.Module):
-    """What the ONNX file computes: softmax of both heads (no dropout)."""
+    """What the ONNX file computes: softmax of the three heads (no dropout)."""
 
     def __init__(self, net: TwoHeads) -> None:
         super().__init__()
         self.net = net
 
-    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        pooled = self.net.pooled(input_ids, attention_mask)
-        return torch.softmax(self.net.types(pooled), -1), torch.softmax(self.net.classes(pooled), -1)
+    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        hidden, pooled = self.net.states(input_ids, attention_mask)
+        return (
+            torch.softmax(self.net.types(pooled), -1),
+            torch.softmax(self.net.classes(pooled), -1),
+            torch.softmax(self.net.roles(hidden), -1),
+        )
 
 
 def _targets(batch: list[Example]) -> tuple[torch.Tensor, torch.Tensor]:
@@ -73,6 +82,26 @@ def _targets(batch: list[Example]) -> tuple[torch.Tensor, torch.Tensor]:
         if example.cameo_class is not None:
             classes[i] = example.cameo_class
     return allowed, classes
+
+
+def role_targets(tokenizer: Tokenizer, batch: list[Example], width: int) -> torch.Tensor:
+    """Role tag index per word piece (-100 for special tokens, padding and texts without roles)."""
+    targets = torch.full((len(batch), width), -100, dtype=torch.long)
+    for row, (example, encoding) in enumerate(zip(batch, tokenizer.encode_batch([e.text for e in batch]))):
+        if not example.roles:
+            continue
+        previous = None
+        for column, ((start, end), special) in enumerate(zip(encoding.offsets, encoding.special_tokens_mask)):
+            if special or end <= start:
+                continue
+            span = next((r for r in example.roles if r[0] <= start < r[1]), None)
+            if span is None:
+                targets[row, column] = ROLE_TAGS.index("O")
+            else:
+                bio = "I" if span == previous else "B"
+                targets[row, column] = ROLE_TAGS.index(f"{bio}-{span[2]}")
+            previous = span
+    return targets
 
 
 def set_loss(logits: torch.Tensor, allowed: torch.Tensor) -> torch.Tensor:
@@ -117,10 +146,13 @@ def fit_and_export(examples: list[Example], *, options: TrainOptions, base: Path
         for batch in batches(examples, options.batch_size, rng):
             ids, mask = encode(tokenizer, [e.text for e in batch])
             allowed, classes = _targets(batch)
-            type_logits, class_logits = net(torch.from_numpy(ids), torch.from_numpy(mask))
+            roles = role_targets(tokenizer, batch, ids.shape[1])
+            type_logits, class_logits, role_logits = net(torch.from_numpy(ids), torch.from_numpy(mask))
             loss = set_loss(type_logits, allowed)
             if (classes >= 0).any():
                 loss = loss + nn.functional.cross_entropy(class_logits, classes, ignore_index=-100)
+            if (roles >= 0).any():
+                loss = loss + nn.functional.cross_entropy(role_logits.reshape(-1, len(ROLE_TAGS)), roles.reshape(-1), ignore_index=-100)
             optimizer.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(params, 1.0)
@@ -138,12 +170,14 @@ def fit_and_export(examples: list[Example], *, options: TrainOptions, base: Path
         "format": FORMAT_VERSION,
         "type_labels": list(TYPE_LABELS),
         "class_labels": list(CLASS_LABELS),
+        "role_tags": list(ROLE_TAGS),
         "max_length": options.max_length,
         "base": {"path_name": base.parent.name, "tokenizer_sha256": _sha256(base / "tokenizer.json")},
         "options": {k: (str(v) if isinstance(v, Path) else v) for k, v in options.__dict__.items() if k not in {"data", "base"}},
         "data": [{"file": Path(p).name, "sha256": _sha256(Path(p))} for p in options.data],
         "examples": len(examples),
         "types": dict(sorted(Counter(t for e in examples for t in e.types).items())),
+        "role_examples": sum(1 for e in examples if e.roles),
         "classes": {str(k): v for k, v in sorted(Counter(e.cameo_class for e in examples if e.cameo_class is not None).items())},
         "loss_per_epoch": history,
         "train_seconds": round(seconds, 1),
@@ -170,7 +204,7 @@ def _export(net: TwoHeads, tokenizer: Tokenizer, examples: list[Example], option
             (torch.from_numpy(ids), torch.from_numpy(mask)),
             str(fp32),
             input_names=["input_ids", "attention_mask"],
-            output_names=["type_probs", "class_probs"],
+            output_names=["type_probs", "class_probs", "role_probs"],
             dynamic_axes={"input_ids": {0: "batch", 1: "tokens"}, "attention_mask": {0: "batch", 1: "tokens"}},
             opset_version=17,
             dynamo=False,

@@ -377,15 +377,15 @@ def test_role_phrases_set_spans_fix_swaps_and_fill_gaps() -> None:
     event = rule_event("120")
     # the rules swapped the two actors: the court is the target, Croatia the source
     event.sources, event.targets = [croatia.actor.model_copy(deep=True)], [court.actor.model_copy(deep=True)]
-    apply_roles(doc, event, (phrase(doc, 0, 3, "source"), phrase(doc, 4, 7, "target")), offset=0)
+    apply_roles(doc, event, (phrase(doc, 0, 3, "source"), phrase(doc, 4, 7, "target")), sentence=doc[:])
     assert [(a.code, a.span.text) for a in event.sources] == [("CHE", "A Swiss court")]
     assert [(a.code, a.span.text) for a in event.targets] == [("HRV", "the Croatian request")]
 
     empty = rule_event("120")  # no actors: the phrases bring the mentioned actor, or an uncoded one
-    apply_roles(doc, empty, (phrase(doc, 1, 3, "source"), phrase(doc, 6, 7, "target")), offset=0)
+    apply_roles(doc, empty, (phrase(doc, 1, 3, "source"), phrase(doc, 6, 7, "target")), sentence=doc[:])
     assert [(a.code, a.sectors, a.span.text) for a in empty.sources] == [("CHE", ["JUD"], "Swiss court")]
     assert [(a.code, a.name, a.span.text) for a in empty.targets] == [(None, "request", "request")]
 
     both = rule_event("040")
-    apply_roles(doc, both, (phrase(doc, 1, 3, "reciprocal"),), offset=0)
+    apply_roles(doc, both, (phrase(doc, 1, 3, "reciprocal"),), sentence=doc[:])
     assert [a.code for a in both.sources] == [a.code for a in both.targets] == ["CHE"]

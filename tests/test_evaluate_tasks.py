@@ -268,7 +268,9 @@ def test_gsr_codes_follow_the_gold_convention() -> None:
     # the PLOVER records code every intergovernmental body IGO and armed groups as their country
     assert gsr_code(actor("UNO", "IGO")) == "IGO"
     assert gsr_code(actor("EU", "IGO", "GOV")) == "IGO"
-    assert gsr_code(actor("AMN", "NGO")) == "NGO"
+    assert gsr_code(actor("NATO", "MIL")) == "IGO"  # "NATO peacekeeping troops"
+    assert gsr_code(actor("AMN", "NGO")) == "IGO"  # a named international NGO, as the records code it
+    assert gsr_code(actor(None, "NGO")) == "NGO"  # "a human rights group"
     assert gsr_code(actor("HEZ", "REB")) == "LBN"
     assert gsr_code(actor("ISIS", "REB")) == "ISIS"  # no home country in our tables
     assert gsr_code(actor("rus", "GOV")) == "RUS"

@@ -85,19 +85,20 @@ def decode_roles(text: str, offsets: list[tuple[int, int]], probs: np.ndarray) -
     a phrase of its role starts one), each phrase widened to whole words."""
     found: list[list] = []  # [start, end, letter, [probabilities]]
     open_letter = None  # the letter of the phrase the previous word piece belongs to
-    for (start, end), row in zip(offsets, probs):
+    best = probs.argmax(axis=1).tolist()
+    peak = probs.max(axis=1).tolist()
+    for (start, end), tag_index, p in zip(offsets, best, peak):
         if end <= start:  # [CLS], [SEP]
             continue
-        tag = ROLE_TAGS[int(np.argmax(row))]
-        if tag == "O":
+        if tag_index == 0:  # O
             open_letter = None
             continue
-        bio, letter = tag.split("-")
+        bio, letter = ROLE_TAGS[tag_index].split("-")
         if open_letter == letter and (bio == "I" or _inside_word(text, start)):
             found[-1][1] = end
-            found[-1][3].append(float(row.max()))
+            found[-1][3].append(p)
         else:
-            found.append([start, end, letter, [float(row.max())]])
+            found.append([start, end, letter, [p]])
         open_letter = letter
     spans = []
     for start, end, letter, probabilities in found:

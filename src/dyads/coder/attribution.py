@@ -87,12 +87,24 @@ def local_status(trigger: Token) -> Status | None:
 def _summing_appositive(trigger: Token) -> Report | None:
     """"... dropped bombs near Raqqa, an attack that Moscow has denied": an appositive noun
     in the trigger's clause whose relative clause reports on the whole event."""
-    for token in trigger.subtree:
-        if token.dep_ != "appos" or token is trigger:
-            continue
-        for child in token.children:
-            if child.dep_ == "relcl" and child.lemma_.lower() in REPORTING_VERBS:
-                return Report(REPORTING_VERBS[child.lemma_.lower()], child, subject_of(child))
+    doc = trigger.doc
+    found = doc.user_data.get("dyads_reporting_appositives")
+    if found is None:  # once per doc: (appositive, its reporting relative clause)
+        found = [
+            (token.i, child.i)
+            for token in doc
+            if token.dep_ == "appos"
+            for child in token.children
+            if child.dep_ == "relcl" and child.lemma_.lower() in REPORTING_VERBS
+        ]
+        doc.user_data["dyads_reporting_appositives"] = found
+    if not found:
+        return None
+    left, right = trigger.left_edge.i, trigger.right_edge.i  # a projective parse: the subtree is this range
+    for appos, clause in found:
+        if appos != trigger.i and left <= appos <= right:
+            child = doc[clause]
+            return Report(REPORTING_VERBS[child.lemma_.lower()], child, subject_of(child))
     return None
 
 

@@ -104,24 +104,31 @@ def predicted_quad_class(events: Sequence[Event]) -> int:
 
 
 @functools.lru_cache(maxsize=1)
-def _group_homes() -> dict[str, str]:
-    """Group code -> home country, from the package actor tables (HEZ -> LBN, PIJ -> PSE)."""
+def _group_tables() -> tuple[dict[str, str], frozenset[str]]:
+    """(group code -> home country, IGO codes), from the package actor tables."""
     from dyads.actors.dictionary import package_entries
 
-    return {e.code: e.country for e in package_entries() if e.kind == "group" and e.code and e.country}
+    entries = package_entries()
+    homes = {e.code: e.country for e in entries if e.kind == "group" and e.code and e.country}
+    return homes, frozenset(e.code for e in entries if e.kind == "igo" and e.code)
 
 
 def gsr_code(actor: Actor) -> str:
-    """Our actor code in the PLOVER gold records' coarser convention: every intergovernmental
-    body is ``IGO`` and every non-governmental one ``NGO`` (the records name the body in text
-    only), and an armed group with a home country is coded as that country (Hezbollah -> LBN)."""
+    """Our actor code in the PLOVER gold records' coarser convention: every named international
+    body, governmental or not, is ``IGO`` (the records write IGO for the UN, the EU, NATO troops,
+    Amnesty International, the Red Cross), an unnamed non-governmental one ``NGO`` ("a human
+    rights group"), and an armed group with a home country is coded as that country
+    (Hezbollah -> LBN)."""
+    homes, igos = _group_tables()
     sectors = {s.upper() for s in actor.sectors}
-    if "IGO" in sectors:
-        return "IGO"
-    if "NGO" in sectors:
-        return "NGO"
     code = (actor.code or "").upper()
-    return _group_homes().get(code, code)
+    if "IGO" in sectors or code in igos:
+        return "IGO"
+    if code in homes:
+        return homes[code]
+    if "NGO" in sectors:
+        return "IGO" if code else "NGO"
+    return code
 
 
 def _actor_matches(gold: GoldActor, pred: Actor, *, with_sector: bool) -> bool:
@@ -141,10 +148,10 @@ def actors_match(gold: Sequence[GoldActor], pred: Sequence[Actor], *, with_secto
     """
     coded = [g for g in gold if g.code]
     if not with_sector:
-        return {g.code for g in coded} == {gsr_code(p) for p in pred if p.code}
-    if len(coded) != len([p for p in pred if p.code]):
+        return {g.code for g in coded} == {gsr_code(p) for p in pred if gsr_code(p)}
+    free = [p for p in pred if gsr_code(p)]
+    if len(coded) != len(free):
         return False
-    free = [p for p in pred if p.code]
     for g in coded:
         match = next((p for p in free if _actor_matches(g, p, with_sector=True)), None)
         if match is None:

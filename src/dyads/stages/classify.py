@@ -51,7 +51,7 @@ from dyads.coder.arguments import verb_arguments
 from dyads.coder.attribution import REPORTING_VERBS, local_status, reporting_above
 from dyads.ontology import Lexicon, cameo, load_lexicon, mode_for
 from dyads.ontology.codes import plover_to_cameo_root
-from dyads.records import Actor, Event, content_hash
+from dyads.records import Actor, Event, Span, content_hash
 from dyads.stages.events import actors_of, span_of, token_span
 from dyads.stages.extensions import ensure_extensions, trigger_token
 
@@ -114,7 +114,7 @@ class EventClassifier:
                 events.append(new)
             main = next((e for e in events if not e.statement_only), events[0] if events else None)
             if self.use_roles and main is not None and prediction.roles:
-                apply_roles(doc, main, prediction.roles, offset=sentence.start_char)
+                apply_roles(doc, main, prediction.roles, sentence=sentence)
         doc._.dyads_events = [event for index in sorted(by_sentence) for event in by_sentence[index]]
         return doc
 
@@ -228,81 +228,74 @@ class EventClassifier:
         event.confidence = round(probability, 4)
 
 
-def apply_roles(doc: Doc, event: Event, phrases: tuple[RoleSpan, ...], *, offset: int) -> None:
-    """Apply the role head's argument phrases (characters of the sentence, ``offset`` = where it
-    starts in the doc) to ``event``, in place: see the module docstring."""
+def apply_roles(doc: Doc, event: Event, phrases: tuple[RoleSpan, ...], *, sentence: SpacySpan) -> None:
+    """Apply the role head's argument phrases (characters of ``sentence.text``) to ``event``, in
+    place: see the module docstring."""
+    starts = [token.idx - sentence.start_char for token in sentence]
     for phrase in phrases:
+        first = sentence.start + max(0, bisect.bisect_right(starts, phrase.start) - 1)
+        last = sentence.start + max(0, bisect.bisect_left(starts, phrase.end) - 1)
         wanted = ("source", "target") if phrase.role == "reciprocal" else (phrase.role,)
-        for start, end in _conjuncts(doc, *_whole_phrase(doc, offset + phrase.start, offset + phrase.end)):
-            span = span_of(doc, start, end)
+        for a, b in _conjuncts(doc, first, _phrase_end(doc, last)):
+            span = span_of(doc, doc[a].idx, doc[b].idx + len(doc[b].text))
             for role in wanted:
                 own, other = (event.sources, event.targets) if role == "source" else (event.targets, event.sources)
-                inside = [a for a in own if _overlaps(a, start, end)]
+                inside = [x for x in own if _overlaps(x, span)]
                 if not inside and phrase.role != "reciprocal":
-                    moved = [a for a in other if _overlaps(a, start, end)]
+                    moved = [x for x in other if _overlaps(x, span)]
                     for actor in moved:
                         other.remove(actor)
                         own.append(actor)
                     inside = moved
                 if not inside:
                     held = own if phrase.role == "reciprocal" else event.sources + event.targets
-                    inside = [_actor_in(doc, start, end, held) or Actor(name=span.text)]
+                    inside = [_actor_in(doc, a, b, held) or Actor(name=span.text)]
                     own.extend(inside)
                 for actor in inside:
                     actor.span = span
 
 
-def _conjuncts(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
-    """A tagged phrase split at its coordinating conjunctions ("the White House and the State
-    Department" -> two phrases), as the gold marks conjoined arguments one by one."""
-    tokens = doc.char_span(start, end, alignment_mode="expand")
-    if tokens is None:
-        return [(start, end)]
-    parts: list[tuple[int, int]] = []
-    first = tokens.start
-    for token in tokens:
-        if token.dep_ == "cc" and token.i > first:
-            last = token.i - 1
-            if doc[last].is_punct and last > first:
-                last -= 1
-            parts.append((first, last))
-            first = token.i + 1
-    if first < tokens.end:
-        parts.append((first, tokens.end - 1))
-    if len(parts) == 1:
-        return [(start, end)]
-    return [(doc[a].idx, doc[b].idx + len(doc[b].text)) for a, b in parts if a <= b]
-
-
 MODIFIER_DEPS = frozenset({"amod", "compound", "nmod", "poss", "nummod", "det", "case"})
 
 
-def _whole_phrase(doc: Doc, start: int, end: int) -> tuple[int, int]:
-    """Characters of a tagged phrase, widened on the right while its last word only modifies a
-    noun outside it ("Chadian" -> "Chadian citizens", "a car" -> "a car bomb"): a phrase the
-    role head cut before its head noun."""
-    tokens = doc.char_span(start, end, alignment_mode="expand")
-    if tokens is None or len(tokens) == 0:
-        return start, end
-    last = tokens[-1]
-    while last.dep_ in MODIFIER_DEPS and last.head.i > last.i and last.head.pos_ in {"NOUN", "PROPN"}:
-        last = last.head
-    return start, max(end, last.idx + len(last.text))
+def _phrase_end(doc: Doc, last: int) -> int:
+    """The last token of a tagged phrase, moved right while it only modifies a noun outside the
+    phrase ("Chadian" -> "Chadian citizens", "a car" -> "a car bomb"): a phrase the role head
+    cut before its head noun."""
+    token = doc[last]
+    while token.dep_ in MODIFIER_DEPS and token.head.i > token.i and token.head.pos_ in {"NOUN", "PROPN"}:
+        token = token.head
+    return token.i
 
 
-def _overlaps(actor: Actor, start: int, end: int) -> bool:
-    return actor.span is not None and actor.span.start < end and start < actor.span.end
+def _conjuncts(doc: Doc, first: int, last: int) -> list[tuple[int, int]]:
+    """Tokens ``[first, last]`` of a tagged phrase as its conjuncts, split at coordinating
+    conjunctions ("the White House and the State Department" -> two phrases), as the gold marks
+    conjoined arguments one by one."""
+    parts: list[tuple[int, int]] = []
+    begin = first
+    for i in range(first + 1, last + 1):
+        if doc[i].dep_ == "cc":
+            end = i - 1 if not (doc[i - 1].is_punct and i - 1 > begin) else i - 2
+            parts.append((begin, end))
+            begin = i + 1
+    parts.append((begin, last))
+    return [(a, b) for a, b in parts if a <= b]
 
 
-def _actor_in(doc: Doc, start: int, end: int, taken: list[Actor]) -> Actor | None:
-    """A copy of the actor of the first mention whose head lies in ``[start, end)`` and that the
-    event does not hold yet."""
+def _overlaps(actor: Actor, span: Span) -> bool:
+    return actor.span is not None and actor.span.start < span.end and span.start < actor.span.end
+
+
+def _actor_in(doc: Doc, first: int, last: int, taken: list[Actor]) -> Actor | None:
+    """A copy of the actor of the first mention whose head is one of tokens ``[first, last]``
+    and that the event does not hold yet."""
     held = {(a.code, tuple(a.sectors), a.name) for a in taken}
     for mention in doc._.dyads_mentions or []:
-        head = doc[mention.head]
-        actor = mention.actor
-        if start <= head.idx < end and (actor.code or actor.sectors or actor.name) and (actor.code, tuple(actor.sectors), actor.name) not in held:
-            return actor.model_copy(deep=True)
+        if first <= mention.head <= last:
+            actor = mention.actor
+            if (actor.code or actor.sectors or actor.name) and (actor.code, tuple(actor.sectors), actor.name) not in held:
+                return actor.model_copy(deep=True)
     return None
 
 

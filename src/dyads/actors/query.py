@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
-from dyads.records import Mention
+from dyads.records import Mention, Span
 
 from .names import sort_sectors
 
@@ -77,12 +77,53 @@ def _members(token: Token, mentions: list[Mention]) -> list[Mention]:
     return found
 
 
+_PLURAL_GROUPS = frozenset({"country", "state", "nation", "power", "ally", "partner", "member", "government", "side", "neighbour", "neighbor"})
+_REFERRING = frozenset({"these", "those", "the", "both", "all"})
+_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+_MEMBER_KINDS = ("country", "capital", "group", "igo")
+
+
+def _listed_before(token: Token, mentions: list[Mention]) -> list[Mention]:
+    """The members of the latest conjoined list of countries or groups before a plural description
+    ("Russia, Iran, Iraq and Syria ... these countries"), in its sentence or the two before;
+    with a number ("the four countries"), the latest list of that many anywhere before."""
+    if token.tag_ not in ("NNS", "NNPS") or token.lemma_.lower() not in _PLURAL_GROUPS:
+        return []
+    words = {child.lower_ for child in token.children if child.dep_ in ("det", "nummod", "predet")}
+    if not words & (_REFERRING | set(_NUMBERS)):
+        return []
+    wanted = next((_NUMBERS[w] for w in words if w in _NUMBERS), None)
+    doc = token.doc
+    earliest = 0 if wanted is not None else token.sent.start
+    for _ in range(2 if wanted is None else 0):
+        if earliest > 0:
+            earliest = doc[earliest - 1].sent.start
+    for mention in sorted(mentions, key=lambda m: m.start, reverse=True):
+        if mention.start >= token.i or mention.start < earliest or mention.kind not in _MEMBER_KINDS:
+            continue
+        head = doc[mention.head]
+        first = head.head if head.dep_ == "conj" else head
+        while first.dep_ == "conj" and first.head is not first:
+            first = first.head
+        members = [m for m in (_at(mentions, t.i) for t in (first, *first.conjuncts)) if m is not None and m.kind in _MEMBER_KINDS]
+        if len(members) >= 2 and (wanted is None or len(members) == wanted):
+            words = doc[token.left_edge.i : token.i + 1]
+            span = Span(start=words.start_char, end=words.end_char, text=words.text)
+            # the member mentions, each with the words that refer to it here as its span
+            return [m.model_copy(update={"actor": m.actor.model_copy(update={"span": span})}) for m in sorted(members, key=lambda m: m.start)]
+    return []
+
+
 def _single(token: Token, mentions: list[Mention]) -> list[Mention]:
     base = _at(mentions, token.i)
     if token.lemma_.lower() in _COLLECTIVES:
         members = _members(token, mentions)
         if members:
             return members
+    if base is None:
+        listed = _listed_before(token, mentions)
+        if listed:
+            return listed
     if base is None:
         return []
     found = [_fuller(token, base, mentions)]

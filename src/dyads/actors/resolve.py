@@ -55,6 +55,9 @@ _FORMS = {
     "seems": "seem", "seemed": "seem",
 }  # fmt: skip
 _LINK_PREPS = frozenset({"of", "for", "from"})
+# "deputy chairman on the Federation Council Committee", "a member in the Duma": only a body
+# links through these ("the UN envoy on Syria" is not Syrian)
+_BODY_PREPS = frozenset({"on", "in", "at"})
 _DEFINITE = frozenset({"the", "this", "that", "these", "those"})
 _LOCATIVE = frozenset({"in", "inside", "across", "throughout", "within"})
 _MOBILE_SECTORS = frozenset({"MIL", "SPY"})
@@ -448,7 +451,9 @@ def _index_phrases(phrases: list[_Phrase]) -> dict[int, _Phrase]:
 
 
 def _linked(token: Token, by_token: dict[int, _Phrase], depth: int = 0) -> _Phrase | None:
-    """A coded phrase reached through a possessive or an of/for/from phrase."""
+    """A coded phrase reached through a possessive or an of/for/from phrase (or an on/in/at
+    phrase naming a body), also where it only modifies the object ("the Federation Council
+    Committee")."""
     if depth > 2:
         return None
     for child in token.children:
@@ -456,13 +461,18 @@ def _linked(token: Token, by_token: dict[int, _Phrase], depth: int = 0) -> _Phra
             found = by_token.get(child.i)
             if found is not None and (found.code or found.sectors):
                 return found
-        elif child.dep_ == "prep" and child.lower_ in _LINK_PREPS:
+        elif child.dep_ == "prep" and (child.lower_ in _LINK_PREPS or child.lower_ in _BODY_PREPS):
+            body_only = child.lower_ not in _LINK_PREPS
             for obj in child.children:
                 if obj.dep_ != "pobj":
                     continue
-                found = by_token.get(obj.i)
-                if found is not None and (found.code or found.sectors):
-                    return found
+                candidates = [obj] + [c for c in obj.children if c.dep_ == "compound"]
+                for candidate in candidates:
+                    found = by_token.get(candidate.i)
+                    if found is not None and (found.code or found.sectors) and (not body_only or (found.kind == "sector" and found.code)):
+                        return found
+                if body_only:
+                    continue
                 deeper = _linked(obj, by_token, depth + 1)
                 if deeper is not None:
                     return deeper

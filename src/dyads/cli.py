@@ -228,7 +228,7 @@ def demo(
 @app.command()
 def evaluate(
     fmt: Annotated[
-        str, typer.Argument(help="plover-gsr, conflibert-class, conflibert-ner, petrarch, or expected (our demo format).")
+        str, typer.Argument(help="plover-gsr, conflibert-class, conflibert-ner, petrarch, geoparse, event-location, or expected (our demo format).")
     ],
     path: Annotated[Path, typer.Argument(help="Gold file, e.g. ../shared/data/gold/plover_gsr.jsonl.")],
     json_path: Annotated[Optional[Path], typer.Option("--json", help="Write the summary as JSON here.")] = None,

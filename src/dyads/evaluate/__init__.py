@@ -1,7 +1,7 @@
 """Measure dyads against third-party gold data.
 
 ``evaluate(fmt, path, coder=...)`` reads a gold file (formats: ``plover-gsr``,
-``conflibert-class``, ``conflibert-ner``, ``petrarch``), runs the coder over its texts
+``conflibert-class``, ``conflibert-ner``, ``petrarch``, ``geoparse``, ``event-location``), runs the coder over its texts
 in batches and returns an :class:`EvalResult` (summary dict, ``render_table()``,
 ``write_json()``). See docs/evaluation.md.
 """

@@ -20,10 +20,11 @@ from typing import Any, Literal
 
 from dyads.actors.petrarch import petrarch_actor_file  # noqa: F401 - re-exported for evaluation
 from dyads.errors import DataError
+from dyads.evaluate.geo import parse_event_location, parse_geoparse
 from dyads.records import Problem
 
-Format = Literal["plover-gsr", "conflibert-class", "conflibert-ner", "petrarch"]
-FORMATS: tuple[str, ...] = ("plover-gsr", "conflibert-class", "conflibert-ner", "petrarch")
+Format = Literal["plover-gsr", "conflibert-class", "conflibert-ner", "petrarch", "geoparse", "event-location"]
+FORMATS: tuple[str, ...] = ("plover-gsr", "conflibert-class", "conflibert-ner", "petrarch", "geoparse", "event-location")
 
 # The 16 PLOVER event types (v0.8), in codebook order.
 PLOVER_TYPES: tuple[str, ...] = (
@@ -327,6 +328,8 @@ PARSERS: Mapping[str, Callable[[dict[str, Any], str], Any]] = MappingProxyType({
     "conflibert-class": parse_conflibert_class,
     "conflibert-ner": parse_conflibert_ner,
     "petrarch": parse_petrarch,
+    "geoparse": parse_geoparse,
+    "event-location": parse_event_location,
 })
 
 

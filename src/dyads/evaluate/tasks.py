@@ -28,6 +28,7 @@ from dyads.evaluate.formats import (
     normalise_plover_type,
     read_gold,
 )
+from dyads.evaluate.geo import geoparser_for, score_event_location, score_geoparse
 from dyads.evaluate.metrics import (
     NONE_LABEL,
     EvalResult,
@@ -438,6 +439,8 @@ SCORERS: Mapping[str, Callable[[Sequence[Any], Sequence[Sequence[Event]]], dict[
     "conflibert-class": score_conflibert_class,
     "conflibert-ner": score_conflibert_ner,
     "petrarch": score_petrarch,
+    "geoparse": score_geoparse,
+    "event-location": score_event_location,
 })
 
 
@@ -462,6 +465,7 @@ def evaluate(
     """
     check_format(fmt)
     gold = read_gold(fmt, path, limit=limit, strict=strict)
-    predictions = run_coder(coder, [record_text(r) for r in gold.records], batch_size=batch_size)
+    runner = geoparser_for(coder) if fmt == "geoparse" else coder  # geoparse scores toponyms, not events
+    predictions = run_coder(runner, [record_text(r) for r in gold.records], batch_size=batch_size)
     summary = SCORERS[fmt](gold.records, predictions)
     return EvalResult(fmt=fmt, summary=summary, source=str(gold.path), problems=list(gold.problems))

@@ -389,3 +389,40 @@ def test_role_phrases_set_spans_fix_swaps_and_fill_gaps() -> None:
     both = rule_event("040")
     apply_roles(doc, both, (phrase(doc, 1, 3, "reciprocal"),), sentence=doc[:])
     assert [a.code for a in both.sources] == [a.code for a in both.targets] == ["CHE"]
+
+
+def test_unsure_phrases_only_fill_empty_roles() -> None:
+    doc, court, croatia = role_doc()
+    event = rule_event("120")
+    event.sources = [court.actor.model_copy(deep=True)]
+    unsure = RoleSpan(doc[5].idx, doc[5].idx + len("Croatian"), "source", 0.3)
+    apply_roles(doc, event, (unsure,), sentence=doc[:], fill_threshold=0.5)
+    assert [a.code for a in event.sources] == ["CHE"]  # not added: the role has an actor and the tag is unsure
+    empty = rule_event("120")
+    apply_roles(doc, empty, (RoleSpan(doc[5].idx, doc[5].idx + len("Croatian"), "target", 0.3),), sentence=doc[:], fill_threshold=0.5)
+    assert [a.code for a in empty.targets] == ["HRV"]  # an empty role takes it
+
+
+def test_the_speaker_of_a_report_is_no_argument_of_the_reported_event() -> None:
+    doc = parse(
+        [
+            ("Kiev", "Kiev", 1, "nsubj", "PROPN"),
+            ("said", "say", 1, "ROOT", "VERB"),
+            ("Moscow", "Moscow", 3, "nsubj", "PROPN"),
+            ("attacked", "attack", 1, "ccomp", "VERB"),
+            ("Odesa", "Odesa", 3, "dobj", "PROPN"),
+            (".", ".", 1, "punct", "PUNCT"),
+        ]
+    )
+    doc._.dyads_mentions = []
+    text = doc.text
+    event = Event(
+        article_id="a", sentence_index=0, sentence=Span(start=0, end=len(text), text=text),
+        trigger=Span(start=doc[3].idx, end=doc[3].idx + len("attacked"), text="attacked"),
+        plover_type="ASSAULT", cameo_code="190", quad_class=4, goldstein=-10.0,
+    )
+    speaker = RoleSpan(0, len("Kiev"), "source", 0.95)
+    victim = RoleSpan(doc[4].idx, doc[4].idx + len("Odesa"), "target", 0.95)
+    apply_roles(doc, event, (speaker, victim), sentence=doc[:], fill_threshold=0.5)
+    assert event.sources == []  # Kiev reports the attack; it did not attack
+    assert [a.name for a in event.targets] == ["Odesa"]

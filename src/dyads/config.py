@@ -53,6 +53,7 @@ class ClassifierSettings(_Section):
     sentences: Literal["all", "with_events"] = Field(default="all", description='classify sentences holding a proposed event or a verb and an actor ("all"), or only the first kind (faster)')
     threads: int = Field(default=1, ge=1, le=64, description="onnxruntime threads per process")
     roles: bool = Field(default=True, description="let the model's role head set the main event's argument phrases (spans, swapped or missing sources/targets)")
+    role_threshold: float = Field(default=0.5, ge=0.0, le=1.0, description="least mean tag probability for a role-head phrase to move an actor to its role or add one to a role that has actors")
 
 
 class DateSettings(_Section):

@@ -24,11 +24,14 @@ rebels *shelled*"), its actors come from the same dependency rules as the rules'
 
 Models with a role head also mark the main event's argument phrases (trained on the
 ConfliBERT cameo_ner set's convention: "a Swiss court", "the Croatian government 's request").
-With ``roles = true`` each phrase is applied to the sentence's main event: an actor of that
-role inside the phrase takes the phrase as its span; an actor the rules gave the other role
-moves to this one; a role the rules left empty takes the actor mentioned in the phrase, or,
-where no mention is there, an uncoded actor named by the phrase (code ``None``: who it is
-stays unresolved, but the argument is recorded with its span).
+With ``roles = true`` each phrase is applied to the sentence's main event (widened to its
+head noun, split at "and"): an actor of that role inside the phrase takes the phrase as its
+span; at a mean tag probability of at least ``role_threshold``, an actor the rules gave the
+other role moves to this one, and the role takes the actor mentioned in the phrase (or, where
+no mention is there, an uncoded actor named by the phrase: code ``None``, the argument recorded
+with its span); below it, a phrase only fills a role the rules left empty. Where the event is
+reported ("Zelenskiy said Russia had attacked ..."), only phrases inside the reported clause
+count: the speaker is not an argument of the attack.
 
 A negated proposal ("did not endorse", "will not lift") is never re-typed: negation is recorded
 as its status and never flips it into its opposite (REJECT) silently. Actors, trigger, date,
@@ -86,6 +89,7 @@ class EventClassifier:
         sentences: str,
         threads: int,
         roles: bool = True,
+        role_threshold: float = 0.5,
     ) -> None:
         folder = model_folder(model)
         self.classifier = SentenceClassifier(folder, threads=threads) if folder else None
@@ -96,6 +100,7 @@ class EventClassifier:
         self.add_threshold = add_threshold
         self.all_sentences = sentences == "all"
         self.use_roles = roles
+        self.role_threshold = role_threshold
 
     def __call__(self, doc: Doc) -> Doc:
         if self.classifier is None:
@@ -114,7 +119,7 @@ class EventClassifier:
                 events.append(new)
             main = next((e for e in events if not e.statement_only), events[0] if events else None)
             if self.use_roles and main is not None and prediction.roles:
-                apply_roles(doc, main, prediction.roles, sentence=sentence)
+                apply_roles(doc, main, prediction.roles, sentence=sentence, fill_threshold=self.role_threshold)
         doc._.dyads_events = [event for index in sorted(by_sentence) for event in by_sentence[index]]
         return doc
 
@@ -228,31 +233,48 @@ class EventClassifier:
         event.confidence = round(probability, 4)
 
 
-def apply_roles(doc: Doc, event: Event, phrases: tuple[RoleSpan, ...], *, sentence: SpacySpan) -> None:
+def apply_roles(doc: Doc, event: Event, phrases: tuple[RoleSpan, ...], *, sentence: SpacySpan, fill_threshold: float = 0.0) -> None:
     """Apply the role head's argument phrases (characters of ``sentence.text``) to ``event``, in
     place: see the module docstring."""
     starts = [token.idx - sentence.start_char for token in sentence]
+    reported = _reported_clause(doc, event)
     for phrase in phrases:
         first = sentence.start + max(0, bisect.bisect_right(starts, phrase.start) - 1)
         last = sentence.start + max(0, bisect.bisect_left(starts, phrase.end) - 1)
+        if reported is not None and not reported[0] <= doc[first : last + 1].root.i <= reported[1]:
+            continue  # "Zelenskiy said Russia had attacked ...": the speaker is no argument of the attack
         wanted = ("source", "target") if phrase.role == "reciprocal" else (phrase.role,)
         for a, b in _conjuncts(doc, first, _phrase_end(doc, last)):
             span = span_of(doc, doc[a].idx, doc[b].idx + len(doc[b].text))
             for role in wanted:
                 own, other = (event.sources, event.targets) if role == "source" else (event.targets, event.sources)
                 inside = [x for x in own if _overlaps(x, span)]
-                if not inside and phrase.role != "reciprocal":
+                if not inside and phrase.role != "reciprocal" and phrase.probability >= fill_threshold:
                     moved = [x for x in other if _overlaps(x, span)]
                     for actor in moved:
                         other.remove(actor)
                         own.append(actor)
                     inside = moved
-                if not inside:
+                if not inside and (not own or phrase.probability >= fill_threshold):
                     held = own if phrase.role == "reciprocal" else event.sources + event.targets
                     inside = [_actor_in(doc, a, b, held) or Actor(name=span.text)]
                     own.extend(inside)
                 for actor in inside:
                     actor.span = span
+
+
+def _reported_clause(doc: Doc, event: Event) -> tuple[int, int] | None:
+    """Token range of the clause a reporting verb governs, when the event's trigger is in one."""
+    trigger = trigger_token(doc, event)
+    report = reporting_above(trigger) if trigger is not None else None
+    if report is None or report.cue.i == trigger.i:
+        return None
+    node = trigger
+    while node.head.i != node.i and node.head.i != report.cue.i:
+        node = node.head
+    if node.head.i != report.cue.i:
+        return None  # the cue does not govern the trigger (a relative clause, "according to")
+    return node.left_edge.i, node.right_edge.i
 
 
 MODIFIER_DEPS = frozenset({"amod", "compound", "nmod", "poss", "nummod", "det", "case"})
@@ -362,6 +384,7 @@ def agreed_type(prediction: Prediction) -> str | None:
         "sentences": "all",
         "threads": 1,
         "roles": True,
+        "role_threshold": 0.5,
     },
 )
 def make_event_classifier(
@@ -376,6 +399,7 @@ def make_event_classifier(
     sentences: str,
     threads: int,
     roles: bool,
+    role_threshold: float,
 ) -> EventClassifier:
     return EventClassifier(
         model=model,
@@ -387,4 +411,5 @@ def make_event_classifier(
         sentences=sentences,
         threads=threads,
         roles=roles,
+        role_threshold=role_threshold,
     )

@@ -97,7 +97,8 @@ def test_parse_geowebnews_skips_non_toponyms_and_flagged_offsets() -> None:
     }
     record = parse_geoparse(row, "t:1")
     assert [t.kind for t in record.toponyms] == ["Non_Literal_Modifier adj", "Literal"]
-    assert record.toponyms[1].name == "Beirut" and record.toponyms[1].country is None  # GeoWebNews gives no country
+    # GeoWebNews gives no country: it comes from the GeoNames id where the gazetteer holds that place
+    assert record.toponyms[1].name == "Beirut" and record.toponyms[1].country == "LBN"
     assert (record.skipped, record.dropped) == (1, 1)
 
 

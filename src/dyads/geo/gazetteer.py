@@ -157,6 +157,12 @@ class Gazetteer:
         """Build a new gazetteer from the installed sources (about a second)."""
         return cls(*_build_index())
 
+    def by_geonameid(self, geonameid: int) -> Place | None:
+        """The place with this GeoNames id, if the gazetteer holds it (index built on first use)."""
+        if not hasattr(self, "_by_id"):
+            self._by_id = {m.place.geonameid: m.place for matches in self._index.values() for m in matches if m.place.geonameid}
+        return self._by_id.get(geonameid)
+
     def __len__(self) -> int:
         return len(self._index)
 

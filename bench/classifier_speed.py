@@ -13,13 +13,15 @@ which is why it is served one sentence at a time.
 from __future__ import annotations
 
 import argparse
-import json
+import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "corpus" / "news_articles.jsonl"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from throughput import load_articles  # noqa: E402 - the same first N articles as the throughput bench
 
 
 def main() -> None:
@@ -33,14 +35,7 @@ def main() -> None:
     from dyads.classifier.model import encode
     from dyads.stages.classify import _may_hold_event, model_folder
 
-    rows = []
-    with CORPUS.open(encoding="utf-8") as handle:
-        for line in handle:
-            row = json.loads(line)
-            if row.get("text"):
-                rows.append(row)
-            if len(rows) >= args.n:
-                break
+    rows = load_articles(args.n)
     nlp = Pipeline(load_config(overrides={"classifier.model": "none"})).nlp
     sentences: list[str] = []
     total = with_events = without_events = 0

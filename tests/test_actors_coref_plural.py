@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from dyads.actors import mentions_for
 from dyads.stages.extensions import ensure_extensions
-from dyads.records import Actor, Mention, Span
-from test_coder_rules import parse  # tests/ is on sys.path (pytest rootdir import mode)
+from test_coder_rules import coded_mentions, parse  # tests/ is on sys.path (pytest rootdir import mode)
 
 ensure_extensions()
 
@@ -20,11 +19,7 @@ def listed_doc(second: list[tuple]) -> tuple:
         (".", ".", 3, "punct", "PUNCT"),
     ]
     doc = parse(first + [(w, l, h + len(first), d, p) for w, l, h, d, p in second])
-    mentions = []
-    for i, code in ((0, "RUS"), (2, "IRN")):
-        span = Span(start=doc[i].idx, end=doc[i].idx + len(doc[i].text), text=doc[i].text)
-        mentions.append(Mention(start=i, end=i + 1, head=i, kind="country", actor=Actor(code=code, span=span)))
-    doc._.dyads_mentions = mentions
+    doc._.dyads_mentions = coded_mentions(doc, {(0, 1): ("RUS", []), (2, 3): ("IRN", [])})
     return doc, len(first)
 
 

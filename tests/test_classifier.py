@@ -20,7 +20,7 @@ from dyads.errors import ModelError
 from dyads.ontology import cameo
 from dyads.records import Actor, Event, Mention, Span
 from dyads.stages.classify import EventClassifier, apply_roles, model_folder
-from test_coder_rules import parse  # tests/ is on sys.path (pytest rootdir import mode)
+from test_coder_rules import coded_mentions, parse  # tests/ is on sys.path (pytest rootdir import mode)
 
 VOCAB = spacy.blank("en").vocab
 
@@ -290,19 +290,23 @@ def negated_doc() -> tuple[Doc, Event]:
             (".", ".", 3, "punct", "PUNCT"),
         ]
     )
-    final = cameo("085")
-    text = doc.text
-    event = Event(
+    return doc, event_on(doc, 3, "085")
+
+
+def event_on(doc: Doc, trigger: int, code: str) -> Event:
+    """A rule event of CAMEO ``code`` whose sentence is the whole doc and whose trigger is ``doc[trigger]``."""
+    final = cameo(code)
+    word = doc[trigger]
+    return Event(
         article_id="a",
         sentence_index=0,
-        sentence=Span(start=0, end=len(text), text=text),
-        trigger=Span(start=doc[3].idx, end=doc[3].idx + 4, text="lift"),
+        sentence=Span(start=0, end=len(doc.text), text=doc.text),
+        trigger=Span(start=word.idx, end=word.idx + len(word.text), text=word.text),
         plover_type=final.plover_type,
         cameo_code=final.code,
         quad_class=final.quad_class,
         goldstein=final.goldstein,
     )
-    return doc, event
 
 
 def test_negated_event_is_never_flipped_to_another_type(stage: EventClassifier) -> None:
@@ -359,11 +363,7 @@ def role_doc() -> tuple[Doc, Mention, Mention]:
             (".", ".", 3, "punct", "PUNCT"),
         ]
     )
-    def mention(start: int, end: int, head: int, code: str, sectors: list[str]) -> Mention:
-        span = Span(start=doc[start].idx, end=doc[end - 1].idx + len(doc[end - 1].text), text=doc[start:end].text)
-        return Mention(start=start, end=end, head=head, kind="country", actor=Actor(code=code, sectors=sectors, span=span))
-
-    court, croatia = mention(1, 3, 2, "CHE", ["JUD"]), mention(5, 6, 5, "HRV", [])
+    court, croatia = coded_mentions(doc, {(1, 3): ("CHE", ["JUD"]), (5, 6): ("HRV", [])})
     doc._.dyads_mentions = [court, croatia]
     return doc, court, croatia
 
@@ -415,12 +415,7 @@ def test_the_speaker_of_a_report_is_no_argument_of_the_reported_event() -> None:
         ]
     )
     doc._.dyads_mentions = []
-    text = doc.text
-    event = Event(
-        article_id="a", sentence_index=0, sentence=Span(start=0, end=len(text), text=text),
-        trigger=Span(start=doc[3].idx, end=doc[3].idx + len("attacked"), text="attacked"),
-        plover_type="ASSAULT", cameo_code="190", quad_class=4, goldstein=-10.0,
-    )
+    event = event_on(doc, 3, "190")
     speaker = RoleSpan(0, len("Kiev"), "source", 0.95)
     victim = RoleSpan(doc[4].idx, doc[4].idx + len("Odesa"), "target", 0.95)
     apply_roles(doc, event, (speaker, victim), sentence=doc[:], fill_threshold=0.5)

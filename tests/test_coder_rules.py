@@ -28,8 +28,8 @@ def parse(rows: list[tuple[str, str, int, str, str]]) -> Doc:
     )
 
 
-def finder(doc: Doc, coded: dict[tuple[int, int], tuple[str, list[str]]]):
-    """A mention finder over hand-coded token ranges: {(start, end): (code, sectors)}; head = last token."""
+def coded_mentions(doc: Doc, coded: dict[tuple[int, int], tuple[str, list[str]]]) -> list[Mention]:
+    """Mentions over hand-coded token ranges: {(start, end): (code, sectors)}; head = last token."""
     mentions = []
     for (start, end), (code, sectors) in coded.items():
         span = doc[start:end]
@@ -42,6 +42,12 @@ def finder(doc: Doc, coded: dict[tuple[int, int], tuple[str, list[str]]]):
                 actor=Actor(code=code, sectors=sectors, span=Span(start=span.start_char, end=span.end_char, text=span.text)),
             )
         )
+    return mentions
+
+
+def finder(doc: Doc, coded: dict[tuple[int, int], tuple[str, list[str]]]):
+    """A mention finder over hand-coded token ranges (see :func:`coded_mentions`)."""
+    mentions = coded_mentions(doc, coded)
 
     def find(token):
         return [m for m in mentions if m.head == token.i or m.start <= token.i < m.end]

@@ -196,3 +196,8 @@ class Problem(Record):
     severity: Literal["error", "warning"] = Field(
         default="error", description="error: the item was skipped; warning: it was used with a repair"
     )
+
+
+def main_event(events: list[Event]) -> Event | None:
+    """A sentence's main event: its first event that is not a bare statement, else its first."""
+    return next((e for e in events if not e.statement_only), events[0] if events else None)

@@ -42,7 +42,7 @@ from dyads.evaluate.metrics import (
     set_prf,
     typical_errors,
 )
-from dyads.records import Actor, Event
+from dyads.records import Actor, Event, main_event
 
 DEFAULT_BATCH_SIZE = 64
 
@@ -264,7 +264,7 @@ def predicted_role_spans(record: NerRecord, events: Sequence[Event]) -> set[Span
     text = record.text
     offsets = token_offsets(record.tokens)
     roles: dict[tuple[int, int], set[str]] = {}
-    main = first_coded_event(events) or (events[0] if events else None)
+    main = main_event(list(events))
     for event in [main] if main is not None else []:
         for role, actors in (("source", event.sources), ("target", event.targets)):
             for actor in actors:

@@ -146,6 +146,7 @@ class Gazetteer:
         self._countries = countries
         self._site_names = site_names
         self._site_first_words = frozenset(name.split(" ", 1)[0] for name in site_names)
+        self._by_id: dict[int, Place] | None = None  # GeoNames id -> place, built on first use
 
     @classmethod
     def default(cls) -> "Gazetteer":
@@ -158,8 +159,8 @@ class Gazetteer:
         return cls(*_build_index())
 
     def by_geonameid(self, geonameid: int) -> Place | None:
-        """The place with this GeoNames id, if the gazetteer holds it (index built on first use)."""
-        if not hasattr(self, "_by_id"):
+        """The place with this GeoNames id, if the gazetteer holds it."""
+        if self._by_id is None:
             self._by_id = {m.place.geonameid: m.place for matches in self._index.values() for m in matches if m.place.geonameid}
         return self._by_id.get(geonameid)
 

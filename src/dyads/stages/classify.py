@@ -54,7 +54,7 @@ from dyads.coder.arguments import verb_arguments
 from dyads.coder.attribution import REPORTING_VERBS, local_status, reporting_above
 from dyads.ontology import Lexicon, cameo, load_lexicon, mode_for
 from dyads.ontology.codes import plover_to_cameo_root
-from dyads.records import Actor, Event, Span, content_hash
+from dyads.records import Actor, Event, Span, content_hash, main_event
 from dyads.stages.events import actors_of, span_of, token_span
 from dyads.stages.extensions import ensure_extensions, trigger_token
 
@@ -117,7 +117,7 @@ class EventClassifier:
             new = self.decide(doc, events, prediction, sentence=sentence, sentence_index=index)
             if new is not None:
                 events.append(new)
-            main = next((e for e in events if not e.statement_only), events[0] if events else None)
+            main = main_event(events)
             if self.use_roles and main is not None and prediction.roles:
                 apply_roles(doc, main, prediction.roles, sentence=sentence, fill_threshold=self.role_threshold)
         doc._.dyads_events = [event for index in sorted(by_sentence) for event in by_sentence[index]]

@@ -439,6 +439,20 @@ class Store:
             raise StoreError("E606", f"store {self.path} is closed", fix="open it again with Store.open(...)")
         return self._con
 
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        """Run one read query with ``?`` parameters and return its rows as dicts.
+
+        For the analytics and the server, which compose their own SQL over the tables above;
+        values always go in ``params``, never into ``sql``.
+        """
+        cursor = self._connection().cursor()
+        try:
+            result = cursor.execute(sql, list(params))
+            names = [column[0] for column in result.description or ()]
+            return [dict(zip(names, row)) for row in result.fetchall()]
+        finally:
+            cursor.close()
+
     # ----------------------------------------------------------------- writing
 
     def write_batch(self, articles: Sequence[Article], events: Sequence[Event]) -> tuple[int, int]:

@@ -151,3 +151,55 @@ def test_factory_is_registered_and_validates_config() -> None:
     with pytest.raises(ConfigError) as err:
         PlacesComponent(inherit_article_location="yes")  # type: ignore[arg-type]
     assert err.value.code == "E503"
+
+
+# ----------------------------------------------------------------- places the gazetteer lacks
+
+
+def _location(nlp: spacy.language.Language, gaz: Gazetteer, text: str, trigger: str, countries: dict[str, str] | None = None):
+    doc = nlp(text)
+    token_countries = {t.i: code for word, code in (countries or {}).items() for t in doc if t.text == word}
+    toponyms = find_toponyms(doc, gaz, unresolved=True, token_countries=token_countries)
+    return choose_location(doc, make_event(doc, trigger), toponyms).location
+
+
+def test_unknown_place_is_kept_with_its_span_and_no_coordinates(nlp: spacy.language.Language, gaz: Gazetteer) -> None:
+    doc = nlp("Gunmen killed three farmers in Mardakert on Sunday.")
+    assert find_toponyms(doc, gaz) == []  # not in the gazetteer: geoparsing finds nothing
+    location = _location(nlp, gaz, doc.text, "killed")
+    assert location is not None and location.name == "Mardakert" and location.feature == "unknown"
+    assert location.lat is None and location.lon is None and location.country is None
+    assert location.span is not None and location.span.text == "Mardakert"
+
+
+def test_place_noun_makes_a_place_and_an_attacked_village_is_no_actor(nlp: spacy.language.Language, gaz: Gazetteer) -> None:
+    location = _location(nlp, gaz, "Militants attacked Belkora village on Sunday night.", "attacked")
+    assert location is not None and location.name == "Belkora" and location.feature == "unknown"
+
+
+def test_unknown_place_takes_country_from_demonym_and_owner(nlp: spacy.language.Language, gaz: Gazetteer) -> None:
+    town = _location(nlp, gaz, "Soldiers shelled the Syrian town of Qaravel on Friday.", "shelled", {"Syrian": "SYR"})
+    assert town is not None and (town.name, town.country) == ("Qaravel", "SYR")
+    district = _location(nlp, gaz, "A bomb exploded in Kabul's Dashtak district, killing four people.", "killing")
+    assert district is not None and (district.name, district.country) == ("Dashtak", "AFG")
+
+
+def test_nationality_is_not_an_unknown_place(nlp: spacy.language.Language, gaz: Gazetteer) -> None:
+    assert _location(nlp, gaz, "Police fired tear gas at Ukrainian protesters.", "fired", {"Ukrainian": "UKR"}) is None
+
+
+def test_place_describing_another_loses_to_it(nlp: spacy.language.Language, gaz: Gazetteer) -> None:
+    location = _location(nlp, gaz, "Troops clashed with insurgents near Khost, a town in eastern Afghanistan.", "clashed")
+    assert location is not None and location.feature == "city" and location.country == "AFG"
+
+
+def test_consequence_clause_shares_the_place(nlp: spacy.language.Language, gaz: Gazetteer) -> None:
+    location = _location(nlp, gaz, "A bomb exploded at a market in Kirkuk on Monday, killing six people.", "killing")
+    assert location is not None and location.name == "Kirkuk"
+
+
+def test_doer_named_after_a_place_preposition_is_where_it_acted(nlp: spacy.language.Language, gaz: Gazetteer) -> None:
+    doc = nlp("Police in Spain arrested five suspects on Tuesday.")
+    event = make_event(doc, "arrested", sources=[actor_at(doc, "Police in Spain", "ESP")])
+    location = choose_location(doc, event, find_toponyms(doc, gaz)).location
+    assert location is not None and location.country == "ESP"

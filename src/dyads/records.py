@@ -120,14 +120,19 @@ class EventDate(Record):
 
 
 class Location(Record):
-    """A resolved place: coordinates, country, admin-1, and the toponym behind it."""
+    """A place: coordinates, country, admin-1, and the toponym behind it.
+
+    ``feature="unknown"`` is a place the text names but the gazetteer does not hold (a village,
+    a district): it has a name and its span, a country only when the sentence gives one, and no
+    coordinates.
+    """
 
     name: str
     lat: float | None = None
     lon: float | None = None
     country: str | None = Field(default=None, description="ISO-3 country code")
     admin1: str | None = None
-    feature: Literal["country", "admin1", "city", "site", "region"] = "city"
+    feature: Literal["country", "admin1", "city", "site", "region", "unknown"] = "city"
     geonameid: int | None = None
     span: Span | None = None
     derived_from: str = Field(

@@ -14,10 +14,10 @@ Rules (see docs/places.md):
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import NamedTuple
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span as TokenSpan, Token
 
 from dyads.geo.gazetteer import Gazetteer
 from dyads.records import Event, Location, Span
@@ -34,7 +34,17 @@ LAUNCH_PREPS = frozenset({"from"})
 VERBAL_QUADS = frozenset({0, 1, 3})  # statements, verbal cooperation, verbal conflict
 ACTOR_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "dative", "iobj", "agent", "attr", "csubj"})
 BASE_WORDS = ("air base", "airbase", "air field", "airfield", "military base", "naval base", "base", "airport")
-SPECIFICITY = {"site": 4, "city": 3, "admin1": 2, "region": 2, "country": 1}
+SPECIFICITY = {"site": 4, "city": 3, "admin1": 2, "region": 2, "unknown": 1.5, "country": 1}
+#: prepositions that put a named thing somewhere: a PERSON/ORG-tagged name under one is a place
+#: ("in Tuz Khurmatu", "inside Kafr Sousah"); narrower than LOCATIVE_PREPS ("on", "over" take topics)
+NAME_PREPS = frozenset({"in", "at", "near", "inside", "outside", "into", "around", "across", "throughout", "within"})
+#: common nouns that make the name before them, or after "of", a place ("Nwonko village", "town of Barentu")
+PLACE_NOUNS = frozenset(
+    {"village", "villages", "town", "towns", "city", "district", "province", "governorate", "region",
+     "area", "countryside", "neighbourhood", "neighborhood", "suburb", "camp", "county", "state",
+     "municipality", "outskirts", "valley", "mountains", "hills", "island", "border", "crossing"}
+)
+NAME_LABELS = frozenset({"PERSON", "ORG", "NORP"})
 ACTOR_SCORE = -10.0
 
 
@@ -47,7 +57,7 @@ class Toponym(NamedTuple):
     end_char: int
     text: str
     location: Location
-    source: str  # "ner", "site", "base" (an unlisted 'X air base') or "gazetteer" (NER missed it)
+    source: str  # "ner", "site", "base" (an unlisted 'X air base'), "gazetteer" (NER missed it) or "named" (a place noun/preposition says so)
 
     def span(self) -> Span:
         return Span(start=self.start_char, end=self.end_char, text=self.text)
@@ -124,7 +134,46 @@ def _candidate_spans(doc: Doc, gazetteer: Gazetteer) -> list[tuple[int, int, str
         spans.append((start, end, source))
     spans.extend((start, end, "site") for start, end in sites)
     spans.extend(_missed_places(doc, [(start, end) for start, end, _ in spans]))
+    spans.extend(_named_places(doc, [(start, end) for start, end, _ in spans]))
     return sorted(spans)
+
+
+def _name_span(doc: Doc, token: Token) -> tuple[int, int] | None:
+    """The proper name headed by ``token``: its entity, or its run of proper nouns."""
+    if token.ent_type_:
+        for ent in doc.ents:
+            if ent.start <= token.i < ent.end:
+                start = ent.start + (doc[ent.start].text.lower() == "the")
+                return (start, ent.end) if start < ent.end else None
+    if token.pos_ != "PROPN":
+        return None
+    start = token.i
+    while start > 0 and doc[start - 1].pos_ == "PROPN" and doc[start - 1].head.i == token.i:
+        start -= 1
+    return start, token.i + 1
+
+
+def _named_places(doc: Doc, taken: Sequence[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    """Names the NER tagged PERSON/ORG/NORP (or missed) that the words around make places:
+    under "in"/"at"/"inside"... ("in Tuz Khurmatu"), after "<place noun> of" ("the town of
+    Mrkonjic Grad") or before a place noun ("Nwonko village", "the Hama countryside")."""
+    found: list[tuple[int, int, str]] = []
+    for token in doc:
+        if token.pos_ != "PROPN" or (token.ent_type_ and token.ent_type_ not in NAME_LABELS):
+            continue
+        head = token.head
+        placed = (
+            (token.dep_ == "pobj" and head.text.lower() in NAME_PREPS and token.ent_type_ != "ORG")
+            or (token.dep_ == "pobj" and head.text.lower() == "of" and head.head.lower_ in PLACE_NOUNS and head.head.is_lower)
+            or (token.dep_ in ("compound", "amod", "nmod") and head.lower_ in PLACE_NOUNS and head.is_lower and head.i == token.i + 1)
+        )
+        if not placed:
+            continue
+        span = _name_span(doc, token)
+        if span is None or any(_overlaps(span, other) for other in (*taken, *[(s, e) for s, e, _ in found])):
+            continue
+        found.append((span[0], span[1], "named"))
+    return found
 
 
 def _missed_places(doc: Doc, taken: Sequence[tuple[int, int]]) -> list[tuple[int, int, str]]:
@@ -160,12 +209,21 @@ def _resolve_all(
 
 
 def find_toponyms(
-    doc: Doc, gazetteer: Gazetteer, *, context_countries: Collection[str] = ()
+    doc: Doc,
+    gazetteer: Gazetteer,
+    *,
+    context_countries: Collection[str] = (),
+    unresolved: bool = False,
+    token_countries: Mapping[int, str] | None = None,
 ) -> list[Toponym]:
-    """The resolved places named in a parsed document, in text order.
+    """The places named in a parsed document, in text order.
 
     ``context_countries`` (ISO-3, e.g. the article's actor countries) are added to the
-    countries of the document's other toponyms when ranking candidates.
+    countries of the document's other toponyms when ranking candidates. With ``unresolved``,
+    places the gazetteer lacks are kept as ``feature="unknown"`` Locations (a name, no
+    coordinates): entities tagged as places, and names the words around make places.
+    ``token_countries`` (token index -> ISO-3, from the coded actors) gives such a place the
+    country of a demonym on its place noun ("the Syrian town of Madaya").
     """
     spans = _candidate_spans(doc, gazetteer)
     lookups = [_lookup_text(doc, start, end, source) for start, end, source in spans]
@@ -173,13 +231,65 @@ def find_toponyms(
     toponyms: list[Toponym] = []
     for (start, end, source), lookup in zip(spans, lookups):
         location = resolved.get(lookup)
-        if location is None:
-            continue
         span = doc[start:end]
-        if source == "base":  # an unlisted base: the town's place, named after the base
+        if location is None:
+            if not unresolved or not _may_be_unknown(span, source, token_countries or {}):
+                continue
+            location = Location(name=span.text, feature="unknown")
+        elif source == "base":  # an unlisted base: the town's place, named after the base
             location = location.model_copy(update={"name": span.text, "feature": "site", "geonameid": None})
         toponyms.append(Toponym(start, end, span.start_char, span.end_char, span.text, location, source))
-    return _fold_possessives(doc, toponyms)
+    return _place_unknowns(doc, _fold_possessives(doc, toponyms), token_countries or {})
+
+
+def _may_be_unknown(span: TokenSpan, source: str, token_countries: Mapping[int, str]) -> bool:
+    """Keep a name the gazetteer lacks: a place entity, a name a place noun or a place
+    preposition vouches for, never a nationality ("Ukrainian": NORP, or coded as a country
+    by the actors but held by no gazetteer entry)."""
+    root = span.root
+    if root.ent_type_ == "NORP" or all(t.i in token_countries for t in span):
+        return False
+    if source in ("ner", "named"):
+        return True
+    return source == "gazetteer" and not root.ent_type_ and root.head.lower_ in NAME_PREPS
+
+
+def _place_noun(token: Token) -> Token | None:
+    """The place noun that names ``token`` ("Nwonko village", "the town of Madaya"), if any."""
+    head = token.head
+    if token.dep_ in ("compound", "amod", "nmod") and head.lower_ in PLACE_NOUNS:
+        return head
+    if token.dep_ == "pobj" and head.lower_ == "of" and head.head.lower_ in PLACE_NOUNS:
+        return head.head
+    return None
+
+
+def _place_unknowns(doc: Doc, toponyms: list[Toponym], token_countries: Mapping[int, str]) -> list[Toponym]:
+    """Give an unknown place a country the text ties to it: a place listed with it ("the Aleppo,
+    Deir and Idlib provinces"), a demonym on its place noun ("the Syrian town of Madaya"), or
+    the country the same name got elsewhere in the article."""
+    country_at = {i: t.location.country for t in toponyms if t.location.country for i in range(t.start, t.end)}
+    placed: list[Toponym] = []
+    for top in toponyms:
+        if top.location.feature == "unknown" and top.location.country is None:
+            root = doc[top.start : top.end].root
+            near = [c.i for c in root.children if c.dep_ == "conj"] + ([root.head.i] if root.dep_ == "conj" else [])
+            noun = _place_noun(root)
+            marks = [c.i for c in noun.children if c.dep_ in ("amod", "compound")] if noun is not None else []
+            country = next((country_at[i] for i in near if i in country_at), None) or next(
+                (token_countries[i] for i in marks if i in token_countries), None
+            )
+            if country:
+                top = top._replace(location=top.location.model_copy(update={"country": country}))
+        placed.append(top)
+    # the same name again in the article is the same place ("the Syrian town of Madaya" ... "Madaya")
+    by_name = {t.text: t.location.country for t in placed if t.location.feature == "unknown" and t.location.country}
+    return [
+        t._replace(location=t.location.model_copy(update={"country": by_name[t.text]}))
+        if t.location.feature == "unknown" and t.location.country is None and t.text in by_name
+        else t
+        for t in placed
+    ]
 
 
 def _lookup_text(doc: Doc, start: int, end: int, source: str) -> str:
@@ -193,15 +303,35 @@ def _lookup_text(doc: Doc, start: int, end: int, source: str) -> str:
 
 
 def _fold_possessives(doc: Doc, toponyms: list[Toponym]) -> list[Toponym]:
-    """Drop an owner toponym ("Iran" in "Iran's Hamadan air base") in favour of the owned place."""
-    kept: list[Toponym] = []
-    for top in toponyms:
+    """Drop an owner toponym ("Iran" in "Iran's Hamadan air base", "West Bank" in "the West Bank
+    town of Bethlehem") in favour of the owned place, which takes the owner's country when it has
+    none ("Mogadishu's Wadajir district")."""
+    dropped: set[int] = set()
+    owner_country: dict[int, str] = {}
+    for i, top in enumerate(toponyms):
         root = doc[top.start : top.end].root
-        owned = root.head if root.dep_ == "poss" else None
-        if owned is not None and any(o is not top and o.start <= owned.i < o.end for o in toponyms):
+        if root.dep_ == "poss":
+            owned = root.head
+            inside = {owned.i, *(c.i for c in owned.children if c.dep_ in ("compound", "amod", "nmod"))}
+        elif root.dep_ in ("compound", "amod", "nmod") and root.head.lower_ in PLACE_NOUNS:
+            # "the West Bank town of Bethlehem": the town named after "of" is the place
+            inside = {c.i for prep in root.head.children if prep.lower_ == "of" for c in prep.children if c.dep_ == "pobj"}
+        else:
             continue
-        kept.append(top)
-    return kept
+        target = next((j for j, o in enumerate(toponyms) if j != i and any(o.start <= k < o.end for k in inside)), None)
+        if target is None:
+            continue
+        dropped.add(i)
+        if top.location.country:
+            owner_country[target] = top.location.country
+    folded: list[Toponym] = []
+    for i, top in enumerate(toponyms):
+        if i in dropped:
+            continue
+        if i in owner_country and top.location.country is None:
+            top = top._replace(location=top.location.model_copy(update={"country": owner_country[i]}))
+        folded.append(top)
+    return folded
 
 
 # --------------------------------------------------------------------------- choice
@@ -235,12 +365,19 @@ class _Scored(NamedTuple):
     actor: bool
     toponym: Toponym
     outside: bool  # in another clause than the trigger's (neither below the trigger nor its head)
+    locative: bool  # the object of a place preposition ("in Spain", "at the Kremlin")
 
 
-def _score(doc: Doc, top: Toponym, trigger: Token, actor_spans: Sequence[tuple[int, int]]) -> _Scored:
+def _score(
+    doc: Doc, top: Toponym, trigger: Token, actor_spans: Sequence[tuple[int, int]], others: Sequence[Toponym] = ()
+) -> _Scored:
     root = doc[top.start : top.end].root
     lca = _common_ancestor(root, trigger)
     path = _path_up(root, lca)
+    # a place that describes another one ("Khost, a hotbed in eastern Afghanistan") is not the event's
+    nested = any(
+        o is not top and _names(doc, o, t) for below, t in zip(path, path[1:]) if below.dep_ != "conj" for o in others
+    )
     preps = [t for t in path if t.dep_ in ("prep", "agent")]
     first = next((p for p in preps if p.text.lower() != "of"), None)
     launch = any(p.text.lower() in LAUNCH_PREPS for p in preps)
@@ -256,7 +393,7 @@ def _score(doc: Doc, top: Toponym, trigger: Token, actor_spans: Sequence[tuple[i
         score = 1.6
     else:
         score = 1.0
-    outside = lca.i not in (trigger.i, trigger.head.i)
+    outside = lca.i not in _event_clause(trigger)
 
     word = first.text.lower() if first is not None else None
     if word in LOCATIVE_PREPS:
@@ -274,12 +411,39 @@ def _score(doc: Doc, top: Toponym, trigger: Token, actor_spans: Sequence[tuple[i
     actor = word not in LOCATIVE_PREPS and any(_overlaps(char_span, span) for span in actor_spans)
     if not actor and first is None and not launch:
         chain = [t.dep_ for t in path]
-        actor = bool(chain) and chain[-1] in ACTOR_DEPS and all(d in ("compound", "appos", "conj", "cc") for d in chain[:-1])
+        actor = (
+            bool(chain)
+            and chain[-1] in ACTOR_DEPS
+            and all(d in ("compound", "appos", "conj", "cc") for d in chain[:-1])
+            and not any(t.lower_ in PLACE_NOUNS for t in path)  # "attacked Nwonko village" is a place
+        )
     if actor:
         score = ACTOR_SCORE
+    if nested:
+        score -= 1.0
     score += 0.15 * SPECIFICITY.get(top.location.feature, 1)
     score -= 0.01 * abs(root.i - trigger.i)
-    return _Scored(score, launch, actor, top, outside)
+    return _Scored(score, launch, actor, top, outside, root.dep_ == "pobj" and root.head.lower_ in NAME_PREPS)
+
+
+def _names(doc: Doc, top: Toponym, token: Token) -> bool:
+    """True when ``token`` is part of the toponym or the place noun it names ("Nwonko village")."""
+    if top.start <= token.i < top.end:
+        return True
+    noun = _place_noun(doc[top.start : top.end].root)
+    return noun is not None and noun.i == token.i
+
+
+def _event_clause(trigger: Token) -> set[int]:
+    """The trigger, its head, and the verbs it hangs from as a consequence or a sequel
+    ("exploded ..., killing six": a place of "exploded" is one of "killing"); never
+    through a reporting verb ("said in Washington that ...")."""
+    chain = {trigger.i, trigger.head.i}
+    current = trigger
+    while current.dep_ in ("conj", "advcl", "xcomp") and current.head.i != current.i:
+        current = current.head
+        chain.add(current.i)
+    return chain
 
 
 def _with_span(top: Toponym, derived_from: str) -> Location:
@@ -294,14 +458,18 @@ def choose_location(doc: Doc, event: Event, toponyms: Sequence[Toponym]) -> Choi
         return Choice(None, None)
     actor_spans = [(a.span.start, a.span.end) for a in (*event.sources, *event.targets) if a.span is not None]
     source_spans = [(a.span.start, a.span.end) for a in event.sources if a.span is not None]
-    # the doer's own name is never where it acted ("Russia attacked Ukraine" did not happen in Russia)
-    inside = [t for t in inside if not any(_overlaps((t.start_char, t.end_char), s) for s in source_spans)]
-    if not inside:
-        return Choice(None, None)
+    # the doer's own name is not where it acted ("Russia attacked Ukraine" did not happen in
+    # Russia), unless a locative preposition says so ("police operations in Spain captured ...")
     scored = sorted(
-        (_score(doc, t, trigger, actor_spans) for t in inside),
+        (
+            s
+            for s in (_score(doc, t, trigger, actor_spans, inside) for t in inside)
+            if s.locative or not any(_overlaps((s.toponym.start_char, s.toponym.end_char), sp) for sp in source_spans)
+        ),
         key=lambda s: (-s.score, s.toponym.start),
     )
+    if not scored:
+        return Choice(None, None)
     visited = _visited_place(event, scored)
     if visited is not None:
         return Choice(_with_span(visited.toponym, "sentence"), None)
@@ -312,10 +480,9 @@ def choose_location(doc: Doc, event: Event, toponyms: Sequence[Toponym]) -> Choi
         # "praised the coalition of Russia and Iran" happened wherever it was said, not in Russia
         return Choice(None, None)
     launch_site = None
-    if not best.launch:
+    if not best.launch:  # a "from" place that lost is where the event was launched from
         launchers = [s for s in scored if s.launch and not s.actor]
-        if launchers:
-            launch_site = _with_span(launchers[0].toponym, "sentence")
+        launch_site = _with_span(launchers[0].toponym, "sentence") if launchers else None
     return Choice(_with_span(best.toponym, "sentence"), launch_site)
 
 

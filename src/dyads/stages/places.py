@@ -35,7 +35,15 @@ class PlacesComponent:
         actor_countries = {
             m.actor.code for m in mentions if m.actor.code and self.gazetteer.is_country_code(m.actor.code)
         }
-        toponyms = find_toponyms(doc, self.gazetteer, context_countries=actor_countries)
+        token_countries = {
+            i: m.actor.code
+            for m in mentions
+            if m.actor.code in actor_countries
+            for i in range(m.start, m.end)
+        }
+        toponyms = find_toponyms(
+            doc, self.gazetteer, context_countries=actor_countries, unresolved=True, token_countries=token_countries
+        )
         fallback = dominant_location(toponyms, self.gazetteer) if self.inherit_article_location else None
         for event in events:
             choice = choose_location(doc, event, toponyms)

@@ -143,3 +143,12 @@ def test_small_town_abroad_is_not_taken_against_the_article_context():
     assert gazetteer.resolve("Madaya", context_countries={"SYR", "LBN"}) is None
     paris = gazetteer.resolve("Paris", context_countries={"SYR"})  # a big city abroad still resolves
     assert paris is not None and paris.country == "FRA"
+
+
+def test_city_beats_the_province_named_after_it_only_when_it_lies_there(gaz: Gazetteer) -> None:
+    nablus = gaz.resolve("Nablus")  # the city of the Nablus governorate
+    assert nablus is not None and nablus.feature == "city" and nablus.country == "PSE"
+    wyoming = gaz.resolve("Wyoming")  # the state, not Wyoming, Michigan (a city of ~75,000)
+    assert wyoming is not None and wyoming.feature == "admin1" and wyoming.admin1 == "Wyoming"
+    new_york = gaz.resolve("New York")  # the city lies in the state of its name
+    assert new_york is not None and new_york.feature == "city"

@@ -324,7 +324,8 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 def doc_places(doc: Doc, gazetteer: Gazetteer) -> list[Location]:
-    """The toponyms the ``dyads_places`` stage sees in a parsed doc, as Locations with spans.
+    """The toponyms the ``dyads_places`` stage sees in a parsed doc, as Locations with spans
+    (owners not folded into the places they own: "Iran" in "Iran's Hamadan air base" is a toponym too).
 
     As in the stage, the countries of the doc's coded actors (``doc._.dyads_mentions``)
     are context for ranking candidates.
@@ -333,7 +334,7 @@ def doc_places(doc: Doc, gazetteer: Gazetteer) -> list[Location]:
 
     mentions = doc._.dyads_mentions or []
     context = {m.actor.code for m in mentions if m.actor.code and gazetteer.is_country_code(m.actor.code)}
-    return [t.location.model_copy(update={"span": t.span()}) for t in find_toponyms(doc, gazetteer, context_countries=context)]
+    return [t.location.model_copy(update={"span": t.span()}) for t in find_toponyms(doc, gazetteer, context_countries=context, fold=False)]
 
 
 class PipelineGeoparser:

@@ -215,6 +215,7 @@ def find_toponyms(
     context_countries: Collection[str] = (),
     unresolved: bool = False,
     token_countries: Mapping[int, str] | None = None,
+    fold: bool = True,
 ) -> list[Toponym]:
     """The places named in a parsed document, in text order.
 
@@ -223,7 +224,8 @@ def find_toponyms(
     places the gazetteer lacks are kept as ``feature="unknown"`` Locations (a name, no
     coordinates): entities tagged as places, and names the words around make places.
     ``token_countries`` (token index -> ISO-3, from the coded actors) gives such a place the
-    country of a demonym on its place noun ("the Syrian town of Madaya").
+    country of a demonym on its place noun ("the Syrian town of Madaya"). ``fold`` drops an
+    owner in favour of the place it owns (for event location; geoparsing keeps every name).
     """
     spans = _candidate_spans(doc, gazetteer)
     lookups = [_lookup_text(doc, start, end, source) for start, end, source in spans]
@@ -239,7 +241,7 @@ def find_toponyms(
         elif source == "base":  # an unlisted base: the town's place, named after the base
             location = location.model_copy(update={"name": span.text, "feature": "site", "geonameid": None})
         toponyms.append(Toponym(start, end, span.start_char, span.end_char, span.text, location, source))
-    return _place_unknowns(doc, _fold_possessives(doc, toponyms), token_countries or {})
+    return _place_unknowns(doc, _fold_possessives(doc, toponyms) if fold else toponyms, token_countries or {})
 
 
 def _may_be_unknown(span: TokenSpan, source: str, token_countries: Mapping[int, str]) -> bool:

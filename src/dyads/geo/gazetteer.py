@@ -43,6 +43,7 @@ MATCH_BONUS: Mapping[str, float] = MappingProxyType({"alias": 1.0, "primary": 0.
 
 #: A city at least this big beats a same-country admin-1 of the same name.
 CITY_OVER_ADMIN1 = 50_000
+BIG_CITY = 250_000  # a city this big beats a same-named province anywhere ("Washington" is the capital)
 
 _SUFFIXES = (" province", " governorate", " region", " oblast", " district", " state", " city", " county")
 _GENERIC_ADMIN_WORDS = frozenset(
@@ -133,6 +134,19 @@ class Match(NamedTuple):
         return value
 
 
+def _lies_in(city: Place, region: Place, *, max_km: float = 150.0) -> bool:
+    """Whether a city can be the main city a region is named after: in it by admin-1 name when
+    both are known (Wyoming, Michigan is not in Wyoming), else near the region's point."""
+    if city.admin1 is not None:
+        return fold_name(city.admin1) == fold_name(region.name)
+    if None in (city.lat, city.lon, region.lat, region.lon):
+        return True
+    lat1, lat2 = math.radians(city.lat), math.radians(region.lat)
+    dlat, dlon = lat2 - lat1, math.radians(region.lon - city.lon)
+    h = math.sin(dlat / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(dlon / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h))) <= max_km
+
+
 class Gazetteer:
     """Name -> candidate places, built once from package data (use :meth:`default`)."""
 
@@ -194,7 +208,12 @@ class Gazetteer:
             # a province named after its main city ("Nablus", "Idlib"): news means the city
             top = rows[0][1]
             for i, (_, place) in enumerate(rows[1:], start=1):
-                if place.feature == "city" and place.country == top.country and place.population >= CITY_OVER_ADMIN1:
+                if (
+                    place.feature == "city"
+                    and place.country == top.country
+                    and place.population >= CITY_OVER_ADMIN1
+                    and (place.population >= BIG_CITY or _lies_in(place, top))
+                ):
                     rows.insert(0, rows.pop(i))
                     break
         return rows

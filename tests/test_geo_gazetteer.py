@@ -55,15 +55,18 @@ def test_hamadan_spellings_resolve_to_iran(gaz: Gazetteer, name: str) -> None:
     assert loc is not None and loc.country == "IRN"
 
 
-def test_paris_defaults_to_france_and_context_picks_texas(gaz: Gazetteer) -> None:
-    default = gaz.resolve("Paris")
-    assert default is not None and default.country == "FRA"
-    countries = {loc.country for loc in gaz.candidates("Paris")}
-    assert {"FRA", "USA"} <= countries  # the name is ambiguous
-    with_usa = gaz.resolve("Paris", context_countries={"USA"})
-    assert with_usa is not None and with_usa.country == "USA" and with_usa.admin1 == "Texas"
-    with_fra = gaz.resolve("Paris", context_countries={"FRA", "DEU"})
-    assert with_fra is not None and with_fra.country == "FRA"
+def test_context_picks_a_town_but_never_over_a_world_city(gaz: Gazetteer) -> None:
+    default = gaz.resolve("Athens")
+    assert default is not None and default.country == "GRC"
+    countries = {loc.country for loc in gaz.candidates("Athens")}
+    assert {"GRC", "USA"} <= countries  # the name is ambiguous
+    with_usa = gaz.resolve("Athens", context_countries={"USA"})  # two cities of similar size
+    assert with_usa is not None and with_usa.country == "USA" and with_usa.admin1 == "Georgia"
+    # a town of 25,000 never beats a metropolis on context alone ("Moscow and Washington")
+    moscow = gaz.resolve("Moscow", context_countries={"USA"})
+    assert moscow is not None and moscow.country == "RUS"
+    paris = gaz.resolve("Paris", context_countries={"USA"})
+    assert paris is not None and paris.country == "FRA"  # "Paris, Texas" is read by the places stage
 
 
 def test_context_does_not_turn_a_country_into_a_small_town(gaz: Gazetteer) -> None:

@@ -203,3 +203,15 @@ def test_doer_named_after_a_place_preposition_is_where_it_acted(nlp: spacy.langu
     event = make_event(doc, "arrested", sources=[actor_at(doc, "Police in Spain", "ESP")])
     location = choose_location(doc, event, find_toponyms(doc, gaz)).location
     assert location is not None and location.country == "ESP"
+
+
+def test_town_comma_state_picks_the_town_there_for_the_whole_article(nlp: spacy.language.Language, gaz: Gazetteer) -> None:
+    doc = nlp("A fire broke out in Parkland, Florida on Monday. Residents in Parkland were evacuated.")
+    toponyms = find_toponyms(doc, gaz)
+    assert [(t.text, t.location.admin1) for t in toponyms if t.text == "Parkland"] == [("Parkland", "Florida")] * 2
+    state = next(t for t in toponyms if t.text == "Florida")
+    assert state.location.feature == "admin1"
+    paris = find_toponyms(nlp("Voters lined up in Paris, Texas."), gaz)[0]
+    assert paris.location.country == "USA" and paris.location.admin1 == "Texas"
+    listed = find_toponyms(nlp("Floods hit Kenya, Uganda and Tanzania."), gaz)
+    assert [t.location.feature for t in listed] == ["country"] * 3

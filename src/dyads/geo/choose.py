@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 from spacy.tokens import Doc, Span as TokenSpan, Token
 
-from dyads.geo.gazetteer import Gazetteer
+from dyads.geo.gazetteer import Gazetteer, Place, fold_name
 from dyads.records import Event, Location, Span
 from dyads.stages.extensions import trigger_token
 
@@ -230,6 +230,8 @@ def find_toponyms(
     spans = _candidate_spans(doc, gazetteer)
     lookups = [_lookup_text(doc, start, end, source) for start, end, source in spans]
     resolved = _resolve_all(gazetteer, lookups, context_countries)
+    resolved.update(_qualified(doc, spans, lookups, gazetteer, context_countries))
+    resolved.update(_listed_regions(doc, spans, lookups, resolved, gazetteer))
     toponyms: list[Toponym] = []
     for (start, end, source), lookup in zip(spans, lookups):
         location = resolved.get(lookup)
@@ -292,6 +294,75 @@ def _place_unknowns(doc: Doc, toponyms: list[Toponym], token_countries: Mapping[
         else t
         for t in placed
     ]
+
+
+def _qualified(
+    doc: Doc,
+    spans: Sequence[tuple[int, int, str]],
+    lookups: Sequence[str],
+    gazetteer: Gazetteer,
+    context_countries: Collection[str],
+) -> dict[str, Location]:
+    """"Parkland, Florida", "Tacoma, Washington", "Makurdi, Benue": a town followed by ", <state,
+    province or country>" is the town of that name there, and the second name is that region.
+    The result holds for every mention of the names in the article ("the Parkland students")."""
+    found: dict[str, Location] = {}
+    starts = {start: lookup for (start, _, _), lookup in zip(spans, lookups)}
+    for (_, end, _), town in zip(spans, lookups):
+        region_name = starts.get(end + 1)
+        if region_name is None or end >= len(doc) or doc[end].text != ",":
+            continue
+        for _, region in gazetteer.ranked(region_name):
+            if region.feature not in ("admin1", "country"):
+                continue
+            inside = [
+                place
+                for _, place in gazetteer.ranked(town, context_countries=context_countries)
+                if place.feature == "city" and place.country == region.country and _within(place, region)
+            ]
+            if inside:
+                found[town] = inside[0].location()
+                found[region_name] = region.location()
+                break
+    return found
+
+
+def _listed_regions(
+    doc: Doc,
+    spans: Sequence[tuple[int, int, str]],
+    lookups: Sequence[str],
+    resolved: Mapping[str, Location | None],
+    gazetteer: Gazetteer,
+) -> dict[str, Location]:
+    """A name listed with states or provinces of one country is one too when it can be:
+    "California or Washington" is the state, not the capital."""
+    root_of = {doc[start:end].root.i: lookup for (start, end, _), lookup in zip(spans, lookups)}
+    found: dict[str, Location] = {}
+    for index, name in root_of.items():
+        place = resolved.get(name)
+        if place is None or place.feature != "city":
+            continue
+        token = doc[index]
+        listed = [c.i for c in token.children if c.dep_ == "conj"] + ([token.head.i] if token.dep_ == "conj" else [])
+        regions = {
+            other.country
+            for i in listed
+            if (other := resolved.get(root_of.get(i, ""))) is not None and other.feature == "admin1"
+        }
+        if len(regions) != 1:
+            continue
+        country = next(iter(regions))
+        region = next((p for _, p in gazetteer.ranked(name) if p.feature == "admin1" and p.country == country), None)
+        if region is not None:
+            found[name] = region.location()
+    return found
+
+
+def _within(city: Place, region: Place) -> bool:
+    """A city lies in a country, or in an admin-1 when its own admin-1 (if known) is that one."""
+    if region.feature == "country" or city.admin1 is None:
+        return True
+    return fold_name(city.admin1) == fold_name(region.name)
 
 
 def _lookup_text(doc: Doc, start: int, end: int, source: str) -> str:

@@ -43,6 +43,8 @@ MATCH_BONUS: Mapping[str, float] = MappingProxyType({"alias": 1.0, "primary": 0.
 
 #: A city at least this big beats a same-country admin-1 of the same name.
 CITY_OVER_ADMIN1 = 50_000
+METROPOLIS = 1_000_000  # ... and a city this big beats any same-named town under SMALL_TOWN
+SMALL_TOWN = 100_000
 BIG_CITY = 250_000  # a city this big beats a same-named province anywhere ("Washington" is the capital)
 
 _SUFFIXES = (" province", " governorate", " region", " oblast", " district", " state", " city", " county")
@@ -134,6 +136,18 @@ class Match(NamedTuple):
         return value
 
 
+def _metropolis_first(rows: list[tuple[float, Place]]) -> list[tuple[float, Place]]:
+    """A town never outranks a world city of its name on context alone: "Moscow" in a story
+    about the USA is still Moscow, Russia (say "Moscow, Idaho" to mean the town)."""
+    if not rows or rows[0][1].feature != "city" or rows[0][1].population >= SMALL_TOWN:
+        return rows
+    big = [i for i, (_, place) in enumerate(rows) if place.feature == "city" and place.population >= METROPOLIS]
+    if big:
+        best = max(big, key=lambda i: rows[i][1].population)
+        rows.insert(0, rows.pop(best))
+    return rows
+
+
 def _lies_in(city: Place, region: Place, *, max_km: float = 150.0) -> bool:
     """Whether a city can be the main city a region is named after: in it by admin-1 name when
     both are known (Wyoming, Michigan is not in Wyoming), else near the region's point."""
@@ -216,7 +230,7 @@ class Gazetteer:
                 ):
                     rows.insert(0, rows.pop(i))
                     break
-        return rows
+        return _metropolis_first(rows)
 
     def candidates(self, name: str, *, context_countries: Collection[str] = ()) -> list[Location]:
         """Every place the name can mean, as Locations, best first."""

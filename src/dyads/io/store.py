@@ -385,6 +385,8 @@ class Store:
 
     def _prepare(self) -> None:
         con = self._connection()
+        # DuckDB draws a progress bar on stdout for long queries, which would corrupt JSON output
+        con.execute("SET enable_progress_bar = false")
         if self.read_only:
             try:
                 row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()

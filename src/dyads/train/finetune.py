@@ -152,7 +152,8 @@ def fit_and_export(examples: list[Example], *, options: TrainOptions, base: Path
             if (classes >= 0).any():
                 loss = loss + nn.functional.cross_entropy(class_logits, classes, ignore_index=-100)
             if (roles >= 0).any():
-                loss = loss + nn.functional.cross_entropy(role_logits.reshape(-1, len(ROLE_TAGS)), roles.reshape(-1), ignore_index=-100)
+                role_loss = nn.functional.cross_entropy(role_logits.reshape(-1, len(ROLE_TAGS)), roles.reshape(-1), ignore_index=-100)
+                loss = loss + options.role_weight * role_loss
             optimizer.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(params, 1.0)

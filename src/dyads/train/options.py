@@ -22,6 +22,7 @@ class TrainOptions:
     seed: int = 13
     threads: int = 2
     layers: int | None = None  # keep only the encoder's first N layers (faster to serve); None: all
+    role_weight: float = 1.0  # weight of the role-tagging loss beside the type and class losses
     max_per_file: int | None = None  # keep at most this many examples of one file (seeded sample)
     base: Path | None = None  # a sentence-transformers MiniLM folder; default: the PyPI package's
     data: tuple[Path, ...] = field(default_factory=tuple)

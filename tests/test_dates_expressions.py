@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dyads.dates import find_date_expressions
+from dyads.dates import count_before, find_date_expressions
 
 
 @pytest.mark.parametrize(
@@ -26,6 +26,13 @@ from dyads.dates import find_date_expressions
         ("The march on March 3 drew 500 people.", [("on March 3", "explicit")]),
         ("It happened the day before yesterday.", [("the day before yesterday", "relative")]),
         ("police fired on protesters in delhi on tuesday", [("on tuesday", "weekday")]),
+        ("Delegates met in Doha from Friday to Sunday.", [("from Friday to Sunday", "weekday")]),
+        ("Strikes closed the port Thursday-Saturday.", [("Thursday-Saturday", "weekday")]),
+        # "later"/"earlier" take no noun phrase: the words after them start the clause
+        ("Troops left on Sunday and three days later the rebels returned.",
+         [("on Sunday", "weekday"), ("three days later", "anchored")]),
+        ("A week earlier the president had resigned.", [("A week earlier", "anchored")]),
+        ("Hours later the army withdrew.", [("Hours later", "anchored")]),
     ],
 )
 def test_finds_phrases_with_spans(sentence: str, expected: list[tuple[str, str]]) -> None:
@@ -42,6 +49,8 @@ def test_finds_phrases_with_spans(sentence: str, expected: list[tuple[str, str]]
         "It rained on 31 June in the story.",
         "Jan Kowalski met the envoy in Warsaw.",
         "The two sides held talks two days before the vote.",
+        "Rebels retreated a week after the offensive.",
+        "The talks collapsed hours after the announcement.",
         "Turnout reached 13/14 of the wards.",
         "The 1990s saw many wars.",
     ],
@@ -59,3 +68,25 @@ def test_expressions_are_frozen() -> None:
     expression = find_date_expressions("on Monday")[0]
     with pytest.raises(AttributeError):
         expression.start = 3  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Rebels shelled the port on Friday, a day ", ("a day", 1, "day")),
+        ("The president resigned the day ", ("the day", 1, "day")),
+        ("Talks resumed two weeks ", ("two weeks", 2, "week")),
+        ("Riots broke out a couple of months ", ("a couple of months", 2, "month")),
+        ("Police moved in 3 days ", ("3 days", 3, "day")),
+        ("Troops withdrew hours ", ("hours", 0, "hour")),
+    ],
+)
+def test_count_before_a_clause(text: str, expected: tuple[str, int, str]) -> None:
+    found = count_before(text)
+    assert found is not None
+    assert (text[found.start :].strip(), found.count, found.unit) == expected
+
+
+@pytest.mark.parametrize("text", ["Rebels shelled the port on Friday, ", "Troops withdrew shortly ", "It lasted days "])
+def test_no_count_before(text: str) -> None:
+    assert count_before(text) is None

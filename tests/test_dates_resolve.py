@@ -6,7 +6,16 @@ import datetime as dt
 
 import pytest
 
-from dyads.dates import DateError, DateExpression, find_date_expressions, is_absolute, resolve, resolve_absolute
+from dyads.dates import (
+    DateError,
+    DateExpression,
+    find_date_expressions,
+    is_absolute,
+    resolve,
+    resolve_absolute,
+    shift_date,
+)
+from dyads.records import EventDate, Span
 
 D = dt.date
 TUE = D(2016, 8, 16)  # a Tuesday
@@ -30,6 +39,11 @@ CASES: list[tuple[str, dt.date, dt.date, str, str, dt.date | None]] = [
     ("next Tuesday", TUE, D(2016, 8, 23), "day", "weekday", None),
     ("on Tuesday", D(2016, 1, 4), D(2015, 12, 29), "day", "weekday", None),
     ("on Friday", D(2016, 8, 20), D(2016, 8, 19), "day", "weekday", None),
+    # weekday ranges: the last such run that ends on or before publication
+    ("from Friday to Sunday", TUE, D(2016, 8, 12), "day", "weekday", D(2016, 8, 14)),
+    ("between Sunday and Tuesday", TUE, D(2016, 8, 14), "day", "weekday", D(2016, 8, 16)),
+    ("Thursday-Saturday", TUE, D(2016, 8, 11), "day", "weekday", D(2016, 8, 13)),
+    ("from Monday through Wednesday", D(2016, 1, 1), D(2015, 12, 28), "day", "weekday", D(2015, 12, 30)),
     # relative to publication
     ("yesterday", TUE, D(2016, 8, 15), "day", "relative", None),
     ("late yesterday", TUE, D(2016, 8, 15), "day", "relative", None),
@@ -42,11 +56,16 @@ CASES: list[tuple[str, dt.date, dt.date, str, str, dt.date | None]] = [
     ("two days ago", TUE, D(2016, 8, 14), "day", "relative", None),
     ("3 days ago", TUE, D(2016, 8, 13), "day", "relative", None),
     ("three weeks ago", TUE, D(2016, 7, 26), "day", "relative", None),
-    ("last week", TUE, D(2016, 8, 9), "day", "relative", None),
-    ("this week", TUE, D(2016, 8, 16), "day", "relative", None),
-    ("next week", TUE, D(2016, 8, 23), "day", "relative", None),
+    # a week phrase is its calendar week, Monday to Sunday, cut at publication where the
+    # phrase says which side of it ("this week" of a past event ends on publication day)
+    ("last week", TUE, D(2016, 8, 8), "day", "relative", D(2016, 8, 14)),
+    ("last week", D(2016, 8, 15), D(2016, 8, 8), "day", "relative", D(2016, 8, 14)),
+    ("this week", TUE, D(2016, 8, 15), "day", "relative", D(2016, 8, 16)),
+    ("this week", D(2016, 8, 15), D(2016, 8, 15), "day", "relative", None),
+    ("next week", TUE, D(2016, 8, 22), "day", "relative", D(2016, 8, 28)),
     ("earlier this week", TUE, D(2016, 8, 15), "day", "relative", None),
-    ("earlier this week", D(2016, 8, 19), D(2016, 8, 17), "day", "relative", None),
+    ("earlier this week", D(2016, 8, 19), D(2016, 8, 15), "day", "relative", D(2016, 8, 18)),
+    ("later this week", TUE, D(2016, 8, 17), "day", "relative", D(2016, 8, 21)),
     ("over the weekend", TUE, D(2016, 8, 13), "day", "relative", D(2016, 8, 14)),
     ("last month", TUE, D(2016, 7, 1), "month", "relative", None),
     ("last month", D(2016, 1, 5), D(2015, 12, 1), "month", "relative", None),
@@ -108,6 +127,32 @@ CASES: list[tuple[str, dt.date, dt.date, str, str, dt.date | None]] = [
     ("30 July to 2 August", TUE, D(2016, 7, 30), "day", "explicit", D(2016, 8, 2)),
     ("from December 30 to January 2", TUE, D(2015, 12, 30), "day", "explicit", D(2016, 1, 2)),
     ("between 10 and 12 September 2015", TUE, D(2015, 9, 10), "day", "explicit", D(2015, 9, 12)),
+]
+
+
+# Phrases in a clause about the future ("will meet on June 10"): resolve(..., future=True).
+# (phrase, published, expected date, precision, expected end date)
+FUTURE_CASES: list[tuple[str, dt.date, dt.date, str, dt.date | None]] = [
+    ("on June 10", D(2016, 5, 27), D(2016, 6, 10), "day", None),
+    ("on August 16", TUE, D(2016, 8, 16), "day", None),  # publication day itself
+    ("on January 3", D(2015, 12, 30), D(2016, 1, 3), "day", None),  # crosses the year
+    ("February 29", D(2017, 3, 1), D(2020, 2, 29), "day", None),  # the next leap year
+    ("from 3 to 5 September", TUE, D(2016, 9, 3), "day", D(2016, 9, 5)),
+    ("from December 30 to January 2", D(2016, 12, 1), D(2016, 12, 30), "day", D(2017, 1, 2)),
+    ("in June", TUE, D(2017, 6, 1), "month", None),
+    ("in August", TUE, D(2016, 8, 1), "month", None),
+    ("on Monday", TUE, D(2016, 8, 22), "day", None),
+    ("on Tuesday", TUE, D(2016, 8, 16), "day", None),
+    ("late Friday", TUE, D(2016, 8, 19), "day", None),
+    ("from Friday to Sunday", TUE, D(2016, 8, 19), "day", D(2016, 8, 21)),
+    ("over the weekend", TUE, D(2016, 8, 20), "day", D(2016, 8, 21)),
+    ("this week", TUE, D(2016, 8, 16), "day", D(2016, 8, 21)),
+    # phrases that say their own direction do not change
+    ("last Friday", TUE, D(2016, 8, 12), "day", None),
+    ("yesterday", TUE, D(2016, 8, 15), "day", None),
+    ("last week", TUE, D(2016, 8, 8), "day", D(2016, 8, 14)),
+    ("June 10, 2015", TUE, D(2015, 6, 10), "day", None),
+    ("in June 2015", TUE, D(2015, 6, 1), "month", None),
 ]
 
 
@@ -181,3 +226,52 @@ def test_resolve_absolute_only_for_phrases_with_a_year() -> None:
     assert resolve_absolute(_only_expression("on Tuesday")) is None
     assert is_absolute(_only_expression("in June 2015"))
     assert not is_absolute(_only_expression("in June"))
+
+
+@pytest.mark.parametrize(("phrase", "published", "expected", "precision", "end"), FUTURE_CASES)
+def test_future_clause_resolves_forward(
+    phrase: str, published: dt.date, expected: dt.date, precision: str, end: dt.date | None
+) -> None:
+    result = resolve(_only_expression(phrase), published=published, future=True)
+    assert (result.date, result.precision, result.end_date) == (expected, precision, end)
+
+
+def test_future_flag_is_off_by_default() -> None:
+    past = resolve(_only_expression("on June 10"), published=D(2016, 5, 27))
+    assert past.date == D(2015, 6, 10)
+
+
+def _base(day: dt.date, precision: str = "day", end: dt.date | None = None) -> EventDate:
+    return EventDate(date=day, precision=precision, derived_from="weekday", end_date=end)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("base", "count", "unit", "later", "expected", "precision", "end"),
+    [
+        (_base(D(2016, 3, 1)), 1, "day", False, D(2016, 2, 29), "day", None),
+        (_base(D(2016, 12, 30)), 3, "day", True, D(2017, 1, 2), "day", None),
+        (_base(D(2016, 8, 14)), 2, "week", True, D(2016, 8, 28), "day", None),
+        (_base(D(2016, 8, 14)), 0, "hour", False, D(2016, 8, 14), "day", None),
+        (_base(D(2016, 8, 14)), 2, "month", False, D(2016, 6, 1), "month", None),
+        # a week (Monday to Sunday) moves as a whole
+        (_base(D(2016, 8, 8), end=D(2016, 8, 14)), 2, "day", False, D(2016, 8, 6), "day", D(2016, 8, 12)),
+        # never more precise than the base
+        (_base(D(2016, 6, 1), "month"), 3, "day", False, D(2016, 6, 1), "month", None),
+        (_base(D(2016, 6, 1), "month"), 1, "year", False, D(2015, 6, 1), "month", None),
+        (_base(D(2016, 1, 1), "year"), 2, "month", True, D(2016, 1, 1), "year", None),
+        (_base(D(2016, 1, 1), "year"), 2, "year", False, D(2014, 1, 1), "year", None),
+    ],
+)
+def test_shift_date(
+    base: EventDate, count: int, unit: str, later: bool, expected: dt.date, precision: str, end: dt.date | None
+) -> None:
+    link = Span(start=10, end=21, text="a day after")
+    result = shift_date(base, count=count, unit=unit, later=later, span=link)
+    assert (result.date, result.precision, result.end_date) == (expected, precision, end)
+    assert result.derived_from == "anchored" and result.span == link
+
+
+def test_shift_date_rejects_unknown_unit() -> None:
+    with pytest.raises(DateError) as caught:
+        shift_date(_base(TUE), count=1, unit="fortnight", later=True)
+    assert caught.value.code == "E401" and caught.value.fix

@@ -167,3 +167,175 @@ def test_events_sharing_an_anchored_phrase_share_its_date() -> None:
     assert shelled.date is not None and bombed.date is not None
     assert shelled.date.date == bombed.date.date == dt.date(2016, 8, 15)
     assert shelled.date.derived_from == bombed.date.derived_from == "anchored"
+
+
+# -- complements: a verb with no date of its own takes its complement's -------------------
+
+
+def _complement_doc() -> Doc:
+    # "Ankara accused Athens of harassing ships on Sunday ."
+    words = ["Ankara", "accused", "Athens", "of", "harassing", "ships", "on", "Sunday", "."]
+    heads = [1, 1, 1, 1, 3, 4, 4, 6, 1]
+    deps = ["nsubj", "ROOT", "dobj", "prep", "pcomp", "dobj", "prep", "pobj", "punct"]
+    pos = ["PROPN", "VERB", "PROPN", "ADP", "VERB", "NOUN", "ADP", "PROPN", "PUNCT"]
+    tags = ["NNP", "VBD", "NNP", "IN", "VBG", "NNS", "IN", "NNP", "."]
+    return Doc(Vocab(), words=words, heads=heads, deps=deps, pos=pos, tags=tags)
+
+
+def test_complement_date_dates_the_verb_hand_built() -> None:
+    # whether or not the complement verb is itself an event
+    accused, harassing = _tag(_complement_doc(), ["accused", "harassing"])
+    (alone,) = _tag(_complement_doc(), ["accused"])
+    for event in (accused, harassing, alone):
+        assert event.date is not None
+        assert (event.date.date, event.date.derived_from) == (dt.date(2016, 8, 14), "weekday")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "triggers", "expected"),
+    [
+        # pcomp
+        ("Ankara accused Athens of harassing its ships on Sunday.", ["accused", "harassing"], dt.date(2016, 8, 14)),
+        # infinitive of purpose (advcl without a conjunction)
+        ("Troops launched an operation to clear the highway on 2016-06-03.", ["launched", "clear"], dt.date(2016, 6, 3)),
+        # an -ing clause on the object ("youths trying to ...")
+        ("Police fired rubber bullets at youths trying to climb the wall yesterday.", ["fired"], dt.date(2016, 8, 15)),
+    ],
+)
+def test_complement_date_dates_the_verb_parsed(
+    nlp: Language, sentence: str, triggers: list[str], expected: dt.date
+) -> None:
+    events = _tag(nlp(sentence), triggers)
+    for event in events:
+        assert event.date is not None and event.date.date == expected, (event.trigger.text, event.date)
+
+
+def test_complement_event_keeps_its_date_from_unrelated_clauses(nlp: Language) -> None:
+    # "Speaking ... on Sunday" hangs from "said", which is not coded here: the date dates the
+    # speaking but does not spread to "arrested" through the sentence root
+    doc = nlp("Speaking to reporters on Sunday, the minister said police had arrested the suspects.")
+    speaking, arrested = _tag(doc, ["Speaking", "arrested"])
+    assert speaking.date is not None and speaking.date.date == dt.date(2016, 8, 14)
+    assert arrested.date is not None and arrested.date.derived_from == "publication"
+    # once "said" is an event it takes the date of its complement, and "arrested" inherits it
+    said, arrested = _tag(nlp(doc.text), ["said", "arrested"])
+    assert said.date is not None and said.date.date == dt.date(2016, 8, 14)
+    assert arrested.date is not None and arrested.date.date == dt.date(2016, 8, 14)
+
+
+def test_own_date_beats_complement_date(nlp: Language) -> None:
+    doc = nlp("Ankara on Monday accused Athens of harassing its ships on Sunday.")
+    accused, harassing = _tag(doc, ["accused", "harassing"])
+    assert accused.date is not None and accused.date.date == dt.date(2016, 8, 15)
+    assert harassing.date is not None and harassing.date.date == dt.date(2016, 8, 14)
+
+
+def test_after_clause_is_not_a_complement(nlp: Language) -> None:
+    doc = nlp("Police arrested dozens of people after protesters clashed with troops on Sunday.")
+    arrested, clashed = _tag(doc, ["arrested", "clashed"])
+    assert arrested.date is not None and arrested.date.derived_from == "publication"
+    assert clashed.date is not None and clashed.date.date == dt.date(2016, 8, 14)
+
+
+def test_future_date_of_a_complement_is_not_given_to_a_past_verb(nlp: Language) -> None:
+    doc = nlp("The minister threatened to cut aid to the region next month.")
+    threatened, cut = _tag(doc, ["threatened", "cut"])
+    assert threatened.date is not None and threatened.date.derived_from == "publication"
+    assert cut.date is not None and (cut.date.date, cut.date.precision) == (dt.date(2016, 9, 1), "month")
+
+
+# -- sequence clauses: "X on Thursday, a day after Y" ---------------------------------------
+
+
+def test_after_clause_is_dated_before_the_main_clause(nlp: Language) -> None:
+    doc = nlp("Militants attacked a base on Thursday, a day after drones struck their camp.")
+    attacked, struck = _tag(doc, ["attacked", "struck"])
+    assert attacked.date is not None and attacked.date.date == dt.date(2016, 8, 11)
+    assert struck.date is not None
+    assert (struck.date.date, struck.date.derived_from) == (dt.date(2016, 8, 10), "anchored")
+    assert struck.date.span is not None and doc.text[struck.date.span.start : struck.date.span.end] == "a day after"
+
+
+def test_main_clause_is_dated_from_the_after_clause(nlp: Language) -> None:
+    doc = nlp("Two days after gunmen stormed the embassy on Saturday, police arrested five suspects.")
+    stormed, arrested = _tag(doc, ["stormed", "arrested"])
+    assert stormed.date is not None and stormed.date.date == dt.date(2016, 8, 13)
+    assert arrested.date is not None
+    assert (arrested.date.date, arrested.date.derived_from) == (dt.date(2016, 8, 15), "anchored")
+
+
+def test_before_clause_is_dated_after_the_main_clause(nlp: Language) -> None:
+    doc = nlp("Police detained the organisers on Sunday, a week before the opposition staged a march.")
+    detained, staged = _tag(doc, ["detained", "staged"])
+    assert detained.date is not None and detained.date.date == dt.date(2016, 8, 14)
+    assert staged.date is not None and staged.date.date == dt.date(2016, 8, 21)
+
+
+def test_sequence_rule_hand_built() -> None:
+    # "Rebels attacked Aleppo on Monday , two days after troops shelled Idlib ."
+    words = ["Rebels", "attacked", "Aleppo", "on", "Monday", ",", "two", "days", "after", "troops", "shelled", "Idlib", "."]
+    heads = [1, 1, 1, 1, 3, 1, 7, 10, 10, 10, 1, 10, 1]
+    deps = ["nsubj", "ROOT", "dobj", "prep", "pobj", "punct", "nummod", "npadvmod", "mark", "nsubj", "advcl", "dobj",
+            "punct"]
+    pos = ["NOUN", "VERB", "PROPN", "ADP", "PROPN", "PUNCT", "NUM", "NOUN", "SCONJ", "NOUN", "VERB", "PROPN", "PUNCT"]
+    doc = Doc(Vocab(), words=words, heads=heads, deps=deps, pos=pos)
+    attacked, shelled = _tag(doc, ["attacked", "shelled"])
+    assert attacked.date is not None and attacked.date.date == dt.date(2016, 8, 15)
+    assert shelled.date is not None and shelled.date.date == dt.date(2016, 8, 13)
+
+
+# -- anchors, later/earlier, ranges, weeks ----------------------------------------------------
+
+
+def test_anchor_is_a_date_phrase_of_the_sentence_even_without_an_event(nlp: Language) -> None:
+    # "entered" is not coded as an event: its "on Sunday" still anchors "the day before"
+    doc = nlp("Soldiers entered the village on Sunday; the day before, rebels had shelled it.")
+    (shelled,) = _tag(doc, ["shelled"])
+    assert shelled.date is not None
+    assert (shelled.date.date, shelled.date.derived_from) == (dt.date(2016, 8, 13), "anchored")
+
+
+def test_later_before_a_clause_counts_from_the_earlier_date(nlp: Language) -> None:
+    doc = nlp("Rebels shelled the port on Sunday, and two days later the navy blockaded the coast.")
+    shelled, blockaded = _tag(doc, ["shelled", "blockaded"])
+    assert shelled.date is not None and shelled.date.date == dt.date(2016, 8, 14)
+    assert blockaded.date is not None
+    assert (blockaded.date.date, blockaded.date.derived_from) == (dt.date(2016, 8, 16), "anchored")
+
+
+def test_weekday_range_and_week_have_end_dates(nlp: Language) -> None:
+    doc = nlp("Delegates negotiated in Doha from Friday to Sunday. Rebels seized the town last week.")
+    negotiated, seized = _tag(doc, ["negotiated", "seized"])
+    assert negotiated.date is not None
+    assert (negotiated.date.date, negotiated.date.end_date) == (dt.date(2016, 8, 12), dt.date(2016, 8, 14))
+    assert seized.date is not None
+    assert (seized.date.date, seized.date.end_date, seized.date.precision) == (
+        dt.date(2016, 8, 8), dt.date(2016, 8, 14), "day")
+
+
+# -- future clauses -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "trigger", "expected"),
+    [
+        ("The envoy will visit Kabul on August 20.", "visit", dt.date(2016, 8, 20)),
+        ("Negotiators are expected to sign the accord on Monday.", "sign", dt.date(2016, 8, 22)),
+        ("Talks are due to resume in Geneva on June 3.", "resume", dt.date(2017, 6, 3)),
+        ("The minister plans to travel to Kabul in July.", "travel", dt.date(2017, 7, 1)),
+        ("The envoy is to meet rebel leaders over the weekend.", "meet", dt.date(2016, 8, 20)),
+        # past framings stay in the past
+        ("Negotiators were expected to sign the accord on Monday.", "sign", dt.date(2016, 8, 15)),
+        ("The envoy visited Kabul on August 20.", "visited", dt.date(2015, 8, 20)),
+    ],
+)
+def test_future_clause_dates_forward(nlp: Language, sentence: str, trigger: str, expected: dt.date) -> None:
+    (event,) = _tag(nlp(sentence), [trigger])
+    assert event.date is not None and event.date.date == expected, event.date
+
+
+def test_future_only_for_the_clause_of_the_phrase(nlp: Language) -> None:
+    doc = nlp("Officials said on Monday that the army will withdraw its troops on August 20.")
+    said, withdraw = _tag(doc, ["said", "withdraw"])
+    assert said.date is not None and said.date.date == dt.date(2016, 8, 15)
+    assert withdraw.date is not None and withdraw.date.date == dt.date(2016, 8, 20)

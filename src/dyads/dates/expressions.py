@@ -54,8 +54,12 @@ _NUM = r"(?:\d{1,3}|a\s+couple(?:\s+of)?|an|a|one|two|three|four|five|six|seven|
 _PART = r"(?:\s+(?:morning|afternoon|evening|night))"
 _EDGE = r"(?:early|mid|late|the\s+end\s+of|the\s+beginning\s+of|the\s+start\s+of|the\s+middle\s+of)"
 # "the day before", "two days after" ... unless a noun phrase follows (then the
-# anchor is that phrase, which these rules cannot resolve).
-_NO_NP = r"(?!\s+(?:to\s+)?(?:the|a|an|his|her|its|their|these|those|(?-i:[A-Z])|\d)\b)"
+# anchor is that phrase, which these rules cannot resolve). Only the prepositions
+# before/after/prior take a noun phrase: "two days later the president resigned"
+# is still an anchored phrase.
+_NP_AHEAD = r"\s+(?:to\s+)?(?:the|a|an|his|her|its|their|these|those|(?-i:[A-Z])|\d)\b"
+_NO_NP = rf"(?!{_NP_AHEAD})"
+_NO_NP_AFTER_PREP = rf"(?!(?:(?<=before)|(?<=after)|(?<=prior)){_NP_AHEAD})"
 _WEEKDAY_PREFIX = rf"(?:(?:on\s+)?{_WEEKDAY},?\s+(?:the\s+)?)?"
 _RANGE_LINKS = (
     (r"from\s+", r"\s*(?:-|–|to|until|till|through)\s*"),
@@ -132,6 +136,18 @@ def _range_rules() -> list[DateRule]:
     return rules
 
 
+def _weekday_range_rules() -> list[DateRule]:
+    """``from Monday to Wednesday``, ``between Monday and Wednesday``, ``Monday-Wednesday``."""
+    return [
+        _rule(
+            f"weekday_range_{index}",
+            "weekday",
+            rf"\b{opener}(?P<weekday>{_WEEKDAY}){link}(?P<weekday2>{_WEEKDAY})\b",
+        )
+        for index, (opener, link) in enumerate(_RANGE_LINKS)
+    ]
+
+
 RULES: tuple[DateRule, ...] = (
     # -- explicit ---------------------------------------------------------------
     _rule("iso", "explicit", rf"\b(?:on\s+)?(?P<year>{_YEAR})-(?P<month>[01]?\d)-(?P<day>[0-3]?\d)(?!\d)"),
@@ -169,6 +185,7 @@ RULES: tuple[DateRule, ...] = (
     _rule("month_edge", "month", rf"\b(?:early|mid|late)[\s-]+(?P<month>{_MONTH_FULL})\b(?!\s*\d)"),
     _rule("month_which", "month", rf"\b(?P<which>last|this|next)\s+(?P<month>{_MONTH_FULL})\b(?!\s*\d)"),
     # -- weekday ----------------------------------------------------------------
+    *_weekday_range_rules(),
     _rule(
         "weekday",
         "weekday",
@@ -199,7 +216,7 @@ RULES: tuple[DateRule, ...] = (
         "anchored_count",
         "anchored",
         rf"\b(?P<num>{_NUM})\s+(?P<unit>day|week|month|year)s?\s+"
-        rf"(?P<dir>earlier|later|before|after|prior|afterwards?)\b{_NO_NP}",
+        rf"(?P<dir>earlier|later|before|after|prior|afterwards?)\b{_NO_NP_AFTER_PREP}",
     ),
     _rule(
         "anchored_the_unit",
@@ -218,7 +235,11 @@ RULES: tuple[DateRule, ...] = (
         r"\b(?:(?:earlier|later)\s+(?:that|the\s+same)|that\s+same)\s+"
         r"(?P<unit>day|night|morning|afternoon|evening|week|month|year)\b",
     ),
-    _rule("anchored_hours", "anchored", rf"\b(?:hours|minutes|moments)\s+(?P<dir>earlier|later|before|after|afterwards?)\b{_NO_NP}"),
+    _rule(
+        "anchored_hours",
+        "anchored",
+        rf"\b(?:hours|minutes|moments)\s+(?P<dir>earlier|later|before|after|afterwards?)\b{_NO_NP_AFTER_PREP}",
+    ),
 )
 
 _RULES_BY_KIND: dict[str, tuple[DateRule, ...]] = {
@@ -321,3 +342,32 @@ def match_rule(expression: DateExpression) -> tuple[DateRule, re.Match[str]] | N
         if match is not None and _valid(rule, match):
             return rule, match
     return None
+
+
+@dataclass(frozen=True)
+class CountPhrase:
+    """A count of time units that ends a text (``a day``, ``two weeks``, ``hours``): where it
+    starts in that text, how many and which unit (``hour`` for hours, minutes or moments)."""
+
+    start: int
+    count: int
+    unit: str
+
+
+_COUNT_AT_END = re.compile(
+    rf"\b(?:(?P<num>{_NUM}|the)\s+(?P<unit>day|week|month|year)s?|(?P<vague>hours|minutes|moments))\s*$",
+    re.IGNORECASE,
+)
+
+
+def count_before(text: str) -> CountPhrase | None:
+    """The count phrase that ends ``text``, if any: read before the ``after``/``before`` that opens
+    a clause ("one day after rebels attacked", "a week before the vote was held")."""
+    match = _COUNT_AT_END.search(text)
+    if match is None:
+        return None
+    if match.group("vague"):
+        return CountPhrase(match.start(), 0, "hour")
+    num = match.group("num")
+    count = 1 if num.lower() == "the" else number_value(num)
+    return CountPhrase(match.start(), count, match.group("unit").lower())

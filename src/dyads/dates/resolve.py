@@ -3,7 +3,11 @@
 Everything is resolved against the article's publication date (or, for anchored
 phrases such as "the day before", against the date of the event they refer to).
 Month-precision dates fall on the 1st of the month and year-precision dates on
-1 January; ``precision`` says how much of the date is meant. See ``docs/dates.md``.
+1 January; ``precision`` says how much of the date is meant; a calendar week is its
+Monday with ``end_date`` its Sunday. A phrase without a year is read in the past
+(the most recent such day not after publication) unless the caller says its clause is
+about the future (``future=True``: the next such day not before publication). See
+``docs/dates.md``.
 """
 
 from __future__ import annotations
@@ -55,8 +59,27 @@ def _latest_on_or_before(month: int, day: int, published: dt.date) -> dt.date:
         year -= 1
 
 
+def _earliest_on_or_after(month: int, day: int, published: dt.date) -> dt.date:
+    """The next ``month``/``day`` not before ``published`` (29 Feb: the next leap year)."""
+    year = published.year
+    while True:
+        if day <= calendar.monthrange(year, month)[1]:
+            candidate = dt.date(year, month, day)
+            if candidate >= published:
+                return candidate
+        year += 1
+
+
 def _weekday_on_or_before(weekday: int, published: dt.date) -> dt.date:
     return published - dt.timedelta(days=(published.weekday() - weekday) % 7)
+
+
+def _weekday_on_or_after(weekday: int, published: dt.date) -> dt.date:
+    return published + dt.timedelta(days=(weekday - published.weekday()) % 7)
+
+
+def _monday(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
 
 
 @dataclass(frozen=True)
@@ -68,7 +91,7 @@ class _Resolved:
     end_date: dt.date | None = None
 
 
-def _explicit(rule: DateRule, match: re.Match[str], published: dt.date | None) -> _Resolved | None:
+def _explicit(rule: DateRule, match: re.Match[str], published: dt.date | None, future: bool) -> _Resolved | None:
     groups = match.groupdict()
     year = int(groups["year"]) if groups.get("year") else None
     if rule.name == "year":
@@ -80,25 +103,33 @@ def _explicit(rule: DateRule, match: re.Match[str], published: dt.date | None) -
         return _Resolved(dt.date(year, parts[1], parts[0]))
     day = day_value(groups["day"])
     if groups.get("day2") is not None:
-        return _range(groups, day, year, published)
+        return _range(groups, day, year, published, future)
     month = month_value(groups["month"])
     if year is not None:
         return _Resolved(dt.date(year, month, day))
     if published is None:
         return None
+    if future:
+        return _Resolved(_earliest_on_or_after(month, day, published))
     return _Resolved(_latest_on_or_before(month, day, published))
 
 
-def _range(groups: dict[str, str | None], day: int, year: int | None, published: dt.date | None) -> _Resolved | None:
+def _range(
+    groups: dict[str, str | None], day: int, year: int | None, published: dt.date | None, future: bool
+) -> _Resolved | None:
     end_month = month_value(groups.get("month2") or groups["month"] or "")
     start_month = month_value(groups["month"]) if groups.get("month") else end_month
     end_day = day_value(groups["day2"] or "")
     if year is not None:
         end = dt.date(year, end_month, end_day)
-    elif published is not None:
-        end = _latest_on_or_before(end_month, end_day, published)
-    else:
+    elif published is None:
         return None
+    elif future:
+        # the next start date not before publication, then the first end date from there
+        start = _earliest_on_or_after(start_month, day, published)
+        return _Resolved(start, "day", _earliest_on_or_after(end_month, end_day, start))
+    else:
+        end = _latest_on_or_before(end_month, end_day, published)
     start_year = end.year if start_month <= end_month else end.year - 1
     start = dt.date(start_year, start_month, min(day, calendar.monthrange(start_year, start_month)[1]))
     if start > end:
@@ -106,7 +137,7 @@ def _range(groups: dict[str, str | None], day: int, year: int | None, published:
     return _Resolved(start, "day", end)
 
 
-def _month(rule: DateRule, match: re.Match[str], published: dt.date | None) -> _Resolved | None:
+def _month(rule: DateRule, match: re.Match[str], published: dt.date | None, future: bool) -> _Resolved | None:
     groups = match.groupdict()
     month = month_value(groups["month"])
     if groups.get("year"):
@@ -122,11 +153,29 @@ def _month(rule: DateRule, match: re.Match[str], published: dt.date | None) -> _
         return _Resolved(this_year if month > published.month else dt.date(published.year + 1, month, 1), "month")
     if which == "this":
         return _Resolved(this_year, "month")
+    if future:
+        # "will meet in June": the next June not before the publication month
+        return _Resolved(this_year if month >= published.month else dt.date(published.year + 1, month, 1), "month")
     # "in June": the most recent June not after publication
     return _Resolved(this_year if month <= published.month else dt.date(published.year - 1, month, 1), "month")
 
 
-def _weekday(match: re.Match[str], published: dt.date) -> _Resolved:
+def _weekday_range(match: re.Match[str], published: dt.date, future: bool) -> _Resolved:
+    """``from Monday to Wednesday``: in the past, the last such run that ends on or before
+    publication; in the future, the next one that starts on or after it."""
+    first = WEEKDAY_NUMBERS[match.group("weekday").lower()]
+    last = WEEKDAY_NUMBERS[match.group("weekday2").lower()]
+    length = (last - first) % 7 or 7
+    if future:
+        start = _weekday_on_or_after(first, published)
+        return _Resolved(start, "day", start + dt.timedelta(days=length))
+    end = _weekday_on_or_before(last, published)
+    return _Resolved(end - dt.timedelta(days=length), "day", end)
+
+
+def _weekday(match: re.Match[str], published: dt.date, future: bool) -> _Resolved:
+    if match.groupdict().get("weekday2"):
+        return _weekday_range(match, published, future)
     weekday = WEEKDAY_NUMBERS[match.group("weekday").lower()]
     which = (match.group("which") or "").lower()
     if which in ("last", "past"):
@@ -137,6 +186,8 @@ def _weekday(match: re.Match[str], published: dt.date) -> _Resolved:
         if which != "this" and ahead == 0:
             ahead = 7
         return _Resolved(published + dt.timedelta(days=ahead))
+    if future:
+        return _Resolved(_weekday_on_or_after(weekday, published))
     return _Resolved(_weekday_on_or_before(weekday, published))
 
 
@@ -154,18 +205,35 @@ def _weekend(which: str, published: dt.date) -> _Resolved:
     return _Resolved(saturday, "day", saturday + dt.timedelta(days=1))
 
 
-def _which_unit(which: str, unit: str, published: dt.date) -> _Resolved:
+def _days(start: dt.date, end: dt.date) -> _Resolved:
+    """Day precision from ``start`` to ``end`` (no end date when they are the same day)."""
+    return _Resolved(start, "day", end if end > start else None)
+
+
+def _week(which: str, published: dt.date, future: bool) -> _Resolved:
+    """A calendar week (Monday to Sunday), cut at publication where the phrase or the
+    tense puts the event on one side of it."""
+    monday = _monday(published)
+    sunday = monday + dt.timedelta(days=6)
+    if which == "last":
+        return _days(monday - dt.timedelta(days=7), monday - dt.timedelta(days=1))
+    if which == "next":
+        return _days(monday + dt.timedelta(days=7), sunday + dt.timedelta(days=7))
+    if which == "earlier this":
+        return _days(monday, max(monday, published - dt.timedelta(days=1)))
+    if which == "later this":
+        return _days(min(sunday, published + dt.timedelta(days=1)), sunday)
+    # "this week": up to publication for what happened, from it for what will
+    return _days(published, sunday) if future else _days(monday, published)
+
+
+def _which_unit(which: str, unit: str, published: dt.date, future: bool) -> _Resolved:
     which = " ".join(which.lower().split())
     if unit == "weekend":
         return _weekend(which.split()[-1] if which.startswith(("earlier", "later")) else which, published)
     step = {"last": -1, "next": 1}.get(which, 0)
     if unit == "week":
-        monday = published - dt.timedelta(days=published.weekday())
-        if which == "earlier this":
-            return _Resolved(max(monday, published - dt.timedelta(days=2)))
-        if which == "later this":
-            return _Resolved(min(monday + dt.timedelta(days=6), published + dt.timedelta(days=2)))
-        return _Resolved(published + dt.timedelta(days=7 * step))
+        return _week(which, published, future)
     if unit == "month":
         return _Resolved(_shift_months(published, step), "month")
     return _Resolved(_year_start(published.year + step), "year")
@@ -182,7 +250,7 @@ def _count_shift(base: dt.date, count: int, unit: str, sign: int) -> _Resolved:
     return _Resolved(_year_start(base.year + sign * years), "year")
 
 
-def _relative(rule: DateRule, match: re.Match[str], published: dt.date) -> _Resolved:
+def _relative(rule: DateRule, match: re.Match[str], published: dt.date, future: bool) -> _Resolved:
     name = rule.name
     if name == "day_before_yesterday":
         return _Resolved(published - dt.timedelta(days=2))
@@ -195,8 +263,8 @@ def _relative(rule: DateRule, match: re.Match[str], published: dt.date) -> _Reso
     if name == "ago":
         return _count_shift(published, number_value(match.group("num")), match.group("unit").lower(), -1)
     if name == "the_weekend":
-        return _weekend("last", published)
-    return _which_unit(match.group("which"), match.group("unit").lower(), published)
+        return _weekend("this" if future else "last", published)
+    return _which_unit(match.group("which"), match.group("unit").lower(), published, future)
 
 
 def _anchored(rule: DateRule, match: re.Match[str], anchor: dt.date) -> _Resolved:
@@ -212,7 +280,9 @@ def _anchored(rule: DateRule, match: re.Match[str], anchor: dt.date) -> _Resolve
     return _count_shift(anchor, count, unit, sign)
 
 
-def _compute(expr: DateExpression, published: dt.date | None, anchor: dt.date | None) -> _Resolved | None:
+def _compute(
+    expr: DateExpression, published: dt.date | None, anchor: dt.date | None, future: bool = False
+) -> _Resolved | None:
     found = match_rule(expr)
     if found is None:
         raise DateError(
@@ -222,15 +292,15 @@ def _compute(expr: DateExpression, published: dt.date | None, anchor: dt.date | 
         )
     rule, match = found
     if rule.kind == "explicit":
-        return _explicit(rule, match, published)
+        return _explicit(rule, match, published, future)
     if rule.kind == "month":
-        return _month(rule, match, published)
+        return _month(rule, match, published, future)
     if published is None:
         return None
     if rule.kind == "weekday":
-        return _weekday(match, published)
+        return _weekday(match, published, future)
     if rule.kind == "relative":
-        return _relative(rule, match, published)
+        return _relative(rule, match, published, future)
     return _anchored(rule, match, anchor or published)
 
 
@@ -242,6 +312,40 @@ def _event_date(expr: DateExpression, value: _Resolved, offset: int) -> EventDat
         derived_from=source,
         end_date=value.end_date,
         span=Span(start=expr.start + offset, end=expr.end + offset, text=expr.text),
+    )
+
+
+_MONTHS_IN: dict[str, int] = {"month": 1, "year": 12}
+
+
+def shift_date(base: EventDate, *, count: int, unit: str, later: bool, span: Span | None = None) -> EventDate:
+    """The date ``count`` ``unit`` (``hour``, ``day``, ``week``, ``month``, ``year``) after
+    (``later=True``) or before ``base``: the other side of "X, two days after Y".
+
+    Hours count as the same day; a base with an end date moves as a whole by days or weeks.
+    The result is never more precise than ``base``: days
+    or weeks from a month-precision date leave that month, months or years from it move
+    it by whole months; a year-precision date moves only by whole years.
+    ``derived_from`` is ``anchored`` and ``span`` the words that gave the count.
+    """
+    sign = 1 if later else -1
+    if unit == "hour":
+        unit, count = "day", 0
+    if unit not in ("day", "week", "month", "year"):
+        raise DateError("E401", f"not a time unit: {unit!r}", fix="use hour, day, week, month or year")
+    if base.precision == "day":
+        value = _count_shift(base.date, count, unit, sign)
+        if base.end_date is not None and value.precision == "day":
+            # a span (a week, a range) moves as a whole
+            value = _Resolved(value.date, "day", _count_shift(base.end_date, count, unit, sign).date)
+    elif base.precision == "month" and unit in _MONTHS_IN:
+        value = _Resolved(_shift_months(base.date, sign * count * _MONTHS_IN[unit]), "month")
+    elif base.precision == "year" and unit == "year":
+        value = _Resolved(_year_start(base.date.year + sign * count), "year")
+    else:
+        value = _Resolved(base.date, base.precision)
+    return EventDate(
+        date=value.date, precision=value.precision, derived_from="anchored", end_date=value.end_date, span=span
     )
 
 
@@ -260,15 +364,19 @@ def resolve(
     published: dt.date,
     anchor: dt.date | None = None,
     offset: int = 0,
+    future: bool = False,
 ) -> EventDate:
     """The date ``expr`` means for an article published on ``published``.
 
     ``anchor`` is the date of the event an anchored phrase ("the day before") refers
     to; without it the publication date is used. ``offset`` is added to the
     expression's character offsets (the start of its sentence in the article).
-    Raises :class:`DateError` (E401) for text that no rule reads.
+    ``future`` says the phrase's clause is about what will happen ("will meet on
+    June 10"): a day, month, weekday, weekday range or weekend without a year is then
+    the next one not before publication, and ``this week`` runs from publication to
+    Sunday. Raises :class:`DateError` (E401) for text that no rule reads.
     """
-    value = _compute(expr, published, anchor)
+    value = _compute(expr, published, anchor, future)
     if value is None:  # only when a rule needs a year it was not given: cannot happen here
         raise DateError("E402", f"could not resolve {expr.text!r}", fix="report this expression as a bug")
     return _event_date(expr, value, offset)

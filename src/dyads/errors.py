@@ -38,3 +38,11 @@ class DataError(DyadsError):
 
 class StoreError(DyadsError):
     """The DuckDB store cannot be opened or written."""
+
+
+class AnalyticsError(DyadsError):
+    """An analytics query (dyad series, actor profile, blocs, claims, timeline) got a bad argument (E630-E639)."""
+
+
+class ServerError(DyadsError):
+    """The REST API refuses a request or cannot start (E620-E626, see docs/api.md)."""

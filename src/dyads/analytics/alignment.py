@@ -1,0 +1,133 @@
+"""Alignment network: cooperation minus conflict between actors, and blocs found by Louvain."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import networkx as nx
+
+from dyads.analytics.filters import (
+    actor_key_params,
+    actor_key_sql,
+    check_count,
+    check_window,
+    date_window,
+)
+from dyads.analytics.models import Alignment, AlignmentEdge, AlignmentNode, Bloc
+from dyads.io.store import Store
+
+_KEYED = (
+    "SELECT a.event_id, a.role, {key} AS k{extra} FROM event_actors a{join}"
+    " WHERE a.role IN ('source', 'target') AND a.code IS NOT NULL"
+)
+_PAIRS = (
+    "SELECT DISTINCT s.event_id, least(s.k, t.k) AS a, greatest(s.k, t.k) AS b{extra}"
+    " FROM keyed s JOIN keyed t ON s.event_id = t.event_id"
+    " WHERE s.role = 'source' AND t.role = 'target' AND s.k <> t.k"
+)
+_EDGES = (
+    " edges AS (SELECT a, b, count(*) AS events,"
+    " count(*) FILTER (WHERE quad_class IN (1, 2)) AS cooperation,"
+    " count(*) FILTER (WHERE quad_class IN (3, 4)) AS conflict"
+    " FROM sel GROUP BY a, b HAVING count(*) >= ?),"
+    " kept AS (SELECT sel.* FROM sel JOIN edges USING (a, b))"
+)
+
+
+def _pairs_sql(window: list[str], window_params: list[Any], min_events: int) -> tuple[str, list[Any]]:
+    """CTEs ending in ``edges`` and ``kept``: ``sel`` has one row per (event, unordered pair of a
+    source key and a different target key, QuadClass); ``edges`` the pairs with at least
+    ``min_events`` events. Returns the SQL and its parameters.
+
+    With a date window the events are filtered first (fewer actor rows to pair); without one the
+    pairs are made first and joined to the events once (fewer rows to join)."""
+    key = actor_key_sql("a")
+    if window:
+        return (
+            f"WITH ev AS (SELECT e.id, e.quad_class FROM events e WHERE {' AND '.join(window)}),"
+            f" keyed AS ({_KEYED.format(key=key, extra=', ev.quad_class', join=' JOIN ev ON ev.id = a.event_id')}),"
+            f" sel AS MATERIALIZED ({_PAIRS.format(extra=', s.quad_class')}),"
+            + _EDGES,
+            [*window_params, *actor_key_params(), min_events],
+        )
+    return (
+        f"WITH keyed AS ({_KEYED.format(key=key, extra='', join='')}),"
+        f" pairs AS ({_PAIRS.format(extra='')}),"
+        " sel AS MATERIALIZED (SELECT p.event_id, p.a, p.b, e.quad_class FROM pairs p JOIN events e ON e.id = p.event_id),"
+        + _EDGES,
+        [*actor_key_params(), min_events],
+    )
+
+
+# Edges and nodes in one query over the materialised pairs: kind 'edge' (a, b) or 'node' (a).
+_RESULT = (
+    " SELECT 'edge' AS kind, a, b, events, cooperation, conflict FROM edges"
+    " UNION ALL"
+    " SELECT 'node', node, NULL, count(DISTINCT event_id), NULL, NULL FROM"
+    " (SELECT event_id, a AS node FROM kept UNION ALL SELECT event_id, b AS node FROM kept) GROUP BY node"
+)
+
+
+def alignment(
+    store: Store,
+    *,
+    since: dt.date | str | None = None,
+    until: dt.date | str | None = None,
+    min_events: int = 1,
+    seed: int = 0,
+) -> Alignment:
+    """Actor-to-actor cooperation and conflict over a window, and blocs of cooperating actors.
+
+    Nodes are actor keys: the code (``RUS`` for ``RUS GOV`` and ``RUS MIL``), or ``CODE SECTOR``
+    for a non-state sector (``SYR REB``), so rebels are not merged with their state. Each event
+    adds, once per unordered pair of a source key and a different target key, one to the pair's
+    ``events``, and to ``cooperation`` (QuadClass 1-2) or ``conflict`` (3-4); ``score`` is
+    cooperation minus conflict. Pairs with fewer than ``min_events`` events are dropped.
+    Blocs: Louvain communities (seeded) of the graph whose edge weights are the positive scores;
+    edges with a score of zero or less stay in ``edges`` but do not pull actors together.
+
+    Raises:
+        AnalyticsError: E631/E632 bad dates, E634 bad ``min_events`` / ``seed``.
+    """
+    start, end = check_window(since, until)
+    min_events = check_count("min_events", min_events, minimum=1)
+    seed = check_count("seed", seed, minimum=0)
+    window, window_params = date_window("e.date", start, end)
+    head, params = _pairs_sql(window, window_params, min_events)
+    rows = store.query(head + _RESULT, params)
+    edge_rows = sorted((row for row in rows if row["kind"] == "edge"), key=lambda row: (row["a"], row["b"]))
+    node_rows = sorted((row for row in rows if row["kind"] == "node"), key=lambda row: row["a"])
+    edges = [
+        AlignmentEdge(
+            a=row["a"],
+            b=row["b"],
+            cooperation=int(row["cooperation"]),
+            conflict=int(row["conflict"]),
+            score=int(row["cooperation"]) - int(row["conflict"]),
+            events=int(row["events"]),
+        )
+        for row in edge_rows
+    ]
+    blocs = find_blocs([row["a"] for row in node_rows], edges, seed=seed)
+    bloc_of = {member: bloc.id for bloc in blocs for member in bloc.members}
+    nodes = [AlignmentNode(actor=row["a"], events=int(row["events"]), bloc=bloc_of[row["a"]]) for row in node_rows]
+    return Alignment(since=start, until=end, nodes=nodes, edges=edges, blocs=blocs)
+
+
+def find_blocs(nodes: list[str], edges: list[AlignmentEdge], *, seed: int) -> list[Bloc]:
+    """Louvain communities over the positive scores; every node is in exactly one bloc.
+
+    Blocs are numbered from 0, largest first (ties: alphabetical first member); members sorted.
+    Nodes and edges are added in sorted order so a seed always gives the same blocs.
+    """
+    graph = nx.Graph()
+    graph.add_nodes_from(sorted(nodes))
+    for edge in sorted(edges, key=lambda e: (e.a, e.b)):
+        if edge.score > 0:
+            graph.add_edge(edge.a, edge.b, weight=edge.score)
+    if graph.number_of_nodes() == 0:
+        return []
+    communities = nx.community.louvain_communities(graph, weight="weight", seed=seed)
+    groups = sorted((sorted(group) for group in communities), key=lambda members: (-len(members), members[0]))
+    return [Bloc(id=index, members=members) for index, members in enumerate(groups)]

@@ -1,0 +1,120 @@
+"""Dyad time series: events between two actors per day, week or month."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+from dyads.analytics.filters import (
+    STATEMENT,
+    actor_label,
+    check_period,
+    check_window,
+    date_window,
+    empty_quads,
+    label_match,
+    period_sql,
+    periods_between,
+    prefix_param,
+    where,
+)
+from dyads.analytics.models import DyadPoint, DyadSeries
+from dyads.io.store import Store
+
+_DECIMALS = 6
+
+
+def dyad_event_ids_sql(*, directed: bool) -> str:
+    """SQL for the ids of events with a source matching the first label and a target matching the
+    second (undirected: or the reverse); bind ``dyad_params(...)``. Use it after ``IN``, which
+    counts each event once however many of its actors match.
+
+    One self-join of the matching source rows with the matching target rows on the event id:
+    on a 1M-event store it costs about half of intersecting four per-role id sets.
+    """
+    if directed:
+        condition = f"{label_match('s')} AND {label_match('t')}"
+    else:
+        condition = (
+            f"({label_match('s')} OR {label_match('s')}) AND ({label_match('t')} OR {label_match('t')})"
+            f" AND (({label_match('s')} AND {label_match('t')}) OR ({label_match('s')} AND {label_match('t')}))"
+        )
+    return (
+        "(SELECT s.event_id FROM event_actors s JOIN event_actors t ON s.event_id = t.event_id"
+        f" WHERE s.role = 'source' AND t.role = 'target' AND {condition})"
+    )
+
+
+def dyad_params(source: str, target: str, *, directed: bool) -> list[Any]:
+    """Parameters of :func:`dyad_event_ids_sql`, in order."""
+    a, b = prefix_param(source), prefix_param(target)
+    return [a, b] if directed else [a, b, a, b, a, b, b, a]
+
+
+def dyad_series(
+    store: Store,
+    source: str,
+    target: str,
+    *,
+    by: str = "month",
+    since: dt.date | str | None = None,
+    until: dt.date | str | None = None,
+    directed: bool = False,
+) -> DyadSeries:
+    """Events between ``source`` and ``target`` per period, split by QuadClass and PLOVER type.
+
+    An event counts once when any of its sources matches ``source`` and any of its targets
+    matches ``target`` (or, with ``directed=False``, the other way round too). Actors are code or
+    label prefixes (``RUS`` matches ``RUS MIL``). Undated events are left out. Periods run without
+    gaps from the first to the last period holding an event (empty ones have ``events=0``).
+
+    Raises:
+        AnalyticsError: E630 bad ``by``, E631/E632 bad dates, E633 bad actor.
+    """
+    by = check_period(by)
+    left, right = actor_label(source), actor_label(target)
+    start, end = check_window(since, until)
+    clauses, params = date_window("e.date", start, end)
+    sql = (
+        f"SELECT {period_sql(by)} AS period, e.quad_class AS quad,"
+        f" coalesce(e.plover_type, ?) AS plover_type, count(*) AS n, sum(e.goldstein) AS goldstein"
+        " FROM events e"
+        + where([f"e.id IN {dyad_event_ids_sql(directed=directed)}", "e.date IS NOT NULL", *clauses])
+        + " GROUP BY ALL"
+    )
+    rows = store.query(sql, [STATEMENT, *dyad_params(left, right, directed=directed), *params])
+    points = _points(rows, by)
+    return DyadSeries(
+        source=left, target=right, by=by, directed=directed, total=sum(p.events for p in points), points=points
+    )
+
+
+def _points(rows: list[dict[str, Any]], by: str) -> list[DyadPoint]:
+    if not rows:
+        return []
+    events: dict[dt.date, int] = defaultdict(int)
+    goldstein: dict[dt.date, float] = defaultdict(float)
+    quads: dict[dt.date, dict[str, int]] = defaultdict(empty_quads)
+    types: dict[dt.date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for row in rows:
+        period, n = row["period"], int(row["n"])
+        events[period] += n
+        goldstein[period] += float(row["goldstein"])
+        quads[period][str(row["quad"])] += n
+        types[period][row["plover_type"]] += n
+    out = []
+    for period in periods_between(min(events), max(events), by):
+        n = events.get(period, 0)
+        total = round(goldstein.get(period, 0.0), _DECIMALS)
+        out.append(
+            DyadPoint(
+                period=period,
+                events=n,
+                by_quad=dict(quads[period]) if n else empty_quads(),
+                goldstein_sum=total,
+                goldstein_mean=round(total / n, _DECIMALS) if n else None,
+                by_type=dict(sorted(types[period].items(), key=lambda kv: (-kv[1], kv[0]))) if n else {},
+            )
+        )
+    return out

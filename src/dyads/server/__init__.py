@@ -1,0 +1,6 @@
+"""The dyads REST API and dashboard server (``dyads serve``); see docs/api.md."""
+
+from dyads.server.app import create_app, shutdown
+from dyads.server.limits import ServerLimits
+
+__all__ = ["ServerLimits", "create_app", "shutdown"]

@@ -1,0 +1,88 @@
+"""Analytics endpoints: dyad series, actor profiles, blocs, claims, timeline (see dyads.analytics)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+
+from dyads.analytics import (
+    ActorProfile,
+    Alignment,
+    Claims,
+    DyadSeries,
+    Timeline,
+    actor_profile,
+    alignment,
+    claims,
+    dyad_series,
+    timeline,
+)
+from dyads.analytics.models import Period
+from dyads.server.api import LABEL_PATTERN, Filters, Session
+from dyads.server.errors import error_responses
+
+Since = Annotated[dt.date | None, Query(description="first event date, YYYY-MM-DD (inclusive)")]
+Until = Annotated[dt.date | None, Query(description="last event date, YYYY-MM-DD (inclusive)")]
+Label = Annotated[str, Path(max_length=64, pattern=LABEL_PATTERN, description="actor code or label prefix, e.g. RUS or RUS MIL")]
+
+
+def analytics_router() -> APIRouter:
+    router = APIRouter(prefix="/api", tags=["analytics"])
+    errors = error_responses(422, 500, 503)
+
+    @router.get("/dyads/{source}/{target}", response_model=DyadSeries, responses=errors)
+    def get_dyad(
+        store: Session,
+        source: Label,
+        target: Label,
+        by: Annotated[Period, Query(description="period of each point")] = "month",
+        since: Since = None,
+        until: Until = None,
+        directed: Annotated[bool, Query(description="false: count both directions")] = False,
+    ) -> DyadSeries:
+        """Events between two actors per period, by quad class and type, with Goldstein sums."""
+        return dyad_series(store, source, target, by=by, since=since, until=until, directed=directed)
+
+    @router.get("/actors/{actor}", response_model=ActorProfile, responses=errors)
+    def get_actor(
+        store: Session,
+        actor: Label,
+        since: Since = None,
+        until: Until = None,
+        top: Annotated[int, Query(ge=1, le=100, description="how many types and partners")] = 10,
+    ) -> ActorProfile:
+        """An actor's events as source and target, its mix of types, and its partners."""
+        return actor_profile(store, actor, since=since, until=until, top=top)
+
+    @router.get("/blocs", response_model=Alignment, responses=errors)
+    def get_blocs(
+        store: Session,
+        since: Since = None,
+        until: Until = None,
+        min_events: Annotated[int, Query(ge=1, le=1_000_000, description="least events on an edge")] = 1,
+    ) -> Alignment:
+        """Who cooperates and who fights whom: a signed actor graph and its blocs (seeded)."""
+        return alignment(store, since=since, until=until, min_events=min_events)
+
+    @router.get("/claims", response_model=Claims, responses=errors)
+    def get_claims(
+        store: Session,
+        since: Since = None,
+        until: Until = None,
+        top: Annotated[int, Query(ge=1, le=100, description="how many speakers")] = 20,
+    ) -> Claims:
+        """Events by attribution status, and the speakers behind them."""
+        return claims(store, since=since, until=until, top=top)
+
+    @router.get("/timeline", response_model=Timeline, responses=errors)
+    def get_timeline(
+        store: Session,
+        filters: Filters,
+        by: Annotated[Period, Query(description="period of each point")] = "day",
+    ) -> Timeline:
+        """Events per period and quad class, with the common event filters."""
+        return timeline(store, by=by, **filters.model_dump())
+
+    return router

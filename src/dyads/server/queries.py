@@ -1,0 +1,156 @@
+"""The events list: common filters, keyset pagination, a total, in parameterised SQL only.
+
+Order: date descending (undated events last), then id. The cursor is opaque to clients:
+URL-safe base64 of the last row's (date, id) and the total counted on the first page.
+Filters are checked and turned into SQL by :mod:`dyads.analytics` (the same rules
+as the timeline's), so the list and the charts always agree on what a filter means.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import json
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from dyads.analytics import EventFilters, filter_sql
+from dyads.errors import ServerError
+from dyads.records import Event
+from dyads.server.database import SessionStore
+from dyads.server.models import EventLocation, EventRow, EventsPage
+
+_ORDER = " ORDER BY e.date DESC NULLS LAST, e.id"
+_MAX_CURSOR_CHARS = 512
+
+
+class Cursor(BaseModel):
+    """Where the previous page ended, and the total its first page counted."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    date: dt.date | None
+    id: str
+    total: int
+
+
+def encode_cursor(cursor: Cursor) -> str:
+    raw = json.dumps(cursor.model_dump(mode="json"), separators=(",", ":")).encode("utf-8")
+    return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+
+
+def decode_cursor(text: str) -> Cursor:
+    """The cursor a previous page gave (E620 for anything else)."""
+    bad = ServerError("E620", "bad cursor", fix="pass the next_cursor of the previous page unchanged")
+    if len(text) > _MAX_CURSOR_CHARS:
+        raise bad
+    try:
+        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        return Cursor.model_validate_json(raw)
+    except (binascii.Error, ValueError, ValidationError) as exc:
+        raise bad from exc
+
+
+def _after(cursor: Cursor) -> tuple[str, list[Any]]:
+    """Rows after ``cursor`` in the list's order (date desc nulls last, id)."""
+    if cursor.date is None:
+        return "(e.date IS NULL AND e.id > ?)", [cursor.id]
+    return "(e.date < ? OR (e.date = ? AND e.id > ?) OR e.date IS NULL)", [cursor.date, cursor.date, cursor.id]
+
+
+def where(clauses: list[str]) -> str:
+    return (" WHERE " + " AND ".join(clauses)) if clauses else ""
+
+
+def _costly(filters: EventFilters) -> bool:
+    """Filters that join the actors table or read the record text."""
+    return any(getattr(filters, name) is not None for name in ("actor", "source", "target", "q"))
+
+
+def events_page(store: SessionStore, filters: EventFilters, *, limit: int, cursor: str | None) -> EventsPage:
+    """One page of events matching ``filters`` and the total that match."""
+    clauses, params = filter_sql(filters)
+    previous = decode_cursor(cursor) if cursor is not None else None
+    if previous is None and _costly(filters):
+        # One pass: the actor/text filters cost most of the query, so match once, then count and page.
+        sql = (
+            "WITH matched AS MATERIALIZED (SELECT e.id, e.date FROM events e" + where(clauses) + ")"
+            " SELECT e.id, e.date, (SELECT count(*) FROM matched) AS total FROM matched e" + _ORDER + " LIMIT ?"
+        )
+        rows = store.query(sql, [*params, limit + 1])
+        total = int(rows[0]["total"]) if rows else 0
+    elif previous is None:
+        # Column filters only: counting alone is cheap, and a top-N scan beats a windowed one.
+        total = int(store.query("SELECT count(*) AS n FROM events e" + where(clauses), params)[0]["n"])
+        rows = store.query("SELECT e.id, e.date FROM events e" + where(clauses) + _ORDER + " LIMIT ?", [*params, limit + 1])
+    else:
+        after, after_params = _after(previous)
+        sql = "SELECT e.id, e.date FROM events e" + where([*clauses, after]) + _ORDER + " LIMIT ?"
+        rows = store.query(sql, [*params, *after_params, limit + 1])
+        total = previous.total
+    page, more = rows[:limit], len(rows) > limit
+    events = event_rows(store, [row["id"] for row in page])
+    next_cursor = None
+    if more and page:
+        last = page[-1]
+        next_cursor = encode_cursor(Cursor(date=last["date"], id=last["id"], total=total))
+    return EventsPage(events=events, next_cursor=next_cursor, total=total)
+
+
+def event_rows(store: SessionStore, ids: list[str]) -> list[EventRow]:
+    """The list rows of these events, in the order of ``ids``."""
+    if not ids:
+        return []
+    marks = ", ".join("?" for _ in ids)  # placeholders only: the ids travel as parameters
+    found = store.query(f"SELECT e.id, e.record FROM events e WHERE e.id IN ({marks})", ids)
+    records = {row["id"]: Event.model_validate_json(row["record"]) for row in found}
+    article_ids = sorted({event.article_id for event in records.values()})
+    marks = ", ".join("?" for _ in article_ids)
+    articles = {
+        row["id"]: row
+        for row in store.query(f"SELECT id, outlet, title FROM articles WHERE id IN ({marks})", article_ids)
+    }
+    out = []
+    for event_id in ids:
+        event = records.get(event_id)
+        if event is not None:
+            article = articles.get(event.article_id, {})
+            out.append(to_row(event, outlet=article.get("outlet"), title=article.get("title")))
+    return out
+
+
+def to_row(event: Event, *, outlet: str | None, title: str | None) -> EventRow:
+    """An event as a row of the events list."""
+    place = event.location
+    speaker = event.attribution.speaker
+    return EventRow(
+        id=event.id,
+        article_id=event.article_id,
+        sentence_index=event.sentence_index,
+        date=event.date.date if event.date else None,
+        date_precision=event.date.precision if event.date else None,
+        plover_type=event.plover_type,
+        plover_mode=event.plover_mode,
+        cameo_code=event.cameo_code,
+        quad_class=event.quad_class,
+        goldstein=event.goldstein,
+        status=event.attribution.status,
+        sources=[actor.label for actor in event.sources],
+        targets=[actor.label for actor in event.targets],
+        speaker=speaker.label if speaker else None,
+        location=EventLocation(name=place.name, country=place.country, lat=place.lat, lon=place.lon) if place else None,
+        trigger_text=event.trigger.text,
+        sentence_text=event.sentence.text,
+        outlet=outlet,
+        title=title,
+    )
+
+
+def one_event(store: SessionStore, event_id: str) -> Event:
+    """The full record of one event (E621 when there is none)."""
+    rows = store.query("SELECT record FROM events WHERE id = ?", [event_id])
+    if not rows:
+        raise ServerError("E621", f"no event with id {event_id!r}", fix="take ids from GET /api/events")
+    return Event.model_validate_json(rows[0]["record"])

@@ -1,0 +1,60 @@
+"""What one running app holds: the store, its limits, the token, the ingestion queue."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from fastapi import Request
+
+from dyads.errors import ServerError
+from dyads.server.database import QueryGate, ServedStore, SessionStore
+from dyads.server.ingest import IngestQueue
+from dyads.server.limits import ServerLimits
+from dyads.server.security import check_bearer
+
+
+@dataclass
+class ServerState:
+    store: ServedStore
+    limits: ServerLimits
+    gate: QueryGate
+    token: str | None = None
+    ingest: IngestQueue | None = None
+
+    def check_ingest_allowed(self, authorization: str | None) -> IngestQueue:
+        """The queue, when ingestion is on and ``authorization`` carries the token (E624, E622)."""
+        if self.ingest is None or self.token is None:
+            raise ServerError("E624", "ingestion is disabled on this server (read-only)")
+        check_bearer(authorization, token=self.token)
+        return self.ingest
+
+    def close(self) -> None:
+        if self.ingest is not None:
+            self.ingest.close()
+        self.store.close()
+
+
+def state_of(request: Request) -> ServerState:
+    state = request.app.state.dyads
+    assert isinstance(state, ServerState)
+    return state
+
+
+def read_session(request: Request) -> Iterator[SessionStore]:
+    """FastAPI dependency: a read-only cursor of the store with the request's time limit.
+
+    Waits for a free query slot (E625 when none frees up in time); the cursor is
+    interrupted when the request's queries pass ``limits.query_timeout_s`` (E625).
+    """
+    state = state_of(request)
+    state.gate.enter()
+    try:
+        session = state.store.session(read_only=True)
+        try:
+            session.start_deadline(state.limits.query_timeout_s)
+            yield session
+        finally:
+            session.close()
+    finally:
+        state.gate.leave()

@@ -260,7 +260,20 @@ def test_event_opens_in_the_reader_with_its_spans(dashboard: Page, demo_server: 
         for kind in ("trigger", "source", "target")
     }
     assert len(set(colours.values())) == 3, colours
-    assert page.locator("[data-testid=reader-legend] .item").count() == 6
+    assert page.locator("[data-testid=reader-legend] .item").count() == 7  # trigger, source, target, speaker, place, launch site, date
+
+    # a launch site has its own colour, apart from the place ("flew from ... Iran ... to strike ... Syria")
+    launched = next(
+        full for row in rows for full in [demo_server.get(f"/api/events/{row['id']}")]
+        if full["launch_site"] and full["launch_site"]["span"] and full["location"] and full["location"]["span"]
+    )
+    page.click(f"[data-testid=event-row][data-event-id='{launched['id']}']")
+    dashboard.open_event(launched["id"])
+    assert dashboard.span_texts().get("launch-site") == launched["launch_site"]["span"]["text"]
+    launch_colour = page.eval_on_selector("[data-testid=reader-text] .hl-launch", "n => getComputedStyle(n).backgroundColor")
+    assert launch_colour not in colours.values()
+    page.click(f"[data-testid=event-row][data-event-id='{chosen['id']}']")
+    dashboard.open_event(chosen["id"])
 
     # the sentence is scrolled into the reader's view
     page.wait_for_timeout(200)

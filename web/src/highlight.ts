@@ -4,7 +4,7 @@
 // strings count UTF-16 units, so offsets are converted before slicing.
 import type { EventRec, SpanRec } from "./types";
 
-export const SPAN_KINDS = ["trigger", "source", "target", "speaker", "place", "date"] as const;
+export const SPAN_KINDS = ["trigger", "source", "target", "speaker", "place", "launch", "date"] as const;
 export type SpanKind = (typeof SPAN_KINDS)[number];
 /** `other` marks the triggers of the article's other events; `sentence` the chosen event's sentence. */
 export type MarkKind = SpanKind | "other" | "sentence";
@@ -15,6 +15,7 @@ export const SPAN_LABELS: Record<SpanKind, string> = {
   target: "target actor",
   speaker: "speaker",
   place: "place",
+  launch: "launched from",
   date: "date",
 };
 
@@ -48,7 +49,7 @@ export function codePointOffsets(text: string): (offset: number) => number {
   return (offset) => units[Math.max(0, Math.min(offset, units.length - 1))];
 }
 
-const PRIORITY: MarkKind[] = ["trigger", "source", "target", "speaker", "place", "date", "other", "sentence"];
+const PRIORITY: MarkKind[] = ["trigger", "source", "target", "speaker", "place", "launch", "date", "other", "sentence"];
 
 export function byPriority(a: Mark, b: Mark): number {
   return PRIORITY.indexOf(a.kind) - PRIORITY.indexOf(b.kind);
@@ -86,7 +87,7 @@ function addSpan(marks: Mark[], id: string, kind: MarkKind, span: SpanRec | null
   if (span && span.end > span.start) marks.push({ id, kind, start: span.start, end: span.end, eventId });
 }
 
-/** The spans behind one event: its sentence, trigger, actors, speaker, place and date. */
+/** The spans behind one event: its sentence, trigger, actors, speaker, place, launch site and date. */
 export function eventMarks(event: EventRec): Mark[] {
   const marks: Mark[] = [];
   addSpan(marks, "sentence", "sentence", event.sentence, event.id);
@@ -95,7 +96,7 @@ export function eventMarks(event: EventRec): Mark[] {
   event.targets.forEach((actor, i) => addSpan(marks, `target-${i}`, "target", actor.span, event.id));
   addSpan(marks, "speaker", "speaker", event.attribution?.speaker?.span, event.id);
   addSpan(marks, "place", "place", event.location?.span, event.id);
-  addSpan(marks, "launch-site", "place", event.launch_site?.span, event.id);
+  addSpan(marks, "launch-site", "launch", event.launch_site?.span, event.id);
   addSpan(marks, "date", "date", event.date?.span, event.id);
   return marks;
 }

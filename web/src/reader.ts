@@ -117,6 +117,7 @@ export class ArticleReader {
       ["status", `${event.attribution.status}${event.attribution.speaker ? ` — speaker ${actorText(event.attribution.speaker)}` : ""}`],
       ["date", event.date ? `${event.date.date} (${event.date.precision}, from ${event.date.derived_from})` : "—"],
       ["place", event.location ? `${event.location.name}${event.location.country ? ` (${event.location.country})` : ""}` : "—"],
+      ...(event.launch_site ? [["launched from", `${event.launch_site.name}${event.launch_site.country ? ` (${event.launch_site.country})` : ""}`] as [string, string]] : []),
     ];
     return el(
       "dl",

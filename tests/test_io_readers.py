@@ -277,3 +277,43 @@ def test_read_report_counts_and_summary(messy_jsonl: Path) -> None:
     assert text.startswith("read 5 articles, skipped 6, 3 warnings")
     assert "E103 3 errors, first at" in text and f"{messy_jsonl}:4" in text
     assert summarise([]) == "no problems"
+
+
+def test_column_mapping_for_csv_and_jsonl(tmp_path: Path) -> None:
+    table = tmp_path / "export.csv"
+    table.write_text(
+        "Headline,Body,Date,text\n"
+        "Port strike,Dock workers walked out at dawn.,2024-04-02,ignored column\n",
+        encoding="utf-8",
+    )
+    mapping = {"text": "body", "published": "Date", "title": "headline"}
+    (row,) = split(read_articles(table, columns=mapping))[0]
+    assert (row.text, row.title, row.published) == ("Dock workers walked out at dawn.", "Port strike", dt.date(2024, 4, 2))
+    lines = tmp_path / "dump.jsonl"
+    lines.write_bytes(jl({"content": "Rebels took the airport.", "date": "2024-04-03", "source": "Wire", "text": "no"}))
+    (item,) = split(read_articles(lines, columns={"text": "content", "published": "date", "outlet": "source"}))[0]
+    assert (item.text, item.published, item.outlet) == ("Rebels took the airport.", dt.date(2024, 4, 3), "Wire")
+    problems = split(read_articles(table, columns={"text": "story"}))[1]
+    assert [(p.code, "'story'" in p.reason) for p in problems] == [("E110", True)]
+    missing = split(read_articles(lines, columns={"text": "body"}))[1]
+    assert [(p.code, p.reason) for p in missing] == [("E103", "no 'body' field")]
+
+
+def test_bad_column_mapping_raises() -> None:
+    with pytest.raises(InputError) as unknown:
+        list(read_articles("-", columns={"body": "text"}))
+    assert unknown.value.code == "E120"
+    with pytest.raises(InputError) as empty:
+        list(read_articles("-", columns={"text": " "}))
+    assert empty.value.code == "E120"
+
+
+def test_cli_column_option_must_be_field_equals_column(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from dyads.cli import app
+
+    path = tmp_path / "a.jsonl"
+    path.write_bytes(jl({"body": "Text."}))
+    result = CliRunner().invoke(app, ["code", str(path), "--column", "text", "-o", str(tmp_path / "out.jsonl")])
+    assert isinstance(result.exception, InputError) and result.exception.code == "E120"

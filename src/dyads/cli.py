@@ -63,11 +63,15 @@ def _report_problems(report: RunReport, quiet: bool) -> None:
     if quiet:
         return
     skipped = len(report.errors)
+    copies = report.exact_copies + report.near_copies
+    languages = ", ".join(f"{code} {n}" for code, n in report.other_languages.most_common())
     err.print(
-        f"{report.articles_coded} articles coded, {report.events} events; "
+        f"{report.articles_read} articles read, {report.articles_coded} coded, {report.events} events; "
         f"{skipped} input items skipped, {len(report.problems) - skipped} warnings, "
         f"{report.duplicates_in_input} repeated articles ignored"
-        + (f", {report.already_stored} already stored" if report.already_stored else ""),
+        + (f", {report.already_stored} already stored" if report.already_stored else "")
+        + (f", {copies} copies not coded ({report.exact_copies} exact, {report.near_copies} near)" if copies else "")
+        + (f", {report.n_other_languages} in other languages skipped ({languages})" if languages else ""),
         highlight=False,
     )
 
@@ -77,12 +81,45 @@ def _exit_code(report: RunReport) -> int:
     return 1 if report.articles_read == 0 else 0
 
 
+InputsArg = Annotated[
+    list[str],
+    typer.Argument(help="Files (JSONL, CSV/TSV, TXT, HTML pages, RSS/Atom feeds, .gz/.zip/.tar(.gz) archives of them), folders, http(s) URLs, or '-' for stdin."),
+]
+InputFormatOpt = Annotated[
+    Optional[str],
+    typer.Option("--input-format", help="Read every input as: jsonl, csv, tsv, txt, html, feed, gzip, zip or tar (default: by suffix, or sniffed)."),
+]
+ColumnOpt = Annotated[
+    Optional[list[str]],
+    typer.Option("--column", help="Map an article field to an input column or JSON key: field=column, e.g. text=body (repeatable)."),
+]
+FetchLinksOpt = Annotated[
+    Optional[bool],
+    typer.Option("--fetch-links/--no-fetch-links", help="Read each feed entry's linked page instead of its summary (default: input.fetch_links, off)."),
+]
+
+
+def _column_map(items: list[str] | None) -> dict[str, str]:
+    from dyads.errors import InputError
+
+    mapping: dict[str, str] = {}
+    for item in items or []:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise InputError("E120", f"cannot read --column {item!r}", fix="write it as field=column, e.g. --column text=body")
+        mapping[key.strip()] = value.strip()
+    return mapping
+
+
 @app.command()
 def code(
-    inputs: Annotated[list[str], typer.Argument(help="JSONL/CSV/TXT files, folders of .txt files, or '-' for stdin.")],
+    inputs: InputsArg,
     output: Annotated[str, typer.Option("--output", "-o", help="Output file, or '-' for stdout.")] = "-",
     fmt: Annotated[str, typer.Option("--format", "-f", help="jsonl, csv or parquet (default: from the output suffix).")] = "",
     published: PublishedOpt = None,
+    input_format: InputFormatOpt = None,
+    column: ColumnOpt = None,
+    fetch_links: FetchLinksOpt = None,
     config: ConfigOpt = None,
     set_: SetOpt = None,
     n_process: ProcOpt = None,
@@ -92,6 +129,7 @@ def code(
 
     Example: dyads code articles.jsonl -o events.jsonl
     Example: dyads code story.txt --published 2016-08-16 -o events.jsonl
+    Example: dyads code feed.xml saved_pages/ news.zip -o events.jsonl
     """
     from dyads.io.export import write_events
 
@@ -100,7 +138,8 @@ def code(
     report = RunReport()
     with _progress(quiet or output == "-", "coding") as advance:
         events = code_sources(
-            inputs, settings=settings, published=published.date() if published else None, report=report, on_progress=advance
+            inputs, settings=settings, published=published.date() if published else None, report=report, on_progress=advance,
+            fmt=input_format, columns=_column_map(column), fetch_links=fetch_links,
         )
         write_events(events, None if output == "-" else output, fmt=out_fmt)
     _report_problems(report, quiet)
@@ -109,9 +148,12 @@ def code(
 
 @app.command()
 def ingest(
-    inputs: Annotated[list[str], typer.Argument(help="JSONL/CSV/TXT files, folders of .txt files, or '-' for stdin.")],
+    inputs: InputsArg,
     db: Annotated[Path, typer.Option("--db", help="DuckDB file (created if missing).")],
     published: PublishedOpt = None,
+    input_format: InputFormatOpt = None,
+    column: ColumnOpt = None,
+    fetch_links: FetchLinksOpt = None,
     config: ConfigOpt = None,
     set_: SetOpt = None,
     n_process: ProcOpt = None,
@@ -119,12 +161,17 @@ def ingest(
 ) -> None:
     """Code articles into a DuckDB store. Idempotent: running it twice adds nothing; a rerun resumes.
 
+    Copies of an article (the same or nearly the same text, setting ingest.dedup) are not coded
+    again but kept as more sources of it.
+
     Example: dyads ingest articles.jsonl --db news.duckdb
+    Example: dyads ingest corpus.csv --column text=body --column published=date --db news.duckdb
     """
     settings = _settings(config, set_, n_process)
     with _progress(quiet, "ingesting") as advance:
         report = ingest_sources(
-            inputs, db=db, settings=settings, published=published.date() if published else None, on_progress=advance
+            inputs, db=db, settings=settings, published=published.date() if published else None, on_progress=advance,
+            fmt=input_format, columns=_column_map(column), fetch_links=fetch_links,
         )
     _report_problems(report, quiet)
     if not quiet:

@@ -66,6 +66,19 @@ class PlaceSettings(_Section):
 
 class InputSettings(_Section):
     max_bytes: int = Field(default=5_000_000, ge=1000, description="articles longer than this (UTF-8 bytes) are reported and skipped")
+    languages: list[str] = Field(default_factory=lambda: ["en"], description='ISO 639-1 codes of the languages coded; articles detected in another are skipped (E115); []: no check')
+    language_min_chars: int = Field(default=100, ge=0, description="texts shorter than this (characters) are not judged for language (kept)")
+    fetch_links: bool = Field(default=False, description="let a feed entry's linked page replace its summary (fetches each link; off: only URLs given as input are fetched)")
+    timeout: float = Field(default=30.0, gt=0, description="seconds to wait for a URL given as input (or a linked page)")
+    max_archive_bytes: int = Field(default=2_000_000_000, ge=1000, description="most bytes one archive (zip, tar, gz) may decompress to; more: E117, the rest is not read")
+    max_compression_ratio: float = Field(default=200.0, gt=1.0, description="largest decompressed/compressed ratio of an archive past its first MiB; more: E117 (a bomb)")
+
+
+class IngestSettings(_Section):
+    dedup: Literal["near", "exact", "off"] = Field(default="near", description='copies not coded again but recorded as sources of the first: "near" (exact and near copies), "exact", "off"')
+    near_threshold: float = Field(default=0.8, gt=0.0, le=1.0, description="least estimated Jaccard similarity of word shingles for a near copy")
+    shingle_words: int = Field(default=3, ge=1, le=10, description="words per shingle for near-copy detection")
+    num_perm: int = Field(default=128, ge=32, le=1024, description="MinHash permutations (more: finer similarity estimates, slower)")
 
 
 class Settings(_Section):
@@ -77,6 +90,7 @@ class Settings(_Section):
     dates: DateSettings = Field(default_factory=DateSettings)
     places: PlaceSettings = Field(default_factory=PlaceSettings)
     input: InputSettings = Field(default_factory=InputSettings)
+    ingest: IngestSettings = Field(default_factory=IngestSettings)
 
     def with_overrides(self, overrides: dict[str, Any]) -> "Settings":
         """A copy with dotted-key overrides applied, e.g. ``{"nlp.n_process": 2}``."""

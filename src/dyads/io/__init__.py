@@ -1,4 +1,4 @@
-"""Input readers, the DuckDB event store and event export."""
+"""Input readers, language filter, article de-duplication, the DuckDB event store and event export."""
 
 from dyads.io.export import (
     EXPORT_FORMATS,
@@ -9,14 +9,19 @@ from dyads.io.export import (
     format_table,
     write_events,
 )
+from dyads.io.dedup import ArticleCopy, Deduplicator, Verdict
+from dyads.io.language import LanguageFilter
 from dyads.io.readers import FORMATS, ReadReport, read_articles, read_stream, summarise
 from dyads.io.store import Store
 
 __all__ = [
+    "ArticleCopy",
+    "Deduplicator",
     "EXPORT_FORMATS",
     "FLAT_COLUMNS",
     "FORMATS",
     "ExportError",
+    "LanguageFilter",
     "ReadReport",
     "Store",
     "event_to_json",
@@ -25,5 +30,6 @@ __all__ = [
     "read_articles",
     "read_stream",
     "summarise",
+    "Verdict",
     "write_events",
 ]

@@ -1,9 +1,11 @@
-"""Read news articles from JSONL, CSV/TSV, plain-text files, folders and stdin.
+"""Read news articles from JSONL, CSV/TSV, plain text, HTML pages, RSS/Atom feeds,
+gzip/zip/tar archives of those, folders, URLs and stdin.
 
 Bad input never stops a run: every unusable piece of input becomes a
 :class:`~dyads.records.Problem` in the output stream and reading goes on.
 Input is streamed line by line, so memory stays flat however long a file is;
-an over-long line is skipped without being held in memory.
+an over-long line is skipped without being held in memory. Archive members are
+read as streams (never extracted to disk), in name order.
 
 Problem codes (``where`` is ``file:line``, or ``file`` for whole-file problems):
 
@@ -22,11 +24,23 @@ E108    warning   the ``published`` value is not a date (article kept, no date)
 E109    warning   a metadata field (id, title, url, outlet) has a bad type
 E110    error     a CSV/TSV file has no header or no ``text`` column
 E111    error     a CSV/TSV row cannot be parsed
-E112    error     the file cannot be opened or read
+E112    error     the file, archive or URL cannot be opened or read
+E116    error     an archive member was skipped: a link, an absolute path,
+                  ``..`` in its path, a nested archive, encrypted, not a file
+E117    error     an archive passed the size or compression-ratio cap
+                  (a decompression bomb?): the rest of it is not read
+E118    error     an XML document that is not an RSS/Atom feed
+E119    warning   a feed entry's linked page could not be fetched or had no
+                  main text (``fetch_links``): the entry's summary is kept
+E121    warning   a compressed tar is read in archive order, not by name
 ======  ========  ==========================================================
 
+E115 (an article in a language not accepted) is reported by
+:mod:`dyads.io.language`, which the ingest applies after reading.
+
 Raised as :class:`~dyads.errors.InputError` (nothing can be read at all):
-E100 the source does not exist, E113 unknown format, E114 ``max_bytes < 1``.
+E100 the source does not exist, E113 unknown format, E114 ``max_bytes < 1``,
+E120 a bad ``columns`` mapping.
 
 Encoding fallback: each JSONL line (each CSV physical line, each text file) is
 decoded as UTF-8 (a BOM is dropped) and, when that fails, as cp1252.
@@ -37,20 +51,44 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import io
 import json
 import re
 import sys
+import tarfile
+import zipfile
+import zlib
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from dyads.errors import InputError
+from dyads.io.archives import CONTAINERS, ArchiveLimits, LimitExceeded, gzip_stream, open_gzip, tar_members, zip_members
+from dyads.io.feeds import NotAFeed, looks_like_feed, parse_feed
+from dyads.io.fetch import Fetched, fetch, is_url
+from dyads.io.html import PageFields, extract_page
 from dyads.records import Article, Problem
 
-FORMATS = ("jsonl", "csv", "tsv", "txt")
-"""Formats :func:`read_articles` understands (``fmt=``)."""
+CONTENT_FORMATS = ("jsonl", "csv", "tsv", "txt", "html", "feed")
+"""Formats of articles themselves."""
+
+FORMATS = CONTENT_FORMATS + CONTAINERS
+"""Formats :func:`read_articles` understands (``fmt=``): content formats, then archives (gzip, zip, tar)."""
+
+FORMAT_ALIASES: dict[str, str] = {
+    "ndjson": "jsonl",
+    "htm": "html",
+    "xhtml": "html",
+    "rss": "feed",
+    "atom": "feed",
+    "gz": "gzip",
+    "tgz": "tar",
+}
+"""Other names ``fmt=`` accepts for a format."""
 
 SUFFIXES: dict[str, str] = {
     ".jsonl": "jsonl",
@@ -58,8 +96,24 @@ SUFFIXES: dict[str, str] = {
     ".csv": "csv",
     ".tsv": "tsv",
     ".txt": "txt",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".xml": "feed",
+    ".rss": "feed",
+    ".atom": "feed",
+    ".gz": "gzip",
+    ".zip": "zip",
+    ".tar": "tar",
+    ".tgz": "tar",
 }
-"""File suffixes (lower-cased) and the format each one means."""
+"""File suffixes (lower-cased) and the format each one means (``.tar.gz`` is a tar)."""
+
+FIELDS = ("text", "id", "title", "url", "outlet", "published")
+"""Article fields an input record may carry; ``columns=`` maps them to other column names."""
+
+FEED_MAX_FACTOR = 10
+"""A feed, or any document fetched from a URL, may be this many times ``max_bytes``."""
 
 META_FIELDS = ("id", "title", "url", "outlet")
 TITLE_MAX_CHARS = 150
@@ -73,6 +127,78 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _SENTENCE_END = (".", "!", "?", ":", ";", '"', "\u201d")
 # Control bytes other than tab, newline, vertical tab, form feed, carriage return, escape.
 _CONTROL = frozenset(range(0, 32)) - {9, 10, 11, 12, 13, 27}
+
+
+# --------------------------------------------------------------------------- options
+
+
+class ReadOptions(BaseModel):
+    """How to read: what :func:`read_articles` takes as keyword options."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    published: dt.date | None = None
+    max_bytes: int = 5_000_000
+    columns: dict[str, str] = Field(default_factory=dict)
+    fetch_links: bool = False
+    max_archive_bytes: int = 2_000_000_000
+    max_compression_ratio: float = 200.0
+    timeout: float = 30.0
+
+    @property
+    def limits(self) -> ArchiveLimits:
+        return ArchiveLimits(max_bytes=self.max_archive_bytes, max_ratio=self.max_compression_ratio)
+
+    @property
+    def max_document_bytes(self) -> int:
+        """Cap of a feed or of a fetched document."""
+        return FEED_MAX_FACTOR * self.max_bytes
+
+    def builder(self, name: str) -> "_Builder":
+        return _Builder(name=name, published=self.published, max_bytes=self.max_bytes, columns=self.columns)
+
+
+def check_columns(columns: Mapping[str, str] | None) -> dict[str, str]:
+    """A valid ``columns`` mapping (article field -> input column), or InputError E120."""
+    if not columns:
+        return {}
+    checked: dict[str, str] = {}
+    for key, value in columns.items():
+        if key not in FIELDS:
+            raise InputError("E120", f"cannot map column to unknown field {key!r}", fix=f"map one of: {', '.join(FIELDS)}")
+        if not isinstance(value, str) or not value.strip():
+            raise InputError("E120", f"column name for {key!r} is empty", fix="write it as field=column, e.g. text=body")
+        checked[key] = value.strip()
+    return checked
+
+
+def format_of(name: str) -> str | None:
+    """The format a file name's suffix means (``a.tar.gz`` and ``a.tgz`` are tars), or None."""
+    lower = name.lower()
+    if lower.endswith(".tar.gz"):
+        return "tar"
+    return SUFFIXES.get(PurePosixPath(lower).suffix)
+
+
+def sniff_format(head: bytes) -> str:
+    """The format the first bytes of a document look like (gzip/zip/tar, JSONL, feed, HTML, else text)."""
+    if head.startswith(b"\x1f\x8b"):
+        return "gzip"
+    if head.startswith(b"PK\x03\x04"):
+        return "zip"
+    if head[257:262] == b"ustar":
+        return "tar"
+    text = head[len(codecs.BOM_UTF8) :] if head.startswith(codecs.BOM_UTF8) else head
+    text = text.lstrip()
+    if text.startswith(b"{"):
+        return "jsonl"
+    if text.startswith(b"<"):
+        lower = text[:4096].lower()
+        page = lower.find(b"<html")
+        if looks_like_feed(lower) and (page < 0 or min(lower.find(m) for m in (b"<rss", b"<feed", b"<rdf:rdf") if m in lower) < page):
+            return "feed"
+        return "html"
+    return "txt"
 
 
 # --------------------------------------------------------------------------- helpers
@@ -176,14 +302,25 @@ class _Builder:
     name: str
     published: dt.date | None
     max_bytes: int
+    columns: dict[str, str] = field(default_factory=dict)
+
+    def remap(self, record: dict[str, object], *, lower: bool = False) -> dict[str, object]:
+        """The record with ``columns`` applied: each mapped field read from its column."""
+        if not self.columns:
+            return record
+        mapped = dict(record)
+        for name, column in self.columns.items():
+            mapped[name] = record.get(column.lower() if lower else column)
+        return mapped
 
     def build(self, record: dict[str, object], line: int, *, repaired: bool) -> list[Article | Problem]:
         where = f"{self.name}:{line}"
         out: list[Article | Problem] = []
         text = record.get("text")
         if not isinstance(text, str) or not text.strip():
-            reason = "no 'text' field" if text is None else (
-                "'text' is empty" if isinstance(text, str) else f"'text' is a {type(text).__name__}, not a string"
+            column = self.columns.get("text", "text")
+            reason = f"no '{column}' field" if text is None else (
+                f"'{column}' is empty" if isinstance(text, str) else f"'{column}' is a {type(text).__name__}, not a string"
             )
             return [Problem(where=where, code="E103", reason=reason)]
         text, surrogates = _clean(text)
@@ -268,7 +405,7 @@ def _read_jsonl(stream: BinaryIO, builder: _Builder) -> Iterator[Article | Probl
         if not isinstance(record, dict):
             yield Problem(where=where, code="E102", reason=f"line is a JSON {type(record).__name__}, not an object")
             continue
-        yield from builder.build(record, number, repaired=repaired)
+        yield from builder.build(builder.remap(record), number, repaired=repaired)
     if not seen_content:
         yield Problem(where=builder.name, code="E104", reason="no records: the input is empty")
 
@@ -298,11 +435,12 @@ def _read_delimited(stream: BinaryIO, builder: _Builder, *, delimiter: str) -> I
         yield Problem(where=f"{builder.name}:1", code="E110", reason=f"unreadable header: {exc}")
         return
     columns = [name.strip().lower() for name in header]
-    if "text" not in columns:
+    text_column = builder.columns.get("text", "text").lower()
+    if text_column not in columns:
         yield Problem(
             where=f"{builder.name}:1",
             code="E110",
-            reason=f"header has no 'text' column (found: {', '.join(columns)[:200]})",
+            reason=f"header has no '{text_column}' column (found: {', '.join(columns)[:200]})",
         )
         return
     repaired_lines.clear()
@@ -329,7 +467,7 @@ def _read_delimited(stream: BinaryIO, builder: _Builder, *, delimiter: str) -> I
         record: dict[str, object] = {}
         for name, cell in zip(columns, row):
             record.setdefault(name, cell)
-        yield from builder.build(record, start, repaired=repaired)
+        yield from builder.build(builder.remap(record, lower=True), start, repaired=repaired)
     if rows == 0:
         yield Problem(where=builder.name, code="E104", reason="no records: the file has a header but no rows")
 
@@ -368,11 +506,118 @@ def _read_text(stream: BinaryIO, builder: _Builder, *, prefix: bytes = b"") -> I
     yield from builder.build({"text": text, "title": _title_of(text)}, 1, repaired=repaired)
 
 
-def _read_stream(stream: BinaryIO, builder: _Builder, fmt: str) -> Iterator[Article | Problem]:
+def _read_capped(stream: BinaryIO, limit: int, *, prefix: bytes = b"") -> tuple[bytes | None, int]:
+    """Read a whole document of at most ``limit`` bytes: ``(data, size)``; ``data`` is None when over
+    (the rest is then read in chunks only to count it, never held)."""
+    data = prefix
+    if len(prefix) <= limit:
+        data += stream.read(limit + 1 - len(prefix))
+    if len(data) <= limit:
+        return data, len(data)
+    size = len(data)
+    del data
+    while True:
+        chunk = stream.read(_CHUNK)
+        if not chunk:
+            return None, size
+        size += len(chunk)
+
+
+def _read_html(
+    stream: BinaryIO, builder: _Builder, *, prefix: bytes = b"", url: str | None = None
+) -> Iterator[Article | Problem]:
+    """One HTML page: its main text and metadata (:func:`dyads.io.html.extract_page`)."""
+    data, size = _read_capped(stream, builder.max_bytes, prefix=prefix)
+    if data is None:
+        yield Problem(where=builder.name, code="E106", reason=f"page is {size} bytes, over max_bytes={builder.max_bytes}")
+        return
+    if not data.strip():
+        yield Problem(where=builder.name, code="E104", reason="no text: the page is empty")
+        return
+    if looks_binary(data[:_SNIFF_BYTES]):
+        yield Problem(where=builder.name, code="E105", reason="input holds NUL or control bytes (binary data?)")
+        return
+    page = extract_page(data, url=url)
+    if page is None:
+        yield Problem(where=builder.name, code="E103", reason="no main text found in the page")
+        return
+    record: dict[str, object] = {
+        "text": page.text,
+        "title": page.title,
+        "url": page.url,
+        "outlet": page.outlet,
+        "published": page.published,
+    }
+    yield from builder.build(record, 1, repaired=False)
+
+
+def _read_feed(
+    stream: BinaryIO, builder: _Builder, options: ReadOptions, *, prefix: bytes = b""
+) -> Iterator[Article | Problem]:
+    """An RSS/Atom feed: one article per entry (``name:N`` is entry N), the feed title as outlet."""
+    limit = options.max_document_bytes
+    data, size = _read_capped(stream, limit, prefix=prefix)
+    if data is None:
+        yield Problem(where=builder.name, code="E106", reason=f"feed is {size} bytes, over {limit} ({FEED_MAX_FACTOR} x max_bytes)")
+        return
+    if not data.strip():
+        yield Problem(where=builder.name, code="E104", reason="no entries: the feed is empty")
+        return
+    try:
+        feed = parse_feed(data)
+    except NotAFeed as exc:
+        yield Problem(where=builder.name, code="E118", reason=str(exc))
+        return
+    if not feed.entries:
+        yield Problem(where=builder.name, code="E104", reason="no entries: the feed has none")
+        return
+    for entry in feed.entries:
+        where = f"{builder.name}:{entry.number}"
+        record: dict[str, object] = {
+            "text": entry.text,
+            "title": entry.title,
+            "url": entry.link,
+            "outlet": feed.title,
+            "published": entry.published,
+        }
+        notes: list[Problem] = []
+        if options.fetch_links and entry.link:
+            page, note = _linked_page(entry.link, options, where=where)
+            if note is not None:
+                notes.append(note)
+            if page is not None and len(page.text) > len(entry.text):
+                record.update(text=page.text, title=entry.title or page.title, published=entry.published or page.published)
+        if not str(record["text"] or "").strip():
+            hint = "" if options.fetch_links else " (fetch_links reads the linked page)"
+            yield Problem(where=where, code="E103", reason=f"entry has no content or summary{hint}")
+            yield from notes
+            continue
+        yield from builder.build(record, entry.number, repaired=False)
+        yield from notes
+
+
+def _linked_page(link: str, options: ReadOptions, *, where: str) -> tuple[PageFields | None, Problem | None]:
+    """The main text of a feed entry's linked page, or a warning (E119) saying why not."""
+    got = fetch(link, max_bytes=options.max_bytes, timeout=options.timeout, severity="warning", code="E119")
+    if isinstance(got, Problem):
+        return None, Problem(where=where, code="E119", reason=f"linked page {link}: {got.reason}; summary kept", severity="warning")
+    page = extract_page(got.data, url=got.url)
+    if page is None:
+        return None, Problem(where=where, code="E119", reason=f"linked page {link} has no main text; summary kept", severity="warning")
+    return page, None
+
+
+def _read_stream(
+    stream: BinaryIO, builder: _Builder, fmt: str, options: ReadOptions | None = None
+) -> Iterator[Article | Problem]:
     if fmt == "jsonl":
         yield from _read_jsonl(stream, builder)
     elif fmt in ("csv", "tsv"):
         yield from _read_delimited(stream, builder, delimiter="," if fmt == "csv" else "\t")
+    elif fmt == "html":
+        yield from _read_html(stream, builder)
+    elif fmt == "feed":
+        yield from _read_feed(stream, builder, options or ReadOptions(max_bytes=builder.max_bytes))
     else:
         yield from _read_text(stream, builder)
 
@@ -381,44 +626,237 @@ def _check_fmt(fmt: str | None) -> str | None:
     if fmt is None:
         return None
     name = fmt.lower().lstrip(".")
-    name = "jsonl" if name == "ndjson" else name
+    name = FORMAT_ALIASES.get(name, name)
     if name not in FORMATS:
         raise InputError("E113", f"unknown input format {fmt!r}", fix=f"use one of: {', '.join(FORMATS)}")
     return name
 
 
-def _read_file(path: Path, builder: _Builder, fmt: str) -> Iterator[Article | Problem]:
+def _read_file(path: Path, builder: _Builder, fmt: str, options: ReadOptions | None = None) -> Iterator[Article | Problem]:
     try:
         stream = path.open("rb")
     except OSError as exc:
         yield Problem(where=builder.name, code="E112", reason=f"cannot open: {exc.strerror or exc}")
         return
     with stream:
-        sample = stream.read(_SNIFF_BYTES)
-        if not sample.strip() and len(sample) < _SNIFF_BYTES:
-            yield Problem(where=builder.name, code="E104", reason="no records: the file is empty")
-            return
-        # Line-based files are judged line by line, so one stray NUL costs one record only.
-        if looks_binary(sample, any_nul=fmt == "txt"):
-            yield Problem(where=builder.name, code="E105", reason="file holds NUL or control bytes (binary data?)")
-            return
-        stream.seek(0)
-        try:
-            yield from _read_stream(stream, builder, fmt)
-        except OSError as exc:
-            yield Problem(where=builder.name, code="E112", reason=f"read failed: {exc.strerror or exc}")
+        yield from _read_opened(stream, builder, fmt, options)
+
+
+def _read_opened(
+    stream: BinaryIO, builder: _Builder, fmt: str, options: ReadOptions | None = None
+) -> Iterator[Article | Problem]:
+    """Read an open, seekable binary stream (a file, an archive member) in format ``fmt``."""
+    sample = stream.read(_SNIFF_BYTES)
+    if not sample.strip() and len(sample) < _SNIFF_BYTES:
+        yield Problem(where=builder.name, code="E104", reason="no records: the file is empty")
+        return
+    # Line-based files are judged line by line, so one stray NUL costs one record only.
+    if looks_binary(sample, any_nul=fmt in ("txt", "html", "feed")):
+        yield Problem(where=builder.name, code="E105", reason="file holds NUL or control bytes (binary data?)")
+        return
+    stream.seek(0)
+    try:
+        yield from _read_stream(stream, builder, fmt, options)
+    except OSError as exc:
+        yield Problem(where=builder.name, code="E112", reason=f"read failed: {exc.strerror or exc}")
 
 
 def _folder_files(folder: Path) -> list[Path]:
-    """Readable files under ``folder``, sorted by relative path; hidden ones skipped."""
+    """Readable files under ``folder``, sorted by relative path; hidden ones skipped.
+
+    A browser's "save complete page" folder (``page_files/`` beside ``page.html``) holds the
+    page's scripts and images, not articles: it is skipped.
+    """
     found: list[Path] = []
     for path in folder.rglob("*"):
         relative = path.relative_to(folder)
         if any(part.startswith(".") for part in relative.parts):
             continue
-        if path.suffix.lower() in SUFFIXES and path.is_file():
+        if _in_saved_page_folder(path, folder):
+            continue
+        if format_of(path.name) is not None and path.is_file():
             found.append(path)
     return sorted(found, key=lambda p: p.relative_to(folder).as_posix())
+
+
+def _in_saved_page_folder(path: Path, folder: Path) -> bool:
+    for parent in path.relative_to(folder).parents:
+        if parent.name.endswith("_files"):
+            stem = parent.name[: -len("_files")]
+            beside = folder / parent.parent
+            if any((beside / f"{stem}{suffix}").is_file() for suffix in (".html", ".htm", ".xhtml")):
+                return True
+    return False
+
+
+# --------------------------------------------------------------------------- archives and URLs
+
+
+def _read_path(path: Path, options: ReadOptions, chosen: str | None, *, name: str) -> Iterator[Article | Problem]:
+    """One file: an archive (by ``chosen`` or the suffix), else a file of articles."""
+    kind = chosen if chosen in CONTAINERS else format_of(path.name)
+    content = chosen if chosen in CONTENT_FORMATS else None
+    if kind == "gzip":
+        yield from _read_gzip_file(path, options, content, name=name)
+    elif kind in ("zip", "tar"):
+        yield from _read_archive(path, kind, options, content, name=name)
+    else:
+        fmt = content or kind
+        if fmt is None:  # only when a folder holds it under a suffix format_of knows
+            return
+        yield from _read_file(path, options.builder(name), fmt, options)
+
+
+def _read_gzip_file(path: Path, options: ReadOptions, content: str | None, *, name: str) -> Iterator[Article | Problem]:
+    """A ``.gz`` file: its one stream, in the format its inner name (or its first bytes) says."""
+    inner = name[:-3] if name.lower().endswith(".gz") else name
+    fmt = content or format_of(inner)
+    try:
+        with open_gzip(path, limits=options.limits, where=name) as stream:
+            if fmt is None:
+                fmt = sniff_format(stream.read(_SNIFF_BYTES))
+                stream.seek(0)
+            if fmt == "tar":
+                yield from _read_archive(path, "tar", options, None, name=name)
+                return
+            if fmt in CONTAINERS:
+                yield Problem(where=name, code="E116", reason="an archive inside an archive is not read")
+                return
+            yield from _read_opened(stream, options.builder(name), fmt, options)  # type: ignore[arg-type]
+    except LimitExceeded as exc:
+        yield Problem(where=name, code="E117", reason=f"archive not read further: {exc}")
+    except (OSError, EOFError, zlib.error) as exc:
+        yield Problem(where=name, code="E112", reason=f"cannot read the gzip file: {exc}")
+
+
+def _read_archive(
+    path: Path, kind: str, options: ReadOptions, content: str | None, *, name: str
+) -> Iterator[Article | Problem]:
+    """A zip or tar(.gz) file: each member in name order, origin ``archive!member:line``."""
+
+    def kind_of(member: str) -> str | None:
+        return content if content and format_of(member) not in CONTAINERS else format_of(member)
+
+    try:
+        if kind == "zip":
+            members = zip_members(path, limits=options.limits, kind_of=kind_of, where=name)
+        else:
+            with path.open("rb") as head:
+                compressed = head.read(2) == b"\x1f\x8b"
+            members = tar_members(path, limits=options.limits, kind_of=kind_of, where=name, compressed=compressed)
+        for item in members:
+            if isinstance(item, Problem):
+                yield item
+                continue
+            builder = options.builder(f"{name}!{item.name}")
+            try:
+                yield from _read_opened(item.stream, builder, item.fmt, options)
+            except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
+                yield Problem(where=builder.name, code="E112", reason=f"damaged archive member: {exc}")
+    except LimitExceeded as exc:
+        yield Problem(where=name, code="E117", reason=f"archive not read further: {exc}")
+    except (zipfile.BadZipFile, tarfile.TarError, OSError, EOFError, zlib.error, NotImplementedError) as exc:
+        yield Problem(where=name, code="E112", reason=f"cannot read the {kind} archive: {exc}")
+
+
+def _read_url(url: str, options: ReadOptions, chosen: str | None) -> Iterator[Article | Problem]:
+    """A URL the user named: a feed, a page, or a file of articles, by ``chosen``, content type or content."""
+    got = fetch(url, max_bytes=options.max_document_bytes, timeout=options.timeout)
+    if isinstance(got, Problem):
+        yield got
+        return
+    fmt = chosen or _format_of_response(got)
+    builder = options.builder(url)
+    stream = io.BytesIO(got.data)
+    if fmt == "html":
+        yield from _read_html(stream, builder, url=got.url)
+    elif fmt == "gzip":
+        yield from _read_sniffed(gzip_stream(stream, limits=options.limits, where=url), builder, options, None)  # type: ignore[arg-type]
+    elif fmt in CONTAINERS:
+        yield Problem(where=url, code="E113", reason=f"a {fmt} archive is read from a file only: download it, then read the file")
+    elif not got.data.strip():
+        yield Problem(where=url, code="E104", reason="no input: the response is empty")
+    else:
+        yield from _read_stream(stream, builder, fmt, options)
+
+
+def _format_of_response(got: Fetched) -> str:
+    kind = got.content_type
+    head = got.data[:_SNIFF_BYTES]
+    if "gzip" in kind:
+        return "gzip"
+    if "csv" in kind:
+        return "csv"
+    if "tab-separated" in kind:
+        return "tsv"
+    by_suffix = format_of(PurePosixPath(got.url.split("?")[0].split("#")[0]).name)
+    if by_suffix in ("jsonl", "csv", "tsv") and "html" not in kind:
+        return by_suffix
+    return sniff_format(head)
+
+
+def _read_sniffed(
+    stream: BinaryIO, builder: _Builder, options: ReadOptions, chosen: str | None
+) -> Iterator[Article | Problem]:
+    """Read a stream that cannot seek (stdin, a decompressed stream), telling its format from its first bytes."""
+    try:
+        if chosen is not None and chosen != "gzip":
+            if chosen in CONTAINERS:
+                yield Problem(where=builder.name, code="E113", reason=f"a {chosen} archive is read from a file only")
+            else:
+                yield from _read_stream(stream, builder, chosen, options)
+            return
+        prefix = b""
+        while True:
+            chunk = stream.read(1)
+            if not chunk:
+                break
+            prefix += chunk
+            if not chunk.isspace():
+                break
+            if len(prefix) > builder.max_bytes:
+                break
+        if not prefix.strip():
+            yield Problem(where=builder.name, code="E104", reason="no input: the stream is empty")
+            return
+        first = prefix.lstrip()[:1]
+        if chosen == "gzip" or (prefix == b"\x1f" and first == b"\x1f"):
+            if isinstance(stream, _GzipInner):
+                yield Problem(where=builder.name, code="E116", reason="an archive inside an archive is not read")
+                return
+            inner = _GzipInner(gzip_stream(_Prefixed(prefix, stream), limits=options.limits, where=builder.name))  # type: ignore[arg-type]
+            yield from _read_sniffed(inner, builder, options, None)  # type: ignore[arg-type]
+            return
+        if first == b"{":
+            yield from _read_jsonl(_Prefixed(prefix, stream), builder)  # type: ignore[arg-type]
+        elif first == b"<":
+            head = prefix + stream.read(_SNIFF_BYTES)
+            if sniff_format(head) == "feed":
+                yield from _read_feed(stream, builder, options, prefix=head)
+            else:
+                yield from _read_html(stream, builder, prefix=head)
+        else:
+            yield from _read_text(stream, builder, prefix=prefix)
+    except LimitExceeded as exc:
+        yield Problem(where=builder.name, code="E117", reason=f"stream not read further: {exc}")
+    except (EOFError, zlib.error, OSError) as exc:
+        yield Problem(where=builder.name, code="E112", reason=f"read failed: {exc}")
+
+
+class _GzipInner:
+    """Marks the decompressed side of a gzip stream (a second gzip inside is refused)."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self._stream = stream
+
+    def read(self, size: int = -1) -> bytes:
+        return self._stream.read(size)
+
+    def readline(self, size: int = -1) -> bytes:
+        return self._stream.readline(size)
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self._stream)
 
 
 # --------------------------------------------------------------------------- public API
@@ -431,38 +869,29 @@ def read_stream(
     published: dt.date | None = None,
     fmt: str | None = None,
     max_bytes: int = 5_000_000,
+    columns: Mapping[str, str] | None = None,
+    fetch_links: bool = False,
+    max_archive_bytes: int = 2_000_000_000,
+    max_compression_ratio: float = 200.0,
+    timeout: float = 30.0,
 ) -> Iterator[Article | Problem]:
     """Read articles from a binary stream (stdin by default in the CLI).
 
-    Without ``fmt`` the stream is JSONL when its first non-blank character is
-    ``{`` and one plain-text article otherwise.
+    Without ``fmt`` the format is told from the first bytes: gzip-compressed data is
+    decompressed (and its content told the same way), ``{`` starts JSONL, ``<`` an HTML
+    page or an RSS/Atom feed, and anything else is one plain-text article. Zip and tar
+    archives need a file. Options are those of :func:`read_articles`.
     """
     chosen = _check_fmt(fmt)
-    builder = _Builder(name=name, published=published, max_bytes=max_bytes)
-    if chosen is not None:
-        yield from _read_stream(stream, builder, chosen)
-        return
-    prefix = b""
-    while True:
-        chunk = stream.read(1)
-        if not chunk:
-            break
-        prefix += chunk
-        if not chunk.isspace():
-            break
-        if len(prefix) > builder.max_bytes:
-            break
-    if not prefix.strip():
-        yield Problem(where=name, code="E104", reason="no input: the stream is empty")
-        return
-    if prefix.lstrip().startswith(b"{"):
-        yield from _read_jsonl(_Prefixed(prefix, stream), builder)
-    else:
-        yield from _read_text(stream, builder, prefix=prefix)
+    options = _options(
+        published=published, max_bytes=max_bytes, columns=columns, fetch_links=fetch_links,
+        max_archive_bytes=max_archive_bytes, max_compression_ratio=max_compression_ratio, timeout=timeout,
+    )
+    yield from _read_sniffed(stream, options.builder(name), options, chosen)
 
 
 class _Prefixed:
-    """A binary reader that replays ``prefix`` (line by line) before reading on from ``stream``."""
+    """A binary reader that replays ``prefix`` before reading on from ``stream``."""
 
     def __init__(self, prefix: bytes, stream: BinaryIO) -> None:
         self._pending = prefix.splitlines(keepends=True)
@@ -477,6 +906,52 @@ class _Prefixed:
         rest_limit = -1 if limit < 0 else limit - len(head)
         return head + (self._stream.readline(rest_limit) if rest_limit != 0 else b"")
 
+    def read(self, size: int = -1) -> bytes:
+        head = b"".join(self._pending)
+        self._pending = []
+        if size is None or size < 0:
+            return head + self._stream.read()
+        if len(head) >= size:
+            self._pending = [head[size:]] if len(head) > size else []
+            return head[:size]
+        return head + self._stream.read(size - len(head))
+
+    def __iter__(self) -> Iterator[bytes]:
+        while True:
+            line = self.readline()
+            if not line:
+                return
+            yield line
+
+
+def _options(
+    *,
+    published: dt.date | None,
+    max_bytes: int,
+    columns: Mapping[str, str] | None,
+    fetch_links: bool,
+    max_archive_bytes: int,
+    max_compression_ratio: float,
+    timeout: float,
+) -> ReadOptions:
+    if max_bytes < 1:
+        raise InputError("E114", f"max_bytes must be positive, got {max_bytes}", fix="pass max_bytes >= 1")
+    if max_archive_bytes < 1 or max_compression_ratio <= 1 or timeout <= 0:
+        raise InputError(
+            "E114",
+            "max_archive_bytes, max_compression_ratio and timeout must be positive (the ratio over 1)",
+            fix="pass max_archive_bytes >= 1, max_compression_ratio > 1 and timeout > 0",
+        )
+    return ReadOptions(
+        published=published,
+        max_bytes=max_bytes,
+        columns=check_columns(columns),
+        fetch_links=fetch_links,
+        max_archive_bytes=max_archive_bytes,
+        max_compression_ratio=max_compression_ratio,
+        timeout=timeout,
+    )
+
 
 def read_articles(
     source: str | Path,
@@ -484,48 +959,64 @@ def read_articles(
     published: dt.date | None = None,
     fmt: str | None = None,
     max_bytes: int = 5_000_000,
+    columns: Mapping[str, str] | None = None,
+    fetch_links: bool = False,
+    max_archive_bytes: int = 2_000_000_000,
+    max_compression_ratio: float = 200.0,
+    timeout: float = 30.0,
 ) -> Iterator[Article | Problem]:
-    """Yield articles (and problems) from a file, a folder, or ``"-"`` for stdin.
+    """Yield articles (and problems) from a file, a folder, a URL, or ``"-"`` for stdin.
 
     * ``.jsonl``/``.ndjson``: one JSON object per line with ``text`` and optional
       ``id``, ``title``, ``url``, ``outlet``, ``published``.
     * ``.csv``/``.tsv``: the same columns, header row required.
     * ``.txt``: one article; its first line is the title when short and unpunctuated.
-    * a folder: every ``.txt``/``.jsonl``/``.ndjson``/``.csv``/``.tsv`` file inside,
-      recursively, sorted by relative path; hidden files and folders are skipped.
+    * ``.html``/``.htm``: one page: its main text, title, date, site name and canonical url.
+    * ``.xml``/``.rss``/``.atom``: an RSS/Atom feed, one article per entry.
+    * ``.gz`` (one file), ``.zip``, ``.tar``, ``.tar.gz``/``.tgz``: archives of the above,
+      members read as streams in name order; origin ``archive!member:line``.
+    * a folder: every file with one of those suffixes inside, recursively, sorted by
+      relative path; hidden files and folders are skipped.
+    * ``http://``/``https://``: fetched once (a feed, a page or a file of articles).
 
     ``published`` is the date of articles that carry none (e.g. ``.txt`` files).
-    ``fmt`` overrides the format chosen by suffix. Article ids are content hashes
-    unless the input gives one; ``origin`` is ``file:line``.
+    ``fmt`` overrides the format chosen by suffix. ``columns`` maps article fields to
+    other column (JSON key) names, e.g. ``{"text": "body", "published": "date"}``.
+    ``fetch_links`` lets a feed entry's linked page replace its summary (off: nothing but
+    the named URLs is fetched). ``max_archive_bytes`` and ``max_compression_ratio`` cap
+    what an archive may decompress to; ``timeout`` is in seconds per fetch. Article ids are
+    content hashes unless the input gives one; ``origin`` is ``file:line``.
 
     Raises:
         InputError: E100 when ``source`` does not exist, E113 for an unknown
-            format or a file whose suffix says nothing and no ``fmt`` is given.
+            format or a file whose suffix says nothing and no ``fmt`` is given,
+            E114 for a limit below 1, E120 for a bad ``columns`` mapping.
     """
     chosen = _check_fmt(fmt)
-    if max_bytes < 1:
-        raise InputError("E114", f"max_bytes must be positive, got {max_bytes}", fix="pass max_bytes >= 1")
+    options = _options(
+        published=published, max_bytes=max_bytes, columns=columns, fetch_links=fetch_links,
+        max_archive_bytes=max_archive_bytes, max_compression_ratio=max_compression_ratio, timeout=timeout,
+    )
     if str(source) == "-":
-        yield from read_stream(sys.stdin.buffer, published=published, fmt=chosen, max_bytes=max_bytes)
+        yield from _read_sniffed(sys.stdin.buffer, options.builder("<stdin>"), options, chosen)
+        return
+    if is_url(str(source)):
+        yield from _read_url(str(source), options, chosen)
         return
     path = Path(source)
     if path.is_dir():
         for file in _folder_files(path):
-            file_fmt = chosen or SUFFIXES[file.suffix.lower()]
-            builder = _Builder(name=str(file), published=published, max_bytes=max_bytes)
-            yield from _read_file(file, builder, file_fmt)
+            yield from _read_path(file, options, chosen, name=str(file))
         return
     if not path.exists():
         raise InputError("E100", f"input not found: {path}", fix="check the path, or pass '-' to read stdin")
-    file_fmt = chosen or SUFFIXES.get(path.suffix.lower())
-    if file_fmt is None:
+    if chosen is None and format_of(path.name) is None:
         raise InputError(
             "E113",
             f"cannot tell the format of {path.name!r} from its suffix",
-            fix=f"rename it to .jsonl/.csv/.tsv/.txt or pass fmt= one of {', '.join(FORMATS)}",
+            fix=f"rename it (.jsonl/.csv/.tsv/.txt/.html/.xml/.gz/.zip/.tar) or pass fmt= one of {', '.join(FORMATS)}",
         )
-    builder = _Builder(name=str(path), published=published, max_bytes=max_bytes)
-    yield from _read_file(path, builder, file_fmt)
+    yield from _read_path(path, options, chosen, name=str(path))
 
 
 def summarise(problems: Iterable[Problem]) -> str:

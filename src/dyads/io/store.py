@@ -26,6 +26,7 @@ import duckdb
 import pyarrow as pa
 
 from dyads.errors import StoreError
+from dyads.io.dedup import ArticleCopy, Fingerprint
 from dyads.records import Actor, Article, Event, Span, Status
 
 SCHEMA_VERSION = "1"
@@ -98,6 +99,51 @@ _DDL = (
         span_text VARCHAR,
         PRIMARY KEY (event_id, role, position)
     )""",
+    # Added without a schema version bump (CREATE IF NOT EXISTS: older stores gain them on
+    # their next read-write open): copies of stored articles that were not coded again, and
+    # the fingerprints that let a later run find copies of stored articles.
+    """CREATE TABLE IF NOT EXISTS article_copies (
+        id VARCHAR PRIMARY KEY,
+        article_id VARCHAR NOT NULL,
+        kind VARCHAR NOT NULL,
+        similarity DOUBLE NOT NULL,
+        title VARCHAR,
+        url VARCHAR,
+        outlet VARCHAR,
+        published DATE,
+        origin VARCHAR,
+        seen_at TIMESTAMP NOT NULL
+    )""",
+    """CREATE TABLE IF NOT EXISTS article_fingerprints (
+        article_id VARCHAR PRIMARY KEY,
+        text_hash VARCHAR NOT NULL,
+        scheme VARCHAR,
+        minhash UINTEGER[]
+    )""",
+)
+
+_COPY_SCHEMA = pa.schema(
+    [
+        ("id", pa.string()),
+        ("article_id", pa.string()),
+        ("kind", pa.string()),
+        ("similarity", pa.float64()),
+        ("title", pa.string()),
+        ("url", pa.string()),
+        ("outlet", pa.string()),
+        ("published", pa.date32()),
+        ("origin", pa.string()),
+        ("seen_at", pa.timestamp("us")),
+    ]
+)
+
+_FINGERPRINT_SCHEMA = pa.schema(
+    [
+        ("article_id", pa.string()),
+        ("text_hash", pa.string()),
+        ("scheme", pa.string()),
+        ("minhash", pa.list_(pa.uint32())),
+    ]
 )
 
 _ARTICLE_SCHEMA = pa.schema(
@@ -523,6 +569,110 @@ class Store:
             rows = con.execute(f"SELECT id FROM {table} WHERE list_contains(?, id)", [chunk]).fetchall()
             found.update(row[0] for row in rows)
         return found
+
+    # ----------------------------------------------------------------- copies (de-duplication)
+
+    def write_dedup(
+        self,
+        *,
+        copies: Sequence[ArticleCopy] = (),
+        fingerprints: Sequence[tuple[str, Fingerprint]] = (),
+        scheme: str | None = None,
+    ) -> int:
+        """Record article copies and ``(article id, fingerprint)`` pairs in ONE transaction.
+
+        Copies whose id is already recorded are skipped (returns how many were new); a
+        fingerprint replaces the article's earlier one (``scheme`` names how its MinHash
+        was made; None: only the text hash). E604 when the write fails (rolled back), E606 read-only or closed.
+        """
+        if self.read_only:
+            raise StoreError("E606", f"store {self.path} is open read-only", fix="open it with read_only=False")
+        con = self._connection()
+        unique = _unique_by_id(copies)
+        seen_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+        prints = list({article_id: fp for article_id, fp in fingerprints}.items())
+        con.execute("BEGIN TRANSACTION")
+        try:
+            known = self._existing("article_copies", [c.id for c in unique])
+            fresh = [c for c in unique if c.id not in known]
+            self._insert("article_copies", _COPY_SCHEMA, [{**c.model_dump(), "seen_at": seen_at} for c in fresh])
+            if prints:
+                rows = [
+                    {
+                        "article_id": article_id,
+                        "text_hash": fp.text_hash,
+                        "scheme": scheme,
+                        "minhash": None if fp.minhash is None else [int(v) for v in fp.minhash],
+                    }
+                    for article_id, fp in prints
+                ]
+                con.execute(
+                    "DELETE FROM article_fingerprints WHERE list_contains(?, article_id)", [[r["article_id"] for r in rows]]
+                )
+                self._insert("article_fingerprints", _FINGERPRINT_SCHEMA, rows)
+            con.execute("COMMIT")
+        except duckdb.Error as exc:
+            con.execute("ROLLBACK")
+            raise StoreError(
+                "E604", f"copies not written (rolled back): {exc}", fix="check the disk space and that the store is not damaged"
+            ) from exc
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        return len(fresh)
+
+    def _has_table(self, name: str) -> bool:
+        row = self._connection().execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND schema_name = current_schema()", [name]
+        ).fetchone()
+        return bool(row and row[0])
+
+    def known_copy_ids(self, ids: Iterable[str]) -> set[str]:
+        """The subset of ``ids`` recorded as copies (not coded; skip them when resuming)."""
+        if not self._has_table("article_copies"):
+            return set()
+        return self._existing("article_copies", list(dict.fromkeys(ids)))
+
+    def copies(self, article_id: str) -> list[ArticleCopy]:
+        """The recorded copies of one stored article, oldest first."""
+        if not self._has_table("article_copies"):
+            return []
+        rows = self.query(
+            "SELECT id, article_id, kind, similarity, title, url, outlet, published, origin"
+            " FROM article_copies WHERE article_id = ? ORDER BY seen_at, id",
+            [article_id],
+        )
+        return [ArticleCopy(**row) for row in rows]
+
+    def fingerprints(self, *, scheme: str | None) -> Iterator[tuple[str, str, list[int] | None]]:
+        """Every stored fingerprint as ``(article id, text hash, minhash)``; the minhash is None
+        unless it was made with ``scheme``."""
+        if not self._has_table("article_fingerprints"):
+            return
+        cursor = self._connection().cursor()
+        try:
+            cursor.execute(
+                "SELECT article_id, text_hash, CASE WHEN scheme = ? THEN minhash END FROM article_fingerprints ORDER BY article_id",
+                [scheme],
+            )
+            while rows := cursor.fetchmany(10_000):
+                yield from ((row[0], row[1], row[2]) for row in rows)
+        finally:
+            cursor.close()
+
+    def articles_without_fingerprint(self, *, scheme: str | None, limit: int = 500) -> list[tuple[str, str]]:
+        """Up to ``limit`` stored ``(id, text)`` lacking a fingerprint (with ``scheme``: one made with it)."""
+        _check_count("limit", limit)
+        if not self._has_table("article_fingerprints"):
+            return []
+        condition = "f.article_id IS NULL" if scheme is None else "(f.article_id IS NULL OR f.scheme IS DISTINCT FROM ?)"
+        params: list[Any] = [] if scheme is None else [scheme]
+        rows = self._connection().execute(
+            "SELECT a.id, a.text FROM articles a LEFT JOIN article_fingerprints f ON f.article_id = a.id"
+            f" WHERE {condition} ORDER BY a.id LIMIT ?",
+            [*params, limit],
+        ).fetchall()
+        return [(row[0], row[1]) for row in rows]
 
     # ----------------------------------------------------------------- reading
 

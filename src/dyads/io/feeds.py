@@ -1,0 +1,119 @@
+"""RSS and Atom feeds with feedparser: each entry becomes the fields of one article.
+
+feedparser is only ever given bytes, so it never fetches anything itself; fetching a feed
+or an entry's linked page is :mod:`dyads.io.fetch`'s job, and only when the user asks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import io
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from dyads.io.html import html_to_text
+
+
+class FeedEntry(BaseModel):
+    """One entry: its text (content, else summary), title, link and publication date.
+
+    ``published`` is a date when the entry's date could be read, else the raw string
+    (the reader reports it), else None. ``summary_only`` is True when the text is the
+    entry's summary because it carries no content.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    number: int
+    text: str
+    title: str | None = None
+    link: str | None = None
+    published: dt.date | str | None = None
+    summary_only: bool = False
+
+
+class Feed(BaseModel):
+    """A parsed feed: its title (the outlet of its entries) and its entries in feed order."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    title: str | None = None
+    entries: list[FeedEntry]
+
+
+class NotAFeed(ValueError):
+    """The document is not an RSS or Atom feed feedparser can read."""
+
+
+def looks_like_feed(head: bytes) -> bool:
+    """True when the start of a document names an RSS, RDF or Atom root element."""
+    sample = head[:4096].lower()
+    return any(mark in sample for mark in (b"<rss", b"<feed", b"<rdf:rdf"))
+
+
+def parse_feed(data: bytes) -> Feed:
+    """Parse an RSS/Atom document given as bytes.
+
+    Raises:
+        NotAFeed: the bytes are not a feed (no RSS/Atom version found and no entries).
+    """
+    import feedparser  # imported here: only feed input needs it
+
+    parsed = feedparser.parse(io.BytesIO(data), sanitize_html=True, resolve_relative_uris=True)
+    if not parsed.get("version") and not parsed.entries:
+        cause = parsed.get("bozo_exception")
+        raise NotAFeed(f"not an RSS/Atom feed{': ' + str(cause)[:200] if cause else ''}")
+    title = _plain(parsed.feed.get("title"))
+    entries = [_entry(number, raw) for number, raw in enumerate(parsed.entries, start=1)]
+    return Feed(title=title, entries=entries)
+
+
+def _entry(number: int, raw: Any) -> FeedEntry:
+    contents = [html_to_text(part.get("value") or "") for part in raw.get("content") or []]
+    content = max(contents, key=len, default="")
+    summary = html_to_text(raw.get("summary") or "")
+    text = content if len(content) >= len(summary) else summary
+    link = raw.get("link")
+    return FeedEntry(
+        number=number,
+        text=text,
+        title=_plain(raw.get("title")),
+        link=link.strip() if isinstance(link, str) and link.strip() else None,
+        published=entry_date(raw),
+        summary_only=bool(text) and not content,
+    )
+
+
+def _plain(value: object) -> str | None:
+    if not isinstance(value, str):
+        return None
+    return html_to_text(value) or None
+
+
+def entry_date(raw: Any) -> dt.date | str | None:
+    """The calendar date the entry's ``published`` (else ``updated``) value writes.
+
+    ISO 8601 (Atom) and RFC 822 (RSS) dates keep the date written, with no time-zone
+    conversion; other forms fall back on feedparser's reading (in UTC). A value nothing
+    can read comes back as the raw string.
+    """
+    for key in ("published", "updated", "created"):
+        value = raw.get(key)
+        if not isinstance(value, str) or not value.strip():
+            continue
+        text = value.strip()
+        try:
+            return dt.date.fromisoformat(text[:10])
+        except ValueError:
+            pass
+        try:
+            return email.utils.parsedate_to_datetime(text).date()
+        except (TypeError, ValueError, IndexError):
+            pass
+        parsed = raw.get(f"{key}_parsed")
+        if parsed is not None:
+            return dt.date(parsed.tm_year, parsed.tm_mon, parsed.tm_mday)
+        return text
+    return None

@@ -1,0 +1,131 @@
+"""HTML pages: main text and metadata with trafilatura; HTML fragments to plain text.
+
+:func:`extract_page` turns one saved or fetched page into the fields of an article (text,
+title, publication date, outlet, url). :func:`html_to_text` flattens a small fragment, such
+as a feed entry's summary, without judging what is boilerplate.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html.parser
+import logging
+import re
+
+from pydantic import BaseModel, ConfigDict
+
+_BLOCKS = frozenset(
+    "address article aside blockquote br dd div dl dt figcaption figure footer h1 h2 h3 h4 h5 h6 header hr li "
+    "main nav ol p pre section table td th tr ul".split()
+)
+_SKIPPED = frozenset({"script", "style", "noscript", "template", "head", "title"})
+_SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
+_BREAKS = re.compile(r"\n{3,}")
+
+# trafilatura and htmldate log every page they cannot use; a Problem says so instead. A
+# NullHandler keeps Python's last-resort handler from printing them when the application has
+# configured no logging, and leaves them to an application that has.
+for _name in ("trafilatura", "htmldate", "courlan"):
+    logging.getLogger(_name).addHandler(logging.NullHandler())
+
+
+class PageFields(BaseModel):
+    """What a page says about itself; any field but ``text`` may be missing."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    text: str
+    title: str | None = None
+    url: str | None = None
+    outlet: str | None = None
+    published: dt.date | None = None
+
+
+class _TextCollector(html.parser.HTMLParser):
+    """Collects text; block elements end a paragraph; script/style content is dropped."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skipping = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIPPED:
+            self._skipping += 1
+        elif tag in _BLOCKS:
+            self.parts.append("\n\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIPPED:
+            self._skipping = max(0, self._skipping - 1)
+        elif tag in _BLOCKS:
+            self.parts.append("\n\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skipping:
+            self.parts.append(data)
+
+
+def html_to_text(fragment: str) -> str:
+    """Plain text of an HTML fragment: entities decoded, tags dropped, one blank line between blocks.
+
+    Text without any tag comes back with its whitespace tidied only.
+    """
+    if "<" not in fragment and "&" not in fragment:
+        return _tidy(fragment)
+    collector = _TextCollector()
+    collector.feed(fragment)
+    collector.close()
+    return _tidy("".join(collector.parts))
+
+
+def _tidy(text: str) -> str:
+    lines = [_SPACES.sub(" ", line).strip() for line in text.replace("\r\n", "\n").split("\n")]
+    return _BREAKS.sub("\n\n", "\n".join(lines)).strip()
+
+
+def extract_page(data: bytes | str, *, url: str | None = None) -> PageFields | None:
+    """Main text and metadata of a whole HTML page, or None when the page has no main text.
+
+    ``url`` is where the page came from (for a fetched page); the page's canonical or
+    ``og:url`` link wins when it has one. The date is the publication date the page's
+    metadata gives (no guessing from the body text). The outlet is the site name, else
+    the host name of the url.
+    """
+    import trafilatura  # imported here: loading it takes most of a second
+
+    document = trafilatura.bare_extraction(
+        data,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=False,
+        date_extraction_params={"original_date": True, "extensive_search": False},
+    )
+    if document is None:
+        return None
+    text = (getattr(document, "text", None) or "").strip()
+    if not text:
+        return None
+    published = _date(getattr(document, "date", None))
+    outlet = getattr(document, "sitename", None) or getattr(document, "hostname", None)
+    return PageFields(
+        text=text,
+        title=_clean(getattr(document, "title", None)),
+        url=_clean(getattr(document, "url", None)) or url,
+        outlet=_clean(outlet),
+        published=published,
+    )
+
+
+def _clean(value: object) -> str | None:
+    return value.strip() or None if isinstance(value, str) else None
+
+
+def _date(value: object) -> dt.date | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        return None

@@ -16,6 +16,8 @@ sources, zero to two targets, 15 PLOVER types with their CAMEO code, QuadClass a
 score, dates over ten years (2014-2023), attribution statuses with a speaker when not asserted,
 places near the target's country, ten events per article. ``record`` holds a valid ``Event`` JSON,
 so ``Store.events`` works on it, and the article text holds every event's sentence at its offsets.
+The schema-version-2 columns (``source_prefixes``, ``target_prefixes``, ``sentence_text``) are filled
+in the same ``INSERT`` by the store's own SQL (``label_prefixes_sql``).
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from typing import Any
 
 import duckdb
 
-from dyads.io.store import Store
+from dyads.io.store import Store, label_prefixes_sql
 
 EVENTS_PER_ARTICLE = 10
 SENTENCE_WIDTH = 120
@@ -205,7 +207,10 @@ SELECT id, article_id, sidx, plover, mode, ['synthetic'], cameo, quad, goldstein
                'reporting_source': CASE WHEN status <> 'asserted' THEN 'Synthetic Wire' END,
                'cue': NULL, 'source_span': NULL}},
            'coder': 'synthetic', 'confidence': NULL
-       }})::VARCHAR
+       }})::VARCHAR,
+       {label_prefixes_sql("list_transform(sources, lambda a: a.label)")},
+       {label_prefixes_sql("list_transform(targets, lambda a: a.label)")},
+       sentence
 FROM syn_event
 """
 

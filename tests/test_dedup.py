@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from dyads.config import load_config
 from dyads.io.dedup import ArticleCopy, Deduplicator, Fingerprint, near_pairs, shingles
-from dyads.io.store import Store
+from dyads.io.store import SCHEMA_VERSION, Store
 from dyads.records import Article
 
 WIRE = (
@@ -142,7 +142,7 @@ def test_older_store_without_the_copy_tables(tmp_path: Path) -> None:
         assert list(store.fingerprints(scheme=None)) == [] and store.articles_without_fingerprint(scheme=None) == []
     with Store.open(db) as store:  # a read-write open adds the tables, keeping the schema version
         assert store.known_copy_ids(["x"]) == set()
-        assert store.query("SELECT value FROM meta WHERE key = 'schema_version'") == [{"value": "1"}]
+        assert store.query("SELECT value FROM meta WHERE key = 'schema_version'") == [{"value": SCHEMA_VERSION}]
         assert len(store.articles_without_fingerprint(scheme=None)) == 1
 
 

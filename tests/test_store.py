@@ -13,8 +13,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from dyads.analytics import event_filters, filter_sql
 from dyads.errors import StoreError
-from dyads.io.store import Store
+from dyads.io.store import Store, label_prefixes, label_prefixes_sql, prefix_needle
 from dyads.records import Actor, Article, Attribution, Event, EventDate, Location, Span
 
 SRC = Path(__file__).resolve().parents[1] / "src"
@@ -328,3 +329,75 @@ def test_kill_9_leaves_only_whole_batches_and_rerun_completes(tmp_path: Path, mo
     assert len(arts) == BATCHES and set(arts.values()) == {SIZE} and evs == arts
     with Store.open(path, read_only=True) as store:
         assert store.summary()["articles"] == store.count_events() == SIZE * BATCHES
+
+
+# --------------------------------------------------------------------------- schema version 2 columns
+
+
+def test_label_prefixes_are_whole_word_prefixes_a_filter_can_name() -> None:
+    assert label_prefixes(["RUS MIL NAV"]) == "|RUS|RUS MIL|RUS MIL NAV|"
+    assert label_prefixes(["RUS GOV", "RUS MIL", "IRN"]) == "|IRN|RUS|RUS GOV|RUS MIL|"  # distinct, sorted
+    assert label_prefixes([]) == ""
+    assert label_prefixes(["---"]) == "|---|"  # an uncoded actor, as the filter "---" finds it
+    assert label_prefixes(["RUS  MIL"]) == "|RUS|"  # as before: "RUS MIL" never matched a double space
+    assert label_prefixes(["rus", "X", "A|B MIL"]) == ""  # nothing an actor filter can name
+    assert prefix_needle("RUS MIL") == "|RUS MIL|"
+
+
+def test_label_prefixes_sql_gives_the_same_text() -> None:
+    cases = [["RUS MIL NAV"], ["RUS GOV", "RUS MIL", "IRN"], [], ["---"], ["RUS  MIL"], ["rus", "X", "A|B MIL"],
+             ["USA GOV", "USA"], ["ÜBER GOV", "NATO"], ["--- REB", "RUS", "0AB", "---"]]
+    con = duckdb.connect()
+    try:
+        for labels in cases:
+            (got,) = con.execute(f"SELECT {label_prefixes_sql('?::VARCHAR[]')}", [labels]).fetchone()
+            assert got == label_prefixes(labels), labels
+        assert con.execute(f"SELECT {label_prefixes_sql('NULL::VARCHAR[]')}").fetchone() == ("",)
+    finally:
+        con.close()
+
+
+def test_events_rows_hold_prefixes_of_every_source_and_target(store: Store) -> None:
+    article = make_article(1)
+    event = make_event(article, source=("RUS", ["MIL", "NAV"]), target=("UKR", ["GOV"]))
+    event.sources.append(Actor(code="IRN", sectors=["GOV"]))
+    event.targets.append(Actor(code="USA"))
+    event.targets.append(Actor(sectors=["REB"]))
+    event = event.assign_id()
+    lone = make_event(make_article(2), source=("SYR", ["REB"]))
+    lone.targets.clear()
+    lone = lone.assign_id()
+    store.write_batch([article, make_article(2)], [event, lone])
+    rows = {
+        row["id"]: row
+        for row in store.query("SELECT id, source_prefixes, target_prefixes, sentence_text FROM events")
+    }
+    assert rows[event.id]["source_prefixes"] == "|IRN|IRN GOV|RUS|RUS MIL|RUS MIL NAV|"
+    assert rows[event.id]["target_prefixes"] == "|---|--- REB|UKR|UKR GOV|USA|"
+    assert rows[event.id]["sentence_text"] == event.sentence.text
+    assert rows[lone.id]["target_prefixes"] == "" and rows[lone.id]["source_prefixes"] == "|SYR|SYR REB|"
+    # the actor filter reads them: any source or target, whole words
+    for actor, expected in (("IRN", [event.id]), ("USA", [event.id]), ("RUS MIL", [event.id]), ("SYR", [lone.id]),
+                            ("UKR GOV", [event.id]), ("--- REB", [event.id]), ("RUS GOV", []), ("US", [])):
+        assert [e.id for e in store.events(actor=actor)] == expected, actor
+        assert store.count_events(actor=actor) == len(expected)
+    # several matching actors still give the event once; the speaker (UKR GOV on both) is not searched
+    assert [e.id for e in store.events(actor="UKR")] == [event.id] and store.count_events(actor="UKR") == 1
+
+
+def test_q_searches_the_sentence_and_trigger_text(store: Store) -> None:
+    articles = [make_article(i) for i in range(3)]
+    events = [make_event(a) for a in articles]
+    short = articles[2].text.index(".") + 1  # the third event's sentence is only "Story 2."
+    events[2] = events[2].model_copy(update={"sentence": Span(start=0, end=short, text=articles[2].text[:short])})
+    store.write_batch(articles, events)
+    assert [row["sentence_text"] for row in store.query("SELECT sentence_text FROM events ORDER BY article_id")] == [
+        e.sentence.text for e in sorted(events, key=lambda e: e.article_id)
+    ]
+    for q in ("country 1 SHELLED", "RIVER", "story 2.", "Shelled", "nowhere"):
+        clauses, params = filter_sql(event_filters(q=q))
+        found = {row["id"] for row in store.query("SELECT e.id FROM events e WHERE " + " AND ".join(clauses), params)}
+        needle = q.lower()
+        expected = {e.id for e in events if needle in e.sentence.text.lower() or needle in e.trigger.text.lower()}
+        assert found == expected, q
+    assert len(expected) == 0 and len(found) == 0  # "nowhere"

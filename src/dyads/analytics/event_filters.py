@@ -13,10 +13,10 @@ from pydantic import BaseModel, ConfigDict
 from dyads.analytics.filters import (
     STATUSES,
     actor_label,
+    actor_match,
+    actor_params,
     check_window,
     date_window,
-    label_match,
-    prefix_param,
 )
 from dyads.errors import AnalyticsError
 
@@ -111,22 +111,15 @@ def event_filters(**filters: Any) -> EventFilters:
     return EventFilters(**out)
 
 
-def _role_match(roles: str) -> str:
-    return (
-        "e.id IN (SELECT a.event_id FROM event_actors a"
-        f" WHERE a.role IN ({roles}) AND {label_match('a')})"
-    )
-
-
 def filter_sql(filters: EventFilters) -> tuple[list[str], list[Any]]:
     """WHERE clauses (joined with AND by the caller) and parameters for ``events e``."""
     clauses: list[str] = []
     params: list[Any] = []
-    for name, roles in (("actor", "'source', 'target'"), ("source", "'source'"), ("target", "'target'")):
+    for name, roles in (("actor", ("source", "target")), ("source", ("source",)), ("target", ("target",))):
         label = getattr(filters, name)
         if label is not None:
-            clauses.append(_role_match(roles))
-            params.append(prefix_param(label))
+            clauses.append(actor_match(*roles))
+            params += actor_params(label, *roles)
     simple = (
         ("country", "e.location_country = ?"),
         ("type", "e.plover_type = ?"),
@@ -153,10 +146,7 @@ def filter_sql(filters: EventFilters) -> tuple[list[str], list[Any]]:
             clauses.append("(e.location_lon >= ? OR e.location_lon <= ?)")
             params += [min_lon, max_lon]
     if filters.q is not None:
-        clauses.append(
-            "(strpos(lower(e.trigger_text), ?) > 0"
-            " OR strpos(lower(json_extract_string(e.record, '$.sentence.text')), ?) > 0)"
-        )
+        clauses.append("(strpos(lower(e.trigger_text), ?) > 0 OR strpos(lower(e.sentence_text), ?) > 0)")
         params += [filters.q, filters.q]
     return clauses, params
 

@@ -12,6 +12,7 @@ from typing import Any, get_args
 
 from dyads.analytics.models import Period
 from dyads.errors import AnalyticsError
+from dyads.io.store import actor_match_sql, prefix_needle
 from dyads.records import Status
 
 PERIODS: tuple[str, ...] = get_args(Period)
@@ -79,6 +80,17 @@ def check_count(name: str, value: Any, *, minimum: int) -> int:
 
 
 # --------------------------------------------------------------------------- SQL pieces
+
+
+def actor_match(*roles: str) -> str:
+    """Whole-word label prefix test on the ``events e`` row's actors in ``roles`` (default: sources
+    or targets), on its prefix columns (no join); bind ``actor_params(label, *roles)``."""
+    return actor_match_sql("e", roles=roles or ("source", "target"))
+
+
+def actor_params(label: str, *roles: str) -> list[str]:
+    """The parameters of :func:`actor_match` with the same ``roles``."""
+    return [prefix_needle(label)] * (len(roles) or 2)
 
 
 def label_match(alias: str) -> str:

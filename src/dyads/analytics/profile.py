@@ -11,6 +11,8 @@ from dyads.analytics.filters import (
     actor_key_params,
     actor_key_sql,
     actor_label,
+    actor_match,
+    actor_params,
     check_count,
     check_window,
     date_window,
@@ -25,13 +27,17 @@ _DECIMALS = 6
 
 
 def _selected(window: list[str]) -> str:
-    """CTE ``sel``: the actor's events in the window, with whether it is a source / a target there."""
+    """CTE ``sel``: the actor's events in the window, with whether it is a source / a target there
+    (from the events' prefix columns). Bind ``_selected_params(label, window_params)``."""
     return (
-        "WITH m AS (SELECT a.event_id, bool_or(a.role = 'source') AS src, bool_or(a.role = 'target') AS tgt"
-        f" FROM event_actors a WHERE a.role IN ('source', 'target') AND {label_match('a')} GROUP BY a.event_id),"
-        " sel AS MATERIALIZED (SELECT e.id, e.date, e.quad_class, e.plover_type, e.goldstein, m.src, m.tgt"
-        " FROM events e JOIN m ON m.event_id = e.id" + where(window) + ")"
+        "WITH sel AS MATERIALIZED (SELECT e.id, e.date, e.quad_class, e.plover_type, e.goldstein,"
+        f" {actor_match('source')} AS src, {actor_match('target')} AS tgt"
+        " FROM events e" + where([actor_match(), *window]) + ")"
     )
+
+
+def _selected_params(label: str, window_params: list[Any]) -> list[Any]:
+    return [*actor_params(label, "source"), *actor_params(label, "target"), *actor_params(label), *window_params]
 
 
 def actor_profile(
@@ -57,7 +63,7 @@ def actor_profile(
     top = check_count("top", top, minimum=0)
     window, window_params = date_window("e.date", start, end)
     head = _selected(window)
-    head_params = [prefix_param(label), *window_params]
+    head_params = _selected_params(label, window_params)
 
     rows = store.query(
         head + ", p AS (SELECT DISTINCT s.id, s.quad_class, s.goldstein, "

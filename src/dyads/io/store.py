@@ -5,7 +5,9 @@ Every :meth:`Store.write_batch` is a single transaction: after a crash (even
 write-ahead log of committed transactions on the next open and drops the rest.
 Ids are content hashes, so writing the same input twice adds nothing.
 
-Queries only ever pass user values as SQL parameters.
+Queries only ever pass user values as SQL parameters. Schema version 2 keeps each event's actor
+label prefixes and sentence text on its ``events`` row, so actor and text filters need no join and
+no JSON; a version-1 store is upgraded in place on its first read-write open.
 
 Error codes: E601 cannot open, E602 locked by another process (or opened twice
 with different settings), E603 not a dyads store / schema mismatch, E604 a
@@ -29,13 +31,18 @@ from dyads.errors import StoreError
 from dyads.io.dedup import ArticleCopy, Fingerprint
 from dyads.records import Actor, Article, Event, Span, Status
 
-SCHEMA_VERSION = "1"
-"""Bumped whenever a table changes; a store with another version is refused (E603)."""
+SCHEMA_VERSION = "2"
+"""Bumped whenever a table changes. A version-1 store is upgraded in place when opened read-write
+(:meth:`Store._migrate_v1`); read-only, or with any other version, it is refused (E603)."""
 
 _CONNECT_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 _ID_CHUNK = 10_000
+_INDEX_LOOKUPS = 1000
+"""Pages of up to this many events read their records by index lookups (1,000 took ~33 ms on 1M events)."""
 _STATUSES = frozenset(get_args(Status))
 _LABEL = re.compile(r"^[A-Z0-9-]{2,}( [A-Z0-9-]{2,})*$")
+_PREFIX = re.compile(r"[A-Z0-9-]{2,}( [A-Z0-9-]{2,})*")
+"""What an actor filter can name (``_LABEL``, matched whole): only such label prefixes are kept."""
 
 _DDL = (
     """CREATE TABLE IF NOT EXISTS meta (
@@ -83,7 +90,10 @@ _DDL = (
         sentence_start INTEGER NOT NULL,
         sentence_end INTEGER NOT NULL,
         coder VARCHAR NOT NULL,
-        record VARCHAR NOT NULL
+        record VARCHAR NOT NULL,
+        source_prefixes VARCHAR NOT NULL,
+        target_prefixes VARCHAR NOT NULL,
+        sentence_text VARCHAR NOT NULL
     )""",
     """CREATE TABLE IF NOT EXISTS event_actors (
         event_id VARCHAR NOT NULL,
@@ -192,6 +202,9 @@ _EVENT_SCHEMA = pa.schema(
         ("sentence_end", pa.int32()),
         ("coder", pa.string()),
         ("record", pa.string()),
+        ("source_prefixes", pa.string()),
+        ("target_prefixes", pa.string()),
+        ("sentence_text", pa.string()),
     ]
 )
 
@@ -210,6 +223,60 @@ _ACTOR_SCHEMA = pa.schema(
         ("span_text", pa.string()),
     ]
 )
+
+
+# --------------------------------------------------------------------------- actor label prefixes
+
+_PREFIX_COLUMNS = {"source": "source_prefixes", "target": "target_prefixes"}
+_V2_EVENT_COLUMNS = ("source_prefixes", "target_prefixes", "sentence_text")
+"""The columns schema version 2 added to ``events``."""
+_MIGRATING = "_dyads_events_v2"
+"""The table a version-1 ``events`` table is rebuilt into (renamed ``events`` before the commit)."""
+
+
+def _events_ddl(name: str) -> str:
+    """The ``events`` table's DDL (from ``_DDL``) creating table ``name`` instead."""
+    head = "CREATE TABLE IF NOT EXISTS events ("
+    (statement,) = [text for text in _DDL if text.startswith(head)]
+    return f"CREATE TABLE {name} (" + statement[len(head):]
+
+
+def label_prefixes(labels: Iterable[str]) -> str:
+    """The ``events.source_prefixes`` / ``target_prefixes`` text of these actor labels.
+
+    Every whole-word prefix of every label that an actor filter can name (``RUS`` and ``RUS MIL``
+    for ``RUS MIL``; ``---`` for an uncoded actor), distinct and sorted, each between ``|`` marks:
+    ``"|RUS|RUS MIL|"``; ``""`` when there are none. ``contains(column, prefix_needle(label))`` is
+    then true exactly when ``starts_with(some_label || ' ', label || ' ')``, the version-1 filter.
+    """
+    found: set[str] = set()
+    for label in labels:
+        cuts = [i for i, char in enumerate(label) if char == " "] + [len(label)]
+        found.update(prefix for prefix in (label[:i] for i in cuts) if _PREFIX.fullmatch(prefix))
+    return "|" + "|".join(sorted(found)) + "|" if found else ""
+
+
+def prefix_needle(label: str) -> str:
+    """What a prefixes column holds for a normalised actor filter ``label``: ``"|RUS MIL|"``."""
+    return f"|{label}|"
+
+
+def label_prefixes_sql(labels: str) -> str:
+    """SQL giving :func:`label_prefixes` of ``labels``, a ``VARCHAR[]`` expression (NULL: none),
+    the same text as the Python function; for filling the columns in bulk (migration, benches)."""
+    prefixes = (
+        f"list_sort(list_distinct(flatten(list_transform({labels}, lambda lab: list_filter(list_transform("
+        "list_filter(range(1, length(lab) + 2), lambda i: i = length(lab) + 1 OR substr(lab, i, 1) = ' '),"
+        f" lambda i: substr(lab, 1, i - 1)), lambda p: regexp_full_match(p, '{_PREFIX.pattern}'))))), 'ASC')"
+    )
+    return f"coalesce('|' || nullif(array_to_string({prefixes}, '|'), '') || '|', '')"
+
+
+def actor_match_sql(alias: str = "e", *, roles: Sequence[str] = ("source", "target")) -> str:
+    """A condition on ``events`` row ``alias``: one of its actors in ``roles`` (``source``,
+    ``target``) matches a label prefix. Bind ``prefix_needle(label)`` once per role."""
+    tests = [f"contains({alias}.{_PREFIX_COLUMNS[role]}, ?)" for role in roles]
+    return tests[0] if len(tests) == 1 else "(" + " OR ".join(tests) + ")"
 
 
 # --------------------------------------------------------------------------- row builders
@@ -263,6 +330,9 @@ def _event_row(event: Event) -> dict[str, Any]:
         "sentence_end": event.sentence.end,
         "coder": event.coder,
         "record": event.model_dump_json(),
+        "source_prefixes": label_prefixes(actor.label for actor in event.sources),
+        "target_prefixes": label_prefixes(actor.label for actor in event.targets),
+        "sentence_text": event.sentence.text,
     }
 
 
@@ -342,11 +412,8 @@ def _where(
         clauses.append("e.article_id = ?")
         params.append(article_id)
     if actor is not None:
-        clauses.append(
-            "e.id IN (SELECT a.event_id FROM event_actors a"
-            " WHERE a.role IN ('source', 'target') AND starts_with(a.label || ' ', ?))"
-        )
-        params.append(_normalise_label(actor) + " ")
+        clauses.append(actor_match_sql("e"))
+        params += [prefix_needle(_normalise_label(actor))] * 2
     if country is not None:
         clauses.append("e.location_country = ?")
         params.append(country.strip().upper())
@@ -457,6 +524,17 @@ class Store:
                     "E603", f"cannot set up tables in {self.path}: {exc}", fix="use a new file for the dyads store"
                 ) from exc
             row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        if row is not None and row[0] == "1":
+            if self.read_only:
+                raise StoreError(
+                    "E603",
+                    f"{self.path} has schema version 1, this dyads needs {SCHEMA_VERSION}"
+                    " (an older store is upgraded in place when it is opened read-write)",
+                    fix="open it once read-write to upgrade it, e.g. python -c \"from dyads.io.store import Store;"
+                    f" Store.open('{self.path}').close()\" (or write to it with dyads ingest), then read it as before",
+                )
+            self._migrate_v1()
+            row = (SCHEMA_VERSION,)
         if row is None or row[0] != SCHEMA_VERSION:
             found = None if row is None else row[0]
             raise StoreError(
@@ -464,6 +542,49 @@ class Store:
                 f"{self.path} has schema version {found}, this dyads needs {SCHEMA_VERSION}",
                 fix="write to a new store file, or re-code the articles with this version",
             )
+
+    def _migrate_v1(self) -> None:
+        """Upgrade a version-1 store to version 2 in place, in ONE transaction.
+
+        ``events`` is rebuilt with the version-2 columns (``source_prefixes`` and
+        ``target_prefixes`` from the ``event_actors`` labels, ``sentence_text`` from each record),
+        keeping its rows, their order and every other column, and ``schema_version`` becomes 2.
+        Rebuilding was several times faster than ``ALTER TABLE ADD COLUMN`` + ``UPDATE`` on
+        1,000,000 events (docs/storage.md). A failure or crash leaves the store at version 1
+        (rolled back), and the next read-write open tries again.
+        """
+        con = self._connection()
+        kept = [name for name in _EVENT_SCHEMA.names if name not in _V2_EVENT_COLUMNS]
+        prefixes = {
+            role: label_prefixes_sql(f"list(a.label) FILTER (WHERE a.role = '{role}')") for role in _PREFIX_COLUMNS
+        }
+        fill = (
+            f"INSERT INTO {_MIGRATING} ({', '.join(kept)}, {', '.join(_V2_EVENT_COLUMNS)})"
+            f" SELECT {', '.join('e.' + name for name in kept)}, coalesce(p.source_prefixes, ''),"
+            " coalesce(p.target_prefixes, ''), coalesce(json_extract_string(e.record, '$.sentence.text'), '')"
+            f" FROM events e LEFT JOIN (SELECT a.event_id, {prefixes['source']} AS source_prefixes,"
+            f" {prefixes['target']} AS target_prefixes FROM event_actors a"
+            " WHERE a.role IN ('source', 'target') GROUP BY a.event_id) p ON p.event_id = e.id"
+            " ORDER BY e.rowid"
+        )
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(_events_ddl(_MIGRATING))
+            con.execute(fill)
+            con.execute("DROP TABLE events")
+            con.execute(f"ALTER TABLE {_MIGRATING} RENAME TO events")
+            con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [SCHEMA_VERSION])
+            con.execute("COMMIT")
+        except duckdb.Error as exc:
+            con.execute("ROLLBACK")
+            raise StoreError(
+                "E603",
+                f"cannot upgrade {self.path} from schema version 1 (rolled back, still version 1): {exc}",
+                fix="check the disk space (the events table is written again once) and open it read-write again",
+            ) from exc
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
 
     def close(self) -> None:
         """Close the store (idempotent); DuckDB checkpoints the log on close."""
@@ -719,9 +840,27 @@ class Store:
             actor=actor, country=country, plover_type=plover_type, cameo_root=cameo_root,
             status=status, since=since, until=until, article_id=article_id,
         )
-        sql = "SELECT e.record FROM events e" + where + _ORDER + " LIMIT ? OFFSET ?"
-        rows = self._connection().execute(sql, [*params, limit, offset]).fetchall()
-        return [Event.model_validate_json(row[0]) for row in rows]
+        con = self._connection()
+        if limit is None:  # every matching record is read anyway
+            sql = "SELECT e.record FROM events e" + where + _ORDER + " OFFSET ?"
+            return [Event.model_validate_json(row[0]) for row in con.execute(sql, [*params, offset]).fetchall()]
+        # The page's ids first, ordered on narrow columns; then the JSON records of those rows only.
+        sql = "SELECT e.id FROM events e" + where + _ORDER + " LIMIT ? OFFSET ?"
+        ids = [row[0] for row in con.execute(sql, [*params, limit, offset]).fetchall()]
+        return self._events_by_id(ids)
+
+    def _events_by_id(self, ids: list[str]) -> list[Event]:
+        """The stored events with these ids, in the order of ``ids`` (unknown ids are left out)."""
+        if not ids:
+            return []
+        # Up to _INDEX_LOOKUPS ids: primary-key index lookups; more: one hash join over all ids (cheaper then).
+        sql = (
+            "SELECT e.id, e.record FROM events e WHERE list_contains(?, e.id)"
+            if len(ids) <= _INDEX_LOOKUPS
+            else "SELECT e.id, e.record FROM events e JOIN (SELECT unnest(?) AS id) p ON p.id = e.id"
+        )
+        records = dict(self._connection().execute(sql, [ids]).fetchall())
+        return [Event.model_validate_json(records[i]) for i in ids if i in records]
 
     def iter_events(self, *, batch_size: int = 1000, **filters: Any) -> Iterator[Event]:
         """Like :meth:`events` (same keyword filters, no limit/offset) but streamed in pages."""
@@ -815,3 +954,33 @@ class Store:
             "by_status": {name: int(n) for name, n in by_status},
             "top_dyads": [{"source": s, "target": t, "events": int(n)} for s, t, n in dyads],
         }
+
+    def execute_script(
+        self, statements: Sequence[str | tuple[str, Sequence[Any]]], *, tables: dict[str, pa.Table] | None = None
+    ) -> None:
+        """Run write statements (SQL, or ``(SQL, params)``) in ONE transaction, for additive tables
+        other modules keep (e.g. ``dyads.merge``'s ``merged_events``); ``tables`` are Arrow tables
+        readable by those names while it runs. On failure all is rolled back (E604); E606 read-only or closed.
+        """
+        if self.read_only:
+            raise StoreError("E606", f"store {self.path} is open read-only", fix="open it with read_only=False")
+        con = self._connection()
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for name, table in (tables or {}).items():
+                con.register(name, table)
+            for statement in statements:
+                sql, params = (statement, ()) if isinstance(statement, str) else statement
+                con.execute(sql, list(params))
+            con.execute("COMMIT")
+        except duckdb.Error as exc:
+            con.execute("ROLLBACK")
+            raise StoreError(
+                "E604", f"statements not run (rolled back): {exc}", fix="check the disk space and that the store is not damaged"
+            ) from exc
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        finally:
+            for name in tables or {}:
+                con.unregister(name)

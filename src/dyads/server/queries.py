@@ -65,7 +65,9 @@ def where(clauses: list[str]) -> str:
 
 
 def _costly(filters: EventFilters) -> bool:
-    """Filters that join the actors table or read the record text."""
+    """Filters that search text on every event row (the actor prefix columns, the trigger and
+    sentence text): matching once and counting the matches beat a count and a top-N scan that
+    each search again (measured on 1,000,000 events: 35-43 ms against 56-61 ms for actor filters)."""
     return any(getattr(filters, name) is not None for name in ("actor", "source", "target", "q"))
 
 
@@ -75,6 +77,7 @@ def events_page(store: SessionStore, filters: EventFilters, *, limit: int, curso
     previous = decode_cursor(cursor) if cursor is not None else None
     if previous is None and _costly(filters):
         # One pass: the actor/text filters cost most of the query, so match once, then count and page.
+        # Only (id, date) of the matches are kept; event_rows then reads the page's records by id.
         sql = (
             "WITH matched AS MATERIALIZED (SELECT e.id, e.date FROM events e" + where(clauses) + ")"
             " SELECT e.id, e.date, (SELECT count(*) FROM matched) AS total FROM matched e" + _ORDER + " LIMIT ?"

@@ -321,6 +321,42 @@ def actor(
 
 
 @app.command()
+def merge(
+    db: Annotated[Path, typer.Option("--db", help="DuckDB file written by `dyads ingest` (opened read-write).")],
+    window_days: Annotated[int, typer.Option("--window-days", help="Days a report's date may lie from the merged event's anchor date.")] = 1,
+    place_level: Annotated[str, typer.Option("--place-level", help="Locations must agree on: place, country or none.")] = "place",
+    type_level: Annotated[str, typer.Option("--type-level", help="Event types must agree at: plover, cameo_root or cameo.")] = "plover",
+    actor_level: Annotated[str, typer.Option("--actor-level", help="Actors must agree on: code, or sector (code and first sector).")] = "code",
+    status_level: Annotated[
+        str, typer.Option("--status-level", help="Statuses must agree as: class (affirmed, denied, hypothetical), exact or any.")
+    ] = "class",
+    mode: Annotated[str, typer.Option(help="merge, or one-a-day (PETRARCH: one event per source, target, CAMEO code and day).")] = "merge",
+    top: Annotated[int, typer.Option(help="How many of the biggest merged events to list.")] = 5,
+    fmt: AnalyticsFormatOpt = "table",
+) -> None:
+    """Merge the events several articles report into one: writes the store's merged_events and
+    merged_mentions tables (replacing an earlier merge) and prints events before/after and the
+    biggest merged events (docs/merging.md).
+
+    Example: dyads merge --db news.duckdb --window-days 1 --place-level place
+    """
+    from dyads.analytics import check_format
+    from dyads.errors import StoreError
+    from dyads.io.store import Store
+    from dyads.merge import format_summary, merge_store
+
+    check_format(fmt)
+    if not db.is_file():
+        raise StoreError("E601", f"no store at {db}", fix="create it first with `dyads ingest FILE --db PATH`")
+    with Store.open(db) as store:
+        summary = merge_store(
+            store, window_days=window_days, place_level=place_level, type_level=type_level,
+            actor_level=actor_level, status_level=status_level, mode=mode, top=top,
+        )
+    typer.echo(summary.model_dump_json(indent=2) if fmt == "json" else format_summary(summary))
+
+
+@app.command()
 def demo(
     db: Annotated[Path, typer.Option("--db", help="DuckDB file to create or update.")] = Path("demo.duckdb"),
     quiet: QuietOpt = False,

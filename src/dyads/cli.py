@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.console import Console
@@ -17,6 +17,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from dyads.config import Settings, load_config, parse_override, settings_table
 from dyads.errors import DyadsError
 from dyads.ingest import Progress as ProgressCallback, RunReport, code_sources, ingest_sources
+
+if TYPE_CHECKING:
+    from dyads.cluster import ClusterOptions
 
 app = typer.Typer(
     add_completion=False,
@@ -30,6 +33,14 @@ ConfigOpt = Annotated[Optional[Path], typer.Option("--config", "-c", help="TOML 
 SetOpt = Annotated[Optional[list[str]], typer.Option("--set", help="Override one setting: section.key=value (repeatable).")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary on stderr.")]
 ProcOpt = Annotated[Optional[int], typer.Option("--n-process", "-n", help="Worker processes (overrides nlp.n_process).")]
+ClusterOpt = Annotated[
+    Optional[str],
+    typer.Option(
+        "--cluster",
+        help="Code on Dask: 'local' (a LocalCluster on this machine: --n-process workers, default one per core) "
+        "or a scheduler address such as tcp://scheduler:8786 (docs/scaling.md).",
+    ),
+]
 PublishedOpt = Annotated[
     Optional[dt.datetime],
     typer.Option("--published", formats=["%Y-%m-%d"], help="Publication date for plain-text input (YYYY-MM-DD)."),
@@ -99,6 +110,18 @@ FetchLinksOpt = Annotated[
 ]
 
 
+def _cluster_options(address: str | None, *, parts_dir: str | None = None) -> ClusterOptions | None:
+    if address is None:
+        return None
+    from dyads.cluster import ClusterOptions  # imports dask: only for Dask runs
+
+    return ClusterOptions.make(address=address, parts_dir=parts_dir)
+
+
+def _is_folder(output: str) -> bool:
+    return output != "-" and (output.endswith(("/", "\\")) or Path(output).is_dir())
+
+
 def _column_map(items: list[str] | None) -> dict[str, str]:
     from dyads.errors import InputError
 
@@ -123,26 +146,44 @@ def code(
     config: ConfigOpt = None,
     set_: SetOpt = None,
     n_process: ProcOpt = None,
+    cluster: ClusterOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Code articles into events and write them to a file (no database).
 
+    With --cluster and a folder as output (-o out/), each batch's events become one Parquet part there.
+
     Example: dyads code articles.jsonl -o events.jsonl
     Example: dyads code story.txt --published 2016-08-16 -o events.jsonl
     Example: dyads code feed.xml saved_pages/ news.zip -o events.jsonl
+    Example: dyads code articles.jsonl --cluster local -n 2 -o parts/
     """
     from dyads.io.export import write_events
 
     settings = _settings(config, set_, n_process)
+    to_parts = _is_folder(output)
+    if to_parts and (cluster is None or fmt not in ("", "parquet")):
+        from dyads.cluster import ClusterError
+
+        raise ClusterError(
+            "E223", f"a folder output ({output}) is written as Parquet parts by a Dask run",
+            fix="add --cluster local (or a scheduler address) and no --format, or give a file name such as events.parquet",
+        )
+    options = _cluster_options(cluster, parts_dir=output if to_parts else None)
     out_fmt = fmt or (Path(output).suffix.lstrip(".") if output != "-" else "jsonl") or "jsonl"
     report = RunReport()
     with _progress(quiet or output == "-", "coding") as advance:
         events = code_sources(
             inputs, settings=settings, published=published.date() if published else None, report=report, on_progress=advance,
-            fmt=input_format, columns=_column_map(column), fetch_links=fetch_links,
+            fmt=input_format, columns=_column_map(column), fetch_links=fetch_links, cluster=options,
         )
-        write_events(events, None if output == "-" else output, fmt=out_fmt)
+        if to_parts:
+            sum(1 for _ in events)  # the parts are written as the batches come back
+        else:
+            write_events(events, None if output == "-" else output, fmt=out_fmt)
     _report_problems(report, quiet)
+    if to_parts and not quiet:
+        err.print(f"wrote {report.events} events as Parquet parts (one per batch) in {output}", highlight=False)
     raise typer.Exit(_exit_code(report))
 
 
@@ -157,6 +198,7 @@ def ingest(
     config: ConfigOpt = None,
     set_: SetOpt = None,
     n_process: ProcOpt = None,
+    cluster: ClusterOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Code articles into a DuckDB store. Idempotent: running it twice adds nothing; a rerun resumes.
@@ -166,12 +208,13 @@ def ingest(
 
     Example: dyads ingest articles.jsonl --db news.duckdb
     Example: dyads ingest corpus.csv --column text=body --column published=date --db news.duckdb
+    Example: dyads ingest articles.jsonl --cluster tcp://scheduler:8786 --db news.duckdb
     """
     settings = _settings(config, set_, n_process)
     with _progress(quiet, "ingesting") as advance:
         report = ingest_sources(
             inputs, db=db, settings=settings, published=published.date() if published else None, on_progress=advance,
-            fmt=input_format, columns=_column_map(column), fetch_links=fetch_links,
+            fmt=input_format, columns=_column_map(column), fetch_links=fetch_links, cluster=_cluster_options(cluster),
         )
     _report_problems(report, quiet)
     if not quiet:

@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -26,6 +27,9 @@ from dyads.io.readers import read_articles
 from dyads.io.store import Store
 from dyads.pipeline import Coded, batched, run
 from dyads.records import Article, Event, Problem
+
+if TYPE_CHECKING:
+    from dyads.cluster import ClusterOptions
 
 Progress = Callable[[int, int], None]
 """Called after each batch with (articles done in this batch, events found in it)."""
@@ -136,17 +140,19 @@ def code_sources(
     fmt: str | None = None,
     columns: Mapping[str, str] | None = None,
     fetch_links: bool | None = None,
+    cluster: ClusterOptions | None = None,
 ) -> Iterator[Event]:
     """Stream the events of every article in ``sources`` (no store).
 
     ``fmt`` overrides the input format, ``columns`` maps article fields to input columns,
     ``fetch_links`` (default: ``input.fetch_links``) lets feed entries' linked pages be read.
     Copies of an earlier article in the same run are counted, not coded (``ingest.dedup``).
+    ``cluster`` codes the batches on Dask (:mod:`dyads.cluster`, docs/scaling.md) instead of ``nlp.n_process`` processes.
     """
     articles = _read(sources, settings=settings, report=report, published=published, fmt=fmt, columns=columns, fetch_links=fetch_links)
     articles = _in_languages(articles, settings=settings, report=report)
     articles = _without_copies(articles, deduplicator(settings.ingest), report=report, on_copy=None)
-    for batch in run(articles, settings):
+    for batch in _coded_batches(articles, settings, cluster):
         n_events = _tally(batch, report)
         if on_progress is not None:
             on_progress(len(batch), n_events)
@@ -164,6 +170,7 @@ def ingest_sources(
     fmt: str | None = None,
     columns: Mapping[str, str] | None = None,
     fetch_links: bool | None = None,
+    cluster: ClusterOptions | None = None,
 ) -> RunReport:
     """Code ``sources`` into the DuckDB store at ``db``; running it twice adds nothing.
 
@@ -181,7 +188,7 @@ def ingest_sources(
         fresh = _not_stored(articles, store=store, report=report, chunk=settings.nlp.batch_size)
         fresh = _in_languages(fresh, settings=settings, report=report)
         fresh = _without_copies(fresh, finder, report=report, on_copy=copies.append)
-        for batch in run(fresh, settings):
+        for batch in _coded_batches(fresh, settings, cluster):
             n_events = _tally(batch, report)
             new_articles, new_events = store.write_batch([a for a, _ in batch], [e for _, evs in batch for e in evs])
             report.new_articles += new_articles
@@ -273,6 +280,15 @@ def _not_stored(articles: Iterable[Article], *, store: Store, report: RunReport,
         known = store.known_article_ids(ids) | store.known_copy_ids(ids)
         report.already_stored += len(known)
         yield from (a for a in group if a.id not in known)
+
+
+def _coded_batches(articles: Iterable[Article], settings: Settings, cluster: ClusterOptions | None) -> Iterator[list[Coded]]:
+    """Batches of (article, events) in input order: on Dask with ``cluster``, else :func:`dyads.pipeline.run`."""
+    if cluster is None:
+        return run(articles, settings)
+    from dyads.cluster import cluster_batches  # imports dask: only for Dask runs
+
+    return cluster_batches(articles, settings=settings, options=cluster)
 
 
 def _tally(batch: list[Coded], report: RunReport) -> int:

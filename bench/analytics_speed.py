@@ -26,27 +26,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from synthetic_store import make_synthetic_store
+from synthetic_store import make_synthetic_store, stored_events
 
 from dyads.analytics import actor_profile, alignment, claims, dyad_series, timeline
-from dyads.errors import StoreError
 from dyads.io.store import Store
 
 TARGET_MS = 100.0
-
-
-def _events_in(path: Path) -> int | None:
-    """Events in the store at ``path``; None when there is none of this schema version."""
-    if not path.exists():
-        return None
-    try:
-        with Store.open(path, read_only=True) as store:
-            return int(store.query("SELECT count(*) AS n FROM events")[0]["n"])
-    except StoreError as exc:
-        if exc.code != "E603":
-            raise
-        print(f"{path}: {exc} -- building it again")
-        return None
 
 
 def _p90(values: list[float]) -> float:
@@ -132,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.repeat < 20:
         parser.error("--repeat must be at least 20")
 
-    found = _events_in(args.db)
+    found = stored_events(args.db)
     if found != args.n:
         made = make_synthetic_store(args.db, n_events=args.n, overwrite=True)
         print(f"built {args.db}: {made['events']:,} events, {made['event_actors']:,} actor rows in {made['seconds']} s")

@@ -24,10 +24,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from fastapi.testclient import TestClient
-from synthetic_store import make_synthetic_store
+from synthetic_store import make_synthetic_store, stored_events
 
-from dyads.errors import StoreError
-from dyads.io.store import Store
 from dyads.server import create_app, shutdown
 
 TARGET_MS = 100.0
@@ -48,20 +46,6 @@ REQUESTS: list[tuple[str, str, bool]] = [
     ("health", "/api/health", False),
     ("summary", "/api/summary", False),
 ]
-
-
-def _events_in(path: Path) -> int | None:
-    """Events in the store at ``path``; None when there is none of this schema version."""
-    if not path.exists():
-        return None
-    try:
-        with Store.open(path, read_only=True) as store:
-            return int(store.query("SELECT count(*) AS n FROM events")[0]["n"])
-    except StoreError as exc:
-        if exc.code != "E603":
-            raise
-        print(f"{path}: {exc} -- building it again")
-        return None
 
 
 def time_get(client: TestClient, url: str, repeat: int) -> tuple[float, float, float]:
@@ -96,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.repeat < 10:
         parser.error("--repeat must be at least 10")
 
-    found = _events_in(args.db)
+    found = stored_events(args.db)
     if found != args.n:
         made = make_synthetic_store(args.db, n_events=args.n, overwrite=True)
         print(f"built {args.db}: {made['events']:,} events, {made['event_actors']:,} actor rows in {made['seconds']} s")

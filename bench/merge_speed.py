@@ -20,9 +20,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from synthetic_store import make_synthetic_store
+from synthetic_store import make_synthetic_store, stored_events
 
-from dyads.errors import StoreError
 from dyads.io.store import Store
 from dyads.merge import merge_store
 
@@ -34,20 +33,6 @@ CASES: tuple[tuple[str, dict[str, Any]], ...] = (
 )
 
 
-def _events_in(path: Path) -> int | None:
-    """Events in the store at ``path``; None when there is none of this schema version."""
-    if not path.exists():
-        return None
-    try:
-        with Store.open(path, read_only=True) as store:
-            return int(store.query("SELECT count(*) AS n FROM events")[0]["n"])
-    except StoreError as exc:
-        if exc.code != "E603":
-            raise
-        print(f"{path}: {exc} -- building it again")
-        return None
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Time dyads.merge.merge_store on a synthetic store.")
     parser.add_argument("--db", type=Path, default=Path("/tmp/dyads-merge-1m.duckdb"), help="store to use or build")
@@ -55,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=1, help="timed runs of each case")
     args = parser.parse_args(argv)
 
-    if _events_in(args.db) != args.n:
+    if stored_events(args.db) != args.n:
         made = make_synthetic_store(args.db, n_events=args.n, overwrite=True)
         print(f"built {made['path']}: {made['events']:,} events in {made['seconds']} s")
     print(f"store {args.db}: {args.n:,} events; load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")

@@ -30,6 +30,7 @@ from typing import Any
 
 import duckdb
 
+from dyads.errors import StoreError
 from dyads.io.store import Store, label_prefixes_sql
 
 EVENTS_PER_ARTICLE = 10
@@ -233,6 +234,20 @@ SELECT article_id, 'Synthetic report ' || art, 'https://example.org/synthetic/' 
        string_agg(rpad(sentence, $width, ' '), ' ' ORDER BY sidx), count(*)::INTEGER, TIMESTAMP '2024-01-01 00:00:00'
 FROM syn_event GROUP BY article_id, art
 """
+
+
+def stored_events(path: Path) -> int | None:
+    """Events in the store at ``path``; None when there is none of this schema version."""
+    if not path.exists():
+        return None
+    try:
+        with Store.open(path, read_only=True) as store:
+            return int(store.query("SELECT count(*) AS n FROM events")[0]["n"])
+    except StoreError as exc:
+        if exc.code != "E603":
+            raise
+        print(f"{path}: {exc} -- building it again")
+        return None
 
 
 def make_synthetic_store(path: str | Path, *, n_events: int, seed: int = 0, overwrite: bool = False) -> dict[str, Any]:

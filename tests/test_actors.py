@@ -453,3 +453,30 @@ def test_stage_reads_article_date(vocab) -> None:
     doc._.dyads_article = Article.create(text=doc.text, published=dt.date(2010, 6, 1))
     ActorStage()(doc)
     assert doc._.dyads_mentions[0].actor.role == "Prime Minister"
+
+
+def test_domestic_body_takes_the_country_of_its_clause_subject(vocab, actors: ActorDictionary) -> None:
+    # "Turkish officials spoke. Iraqi Prime Minister asked parliament. Iraqi jets killed civilians."
+    rows = [
+        ("Turkish", 1, "amod", "ADJ"),
+        ("officials", 2, "nsubj", "NOUN"),
+        ("spoke", 2, "ROOT", "VERB"),
+        (".", 2, "punct", "PUNCT"),
+        ("Iraqi", 6, "amod", "ADJ"),
+        ("Prime", 6, "compound", "PROPN"),
+        ("Minister", 7, "nsubj", "PROPN"),
+        ("asked", 7, "ROOT", "VERB"),
+        ("parliament", 7, "dobj", "NOUN"),
+        (".", 7, "punct", "PUNCT"),
+        ("Iraqi", 11, "amod", "ADJ"),
+        ("jets", 12, "nsubj", "NOUN"),
+        ("killed", 12, "ROOT", "VERB"),
+        ("civilians", 12, "dobj", "NOUN"),
+        (".", 12, "punct", "PUNCT"),
+    ]
+    got = {text: label for text, _, label in coded(make_doc(vocab, rows), actors, context_country=False)}
+    assert got["Turkish officials"] == "TUR GOV"
+    # the Iraqi leader's parliament is Iraq's, without any article context
+    assert got["parliament"] == "IRQ LEG"
+    # an army's victims are not its own people: the subject rule does not code them
+    assert got["civilians"] == "--- CVL"

@@ -233,7 +233,7 @@ def test_alignment_edges_nodes_and_blocs(alignment_store):
     result = alignment(alignment_store)
     edges = {(e.a, e.b): (e.events, e.cooperation, e.conflict, e.score) for e in result.edges}
     assert edges == {
-        ("IRN", "RUS"): (1, 1, 0, 1),
+        ("IRN", "RUS"): (2, 2, 0, 2),  # event 4, and event 14 where they act together
         ("IRN", "SYR"): (2, 2, 0, 2),
         ("RUS", "SYR"): (4, 3, 0, 3),
         ("SYR REB", "USA"): (2, 2, 0, 2),
@@ -252,18 +252,72 @@ def test_alignment_edges_nodes_and_blocs(alignment_store):
 def test_alignment_min_events_window_and_seed(alignment_store):
     kept = alignment(alignment_store, min_events=2)
     assert {(e.a, e.b) for e in kept.edges} == {
-        ("IRN", "SYR"), ("RUS", "SYR"), ("SYR REB", "USA"), ("GBR", "USA"), ("RUS", "SYR REB"),
+        ("IRN", "RUS"), ("IRN", "SYR"), ("RUS", "SYR"), ("SYR REB", "USA"), ("GBR", "USA"), ("RUS", "SYR REB"),
     }
-    assert {n.actor: n.events for n in kept.nodes}["RUS"] == 7
+    assert {n.actor: n.events for n in kept.nodes}["RUS"] == 8  # events 1, 2, 4, 9, 10, 11, 14, 16
     february = alignment(alignment_store, since="2024-02-01", until=D(2024, 2, 28))
     assert february.since == D(2024, 2, 1)
     assert {(e.a, e.b) for e in february.edges} == {
-        ("IRN", "SYR"), ("RUS", "SYR"), ("RUS", "SYR REB"), ("SYR", "SYR REB"), ("RUS", "USA"),
+        ("IRN", "RUS"), ("IRN", "SYR"), ("RUS", "SYR"), ("RUS", "SYR REB"), ("SYR", "SYR REB"), ("RUS", "USA"),
     }
     assert alignment(alignment_store, seed=7) == alignment(alignment_store, seed=7)
     for bad in ({"min_events": 0}, {"seed": -1}, {"since": D(2024, 3, 1), "until": D(2024, 1, 1)}):
         with pytest.raises(AnalyticsError):
             alignment(alignment_store, **bad)
+
+
+def spanned_event(n: int, sentence: str, sources: list[str], target: str, *, cameo: str, quad: int, goldstein: float):
+    """An article of one sentence whose event's target actor spans the text ``target`` (its last
+    occurrence); the sources carry no span. The target's code is the text's first three letters."""
+    article = Article.create(text=sentence, id=f"spanned-{n}", published=D(2024, 5, n))
+    start = sentence.rindex(target)
+    target_actor = Actor(code=target[:3].upper(), span=Span(start=start, end=start + len(target), text=target))
+    event = Event(
+        article_id=article.id,
+        sentence_index=0,
+        sentence=Span(start=0, end=len(sentence), text=sentence),
+        trigger=Span(start=0, end=1, text=sentence[0]),
+        plover_type=None if quad == 0 else "ASSAULT",
+        cameo_code=cameo,
+        quad_class=quad,
+        goldstein=goldstein,
+        statement_only=quad == 0,
+        sources=[actor(label) for label in sources],
+        targets=[target_actor],
+        date=EventDate(date=D(2024, 5, n)),
+    ).assign_id()
+    return article, event
+
+
+def test_alignment_place_only_targets_appeals_and_joint_action():
+    items = [
+        # a country named only as the place of the attack: not conflict with that country
+        spanned_event(1, "Russian bombers struck targets in Syria.", ["RUS MIL"], "Syria", cameo="195", quad=4, goldstein=-10),
+        spanned_event(2, "Jets carried out strikes inside the Syria border zone.", ["RUS"], "Syria", cameo="195", quad=4, goldstein=-10),
+        # a possessive after "in" is an owner, not a place: conflict
+        spanned_event(3, "Gunmen killed dozens in Israel's south.", ["HMS REB"], "Israel", cameo="190", quad=4, goldstein=-10),
+        # the object of the attack: conflict
+        spanned_event(4, "Missiles hit Israel overnight.", ["IRN"], "Israel", cameo="195", quad=4, goldstein=-10),
+        # an appeal for aid (quad 0, positive Goldstein) ties the pair; a plain statement does not
+        spanned_event(5, "Damascus asked Russia for military help.", ["SYR GOV"], "Russia", cameo="023", quad=0, goldstein=3.4),
+        spanned_event(6, "Damascus commented on Russia.", ["SYR GOV"], "Russia", cameo="010", quad=0, goldstein=0.0),
+        # two sources of one attack acted together: cooperation between them
+        spanned_event(7, "U.S. and Jordanian jets bombed Islamic State.", ["USA MIL", "JOR MIL"], "Islamic State", cameo="195", quad=4, goldstein=-10),
+    ]
+    store = store_with(*items)
+    try:
+        edges = {(e.a, e.b): (e.events, e.cooperation, e.conflict, e.place_only) for e in alignment(store).edges}
+        assert edges[("RUS", "SYR")] == (4, 1, 0, 2)
+        assert edges[("HMS REB", "ISR")] == (1, 0, 1, 0)
+        assert edges[("IRN", "ISR")] == (1, 0, 1, 0)
+        assert edges[("JOR", "USA")] == (1, 1, 0, 0)
+        assert edges[("ISL", "USA")] == (1, 0, 1, 0) and edges[("ISL", "JOR")] == (1, 0, 1, 0)
+        counted = {(e.a, e.b): (e.conflict, e.place_only) for e in alignment(store, place_targets=True).edges}
+        assert counted[("RUS", "SYR")] == (2, 2)
+        windowed = alignment(store, since=D(2024, 5, 1), until=D(2024, 5, 31))
+        assert {(e.a, e.b): (e.events, e.cooperation, e.conflict, e.place_only) for e in windowed.edges} == edges
+    finally:
+        store.close()
 
 
 def test_find_blocs_ignores_conflict_and_keeps_isolated_nodes():
@@ -451,14 +505,14 @@ def test_cli_bad_arguments_raise_analytics_errors(alignment_db):
 
 @pytest.mark.slow
 def test_demo_blocs(tmp_path: Path):
-    """On our demo articles Russia, Iran and Iraq cooperate into one bloc, for every seed tried,
-    and the US-backed Syrian rebels are not in it."""
+    """On our demo articles the four-state coalition (Russia, Iran, Iraq, Syria) is one bloc, for
+    every seed tried, without the United States or the US-backed Syrian rebels."""
     db = tmp_path / "demo.duckdb"
     assert runner.invoke(app, ["demo", "--db", str(db), "--quiet"]).exit_code == 0
     with Store.open(db, read_only=True) as store:
         for seed in range(3):
             result = alignment(store, seed=seed)
             bloc_of = {node.actor: node.bloc for node in result.nodes}
-            assert bloc_of["RUS"] == bloc_of["IRN"] == bloc_of["IRQ"]
+            assert bloc_of["RUS"] == bloc_of["IRN"] == bloc_of["IRQ"] == bloc_of["SYR"]
             members = next(b.members for b in result.blocs if b.id == bloc_of["RUS"])
             assert "SYR REB" not in members and "USA" not in members

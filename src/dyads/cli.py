@@ -325,6 +325,13 @@ def blocs(
     until: UntilOpt = None,
     min_events: Annotated[int, typer.Option("--min-events", help="Leave out actor pairs with fewer events.")] = 1,
     seed: Annotated[int, typer.Option(help="Seed of the community detection (same seed, same blocs).")] = 0,
+    place_targets: Annotated[
+        bool,
+        typer.Option(
+            "--place-targets",
+            help="Count attacks on a country named only as their place ('struck targets in Syria') as conflict.",
+        ),
+    ] = False,
     fmt: AnalyticsFormatOpt = "table",
 ) -> None:
     """Alignment network: cooperation minus conflict between actors, and blocs found by Louvain.
@@ -336,7 +343,9 @@ def blocs(
 
     check_format(fmt)
     with Store.open(db, read_only=True) as store:
-        result = alignment(store, since=_day(since), until=_day(until), min_events=min_events, seed=seed)
+        result = alignment(
+            store, since=_day(since), until=_day(until), min_events=min_events, seed=seed, place_targets=place_targets
+        )
     typer.echo(render(result, fmt=fmt))
 
 

@@ -61,6 +61,8 @@ _BODY_PREPS = frozenset({"on", "in", "at"})
 _DEFINITE = frozenset({"the", "this", "that", "these", "those"})
 _LOCATIVE = frozenset({"in", "inside", "across", "throughout", "within"})
 _MOBILE_SECTORS = frozenset({"MIL", "SPY"})
+_DOMESTIC_SECTORS = frozenset({"LEG", "JUD", "OPP", "PTY"})
+"""Bodies that only act at home: "Iraq's prime minister asked parliament" means Iraq's parliament."""
 _BODY_KINDS = frozenset({"country", "capital", "group", "igo"})
 
 
@@ -635,12 +637,13 @@ def _coreference(
     last_person: _Phrase | None = None
     last_body: _Phrase | None = None
     extra: list[_Phrase] = []
+    copies: dict[int, _Phrase] = {}
     i = 0
     while i < len(doc):
         phrase = starts.get(i)
         token = doc[i]
         if phrase is not None:
-            _resolve_phrase(doc, phrase, known, by_role, context, by_sector)
+            _resolve_phrase(doc, phrase, known, by_role, context, by_sector, {**by_token, **copies})
             if phrase.code and phrase.kind != "pronoun":
                 for sector in phrase.sectors:
                     by_sector[sector] = phrase.code
@@ -678,6 +681,8 @@ def _coreference(
             and _sentence_of(doc, last_body.start) >= _previous_sentence_start(doc, i)
         ):
             extra.append(_copy(token, last_body, kind="pronoun"))
+        if extra and extra[-1].start == i:
+            copies[i] = extra[-1]
         i += 1
     return extra
 
@@ -721,6 +726,7 @@ def _resolve_phrase(
     by_role: dict[str, _Phrase],
     context: dict[int, str],
     by_sector: dict[str, str],
+    by_token: dict[int, _Phrase],
 ) -> None:
     if phrase.kind == "person" and phrase.name and not (phrase.code or phrase.role or phrase.sectors):
         earlier = known.get(normalise(phrase.name)) or known.get(_surname(phrase.name))
@@ -745,9 +751,35 @@ def _resolve_phrase(
     # last actor of the same sector ("Russian bombers ... the jets") is the better guess.
     local = None if _MOBILE_SECTORS.intersection(phrase.sectors) else context.get(_sentence_of(doc, phrase.start))
     same_sector = next((by_sector[s] for s in phrase.sectors if s in by_sector), None)
-    code = local or same_sector or context.get(-1)
+    code = local or _home_of_subject(doc, phrase, by_token) or same_sector or context.get(-1)
     if code and phrase.sectors and code not in phrase.supported_by:
         phrase.code = code
+
+
+def _home_of_subject(doc: Doc, phrase: _Phrase, by_token: dict[int, _Phrase]) -> str | None:
+    """The country of the state actor whose clause addresses a domestic body: "Iraqi Prime
+    Minister Nouri al-Maliki asked parliament" -> IRQ, "the government said it would arm
+    citizens" -> the government's country. Domestic bodies only (``_DOMESTIC_SECTORS``, and
+    civilians when a government, not an army, acts on them): a foreign army's "civilians" are not its own."""
+    sectors = set(phrase.sectors)
+    head = doc[phrase.head]
+    if head.dep_ not in ("dobj", "dative", "pobj", "nsubjpass") or not sectors:
+        return None
+    verb = head.head.head if head.dep_ == "pobj" else head.head
+    while verb.dep_ in ("xcomp", "conj", "ccomp", "advcl") and not any(c.dep_ == "nsubj" for c in verb.children):
+        verb = verb.head
+    subject = next((by_token.get(c.i) for c in verb.children if c.dep_ == "nsubj"), None)
+    if subject is None or subject is phrase or not subject.code or subject.supported_by:
+        return None
+    from dyads.geo.gazetteer import Gazetteer
+
+    if not Gazetteer.default().is_country_code(subject.code) or {"REB", "INS"} & set(subject.sectors):
+        return None
+    if sectors & _DOMESTIC_SECTORS and not sectors & _MOBILE_SECTORS:
+        return subject.code
+    if sectors == {"CVL"} and "GOV" in subject.sectors and not _MOBILE_SECTORS.intersection(subject.sectors):
+        return subject.code
+    return None
 
 
 def _copy(token: Token, source: _Phrase, *, kind: MentionKind) -> _Phrase:

@@ -18,53 +18,79 @@ from dyads.analytics.models import Alignment, AlignmentEdge, AlignmentNode, Bloc
 from dyads.io.store import Store
 
 _KEYED = (
-    "SELECT a.event_id, a.role, {key} AS k{extra} FROM event_actors a{join}"
+    "SELECT a.event_id, a.role, {key} AS k, a.span_start, a.span_end, len(a.sectors) = 0 AS bare"
+    " FROM event_actors a{join}"
     " WHERE a.role IN ('source', 'target') AND a.code IS NOT NULL"
 )
+# one row per (event, unordered pair of different keys): a source and a target, or two sources
+# acting together ("joint"); the target's span start and whether it is a bare code (no sector)
 _PAIRS = (
-    "SELECT DISTINCT s.event_id, least(s.k, t.k) AS a, greatest(s.k, t.k) AS b{extra}"
+    " pairs AS (SELECT s.event_id, least(s.k, t.k) AS a, greatest(s.k, t.k) AS b, false AS joint,"
+    " t.bare, t.span_start AS t_start, t.span_end AS t_end"
     " FROM keyed s JOIN keyed t ON s.event_id = t.event_id"
     " WHERE s.role = 'source' AND t.role = 'target' AND s.k <> t.k"
+    " UNION ALL SELECT s.event_id, s.k, t.k, true, false, NULL, NULL"
+    " FROM keyed s JOIN keyed t ON s.event_id = t.event_id"
+    " WHERE s.role = 'source' AND t.role = 'source' AND s.k < t.k)"
+)
+PLACE_WORDS = ("in", "inside", "across", "over", "throughout")
+"""A bare country target right after one of these words ("struck targets in Syria"), and not a
+possessive ("in Israel's history"), is only the place where the event happened."""
+_BEFORE = "substr(e.sentence_text, greatest(0, p.t_start - e.sentence_start - 16) + 1, p.t_start - e.sentence_start - greatest(0, p.t_start - e.sentence_start - 16))"
+_PLACE = (
+    f"coalesce(p.bare AND p.t_start >= e.sentence_start"
+    f" AND regexp_matches({_BEFORE}, '(?i)\\b({'|'.join(PLACE_WORDS)})\\s+(the\\s+)?$')"
+    " AND NOT starts_with(substr(e.sentence_text, p.t_end - e.sentence_start + 1, 1), chr(39))"
+    " AND NOT starts_with(substr(e.sentence_text, p.t_end - e.sentence_start + 1, 1), chr(8217)), false)"
+)
+_SEL = (
+    " sel AS MATERIALIZED (SELECT p.event_id, p.a, p.b, e.quad_class, bool_or(p.joint) AS joint,"
+    f" bool_and({_PLACE}) AS place,"
+    " bool_or(e.quad_class = 0 AND e.cameo_code LIKE '02%' AND e.goldstein > 0) AS appeal"
+    " FROM pairs p JOIN {events} e ON e.id = p.event_id GROUP BY p.event_id, p.a, p.b, e.quad_class),"
 )
 _EDGES = (
     " edges AS (SELECT a, b, count(*) AS events,"
-    " count(*) FILTER (WHERE quad_class IN (1, 2)) AS cooperation,"
-    " count(*) FILTER (WHERE quad_class IN (3, 4)) AS conflict"
+    " count(*) FILTER (WHERE joint OR quad_class IN (1, 2) OR appeal) AS cooperation,"
+    " count(*) FILTER (WHERE NOT joint AND quad_class IN (3, 4) AND (? OR NOT place)) AS conflict,"
+    " count(*) FILTER (WHERE NOT joint AND quad_class IN (3, 4) AND place) AS place_only"
     " FROM sel GROUP BY a, b HAVING count(*) >= ?),"
     " kept AS (SELECT sel.* FROM sel JOIN edges USING (a, b))"
 )
 
 
-def _pairs_sql(window: list[str], window_params: list[Any], min_events: int) -> tuple[str, list[Any]]:
-    """CTEs ending in ``edges`` and ``kept``: ``sel`` has one row per (event, unordered pair of a
-    source key and a different target key, QuadClass); ``edges`` the pairs with at least
-    ``min_events`` events. Returns the SQL and its parameters.
+def _pairs_sql(
+    window: list[str], window_params: list[Any], min_events: int, *, place_targets: bool
+) -> tuple[str, list[Any]]:
+    """CTEs ending in ``edges`` and ``kept``: ``sel`` has one row per (event, unordered pair of
+    keys), with its QuadClass and whether the pair acted jointly, the target is only a place, or
+    the event is an appeal; ``edges`` the pairs with at least ``min_events`` events. Returns the
+    SQL and its parameters.
 
     With a date window the events are filtered first (fewer actor rows to pair); without one the
     pairs are made first and joined to the events once (fewer rows to join)."""
     key = actor_key_sql("a")
+    tail = [place_targets, min_events]
     if window:
         return (
-            f"WITH ev AS (SELECT e.id, e.quad_class FROM events e WHERE {' AND '.join(window)}),"
-            f" keyed AS ({_KEYED.format(key=key, extra=', ev.quad_class', join=' JOIN ev ON ev.id = a.event_id')}),"
-            f" sel AS MATERIALIZED ({_PAIRS.format(extra=', s.quad_class')}),"
-            + _EDGES,
-            [*window_params, *actor_key_params(), min_events],
+            "WITH ev AS (SELECT e.id, e.quad_class, e.cameo_code, e.goldstein, e.sentence_text, e.sentence_start"
+            f" FROM events e WHERE {' AND '.join(window)}),"
+            f" keyed AS ({_KEYED.format(key=key, join=' JOIN ev ON ev.id = a.event_id')}),"
+            + _PAIRS + "," + _SEL.format(events="ev") + _EDGES,
+            [*window_params, *actor_key_params(), *tail],
         )
     return (
-        f"WITH keyed AS ({_KEYED.format(key=key, extra='', join='')}),"
-        f" pairs AS ({_PAIRS.format(extra='')}),"
-        " sel AS MATERIALIZED (SELECT p.event_id, p.a, p.b, e.quad_class FROM pairs p JOIN events e ON e.id = p.event_id),"
-        + _EDGES,
-        [*actor_key_params(), min_events],
+        f"WITH keyed AS ({_KEYED.format(key=key, join='')}),"
+        + _PAIRS + "," + _SEL.format(events="events") + _EDGES,
+        [*actor_key_params(), *tail],
     )
 
 
 # Edges and nodes in one query over the materialised pairs: kind 'edge' (a, b) or 'node' (a).
 _RESULT = (
-    " SELECT 'edge' AS kind, a, b, events, cooperation, conflict FROM edges"
+    " SELECT 'edge' AS kind, a, b, events, cooperation, conflict, place_only FROM edges"
     " UNION ALL"
-    " SELECT 'node', node, NULL, count(DISTINCT event_id), NULL, NULL FROM"
+    " SELECT 'node', node, NULL, count(DISTINCT event_id), NULL, NULL, NULL FROM"
     " (SELECT event_id, a AS node FROM kept UNION ALL SELECT event_id, b AS node FROM kept) GROUP BY node"
 )
 
@@ -76,14 +102,23 @@ def alignment(
     until: dt.date | str | None = None,
     min_events: int = 1,
     seed: int = 0,
+    place_targets: bool = False,
 ) -> Alignment:
     """Actor-to-actor cooperation and conflict over a window, and blocs of cooperating actors.
 
     Nodes are actor keys: the code (``RUS`` for ``RUS GOV`` and ``RUS MIL``), or ``CODE SECTOR``
     for a non-state sector (``SYR REB``), so rebels are not merged with their state. Each event
-    adds, once per unordered pair of a source key and a different target key, one to the pair's
-    ``events``, and to ``cooperation`` (QuadClass 1-2) or ``conflict`` (3-4); ``score`` is
-    cooperation minus conflict. Pairs with fewer than ``min_events`` events are dropped.
+    adds, once per unordered pair of different keys, one to the pair's ``events`` and:
+
+    - to ``cooperation`` when the pair are two sources acting together ("the United States and
+      Jordan bombed ..."), or a source and a target of a cooperative event (QuadClass 1-2) or of an
+      appeal (CAMEO 02x with a positive Goldstein weight: asking someone for aid or support);
+    - to ``conflict`` when they are source and target of a conflict event (QuadClass 3-4), except
+      when the target is a bare country named only as the place of the event ("struck targets in
+      Syria"): that is counted in ``place_only`` instead, because bombing on a state's territory
+      says nothing about whose side that state is on; ``place_targets=True`` counts it as conflict.
+
+    ``score`` is cooperation minus conflict. Pairs with fewer than ``min_events`` events are dropped.
     Blocs: Louvain communities (seeded) of the graph whose edge weights are the positive scores;
     edges with a score of zero or less stay in ``edges`` but do not pull actors together.
 
@@ -94,7 +129,7 @@ def alignment(
     min_events = check_count("min_events", min_events, minimum=1)
     seed = check_count("seed", seed, minimum=0)
     window, window_params = date_window("e.date", start, end)
-    head, params = _pairs_sql(window, window_params, min_events)
+    head, params = _pairs_sql(window, window_params, min_events, place_targets=place_targets)
     rows = store.query(head + _RESULT, params)
     edge_rows = sorted((row for row in rows if row["kind"] == "edge"), key=lambda row: (row["a"], row["b"]))
     node_rows = sorted((row for row in rows if row["kind"] == "node"), key=lambda row: row["a"])
@@ -106,6 +141,7 @@ def alignment(
             conflict=int(row["conflict"]),
             score=int(row["cooperation"]) - int(row["conflict"]),
             events=int(row["events"]),
+            place_only=int(row["place_only"]),
         )
         for row in edge_rows
     ]

@@ -77,6 +77,9 @@ class AlignmentEdge(Result):
     conflict: int
     score: int = Field(description="cooperation - conflict")
     events: int
+    place_only: int = Field(
+        default=0, description="conflict events whose target is only the country where they happened (not in conflict)"
+    )
 
 
 class Bloc(Result):

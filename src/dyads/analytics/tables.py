@@ -84,8 +84,11 @@ def format_alignment(result: Alignment) -> str:
         lines.append(f"on their own: {', '.join(alone)}")
     if result.edges:
         edges = sorted(result.edges, key=lambda e: (-e.events, e.a, e.b))
-        rows = [[e.a, e.b, str(e.events), str(e.cooperation), str(e.conflict), f"{e.score:+d}"] for e in edges]
-        lines += ["", *_grid(["a", "b", "events", "coop", "conflict", "score"], rows, align="llrrrr")]
+        rows = [
+            [e.a, e.b, str(e.events), str(e.cooperation), str(e.conflict), str(e.place_only), f"{e.score:+d}"]
+            for e in edges
+        ]
+        lines += ["", *_grid(["a", "b", "events", "coop", "conflict", "place", "score"], rows, align="llrrrrr")]
     return "\n".join(lines)
 
 

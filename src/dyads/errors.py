@@ -19,6 +19,15 @@ class DyadsError(Exception):
             text += f" Fix: {fix}"
         super().__init__(text)
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # keyword-only ``fix``: rebuild through a helper so errors cross process boundaries
+        # (multiprocessing workers, Dask tasks) with their code, message and fix intact
+        return (_rebuild, (type(self), self.code, self.message, self.fix))
+
+
+def _rebuild(cls: type[DyadsError], code: str, message: str, fix: str | None) -> DyadsError:
+    return cls(code, message, fix=fix)
+
 
 class ConfigError(DyadsError):
     """The configuration file or an override is invalid."""

@@ -175,8 +175,11 @@ def test_bombs_are_refused_before_being_read(tmp_path: Path) -> None:
         add_tar(archive, "c.txt", b"Another fine story.")
     for path in (zip_bomb, gz_bomb, tar_bomb):
         items = list(read_articles(path))
-        assert [(type(i).__name__, getattr(i, "code", None)) for i in items] == [("Problem", "E117")], path
-        assert "ratio" in items[0].reason
+        # the members before the bomb (in name order) are read; the bomb member is named, the rest not read
+        expected = [("Problem", "E117")] if path == gz_bomb else [("Article", None), ("Problem", "E117")]
+        assert [(type(i).__name__, getattr(i, "code", None)) for i in items] == expected, path
+        assert "ratio" in items[-1].reason
+        assert items[-1].where == (str(path) if path == gz_bomb else f"{path}!b.txt")
 
 
 def test_total_decompressed_size_is_capped(tmp_path: Path) -> None:
@@ -185,7 +188,9 @@ def test_total_decompressed_size_is_capped(tmp_path: Path) -> None:
         for n in range(5):
             add_zip(archive, f"{n}.txt", f"Story number {n} ".encode() * 100)
     items = list(read_articles(path, max_archive_bytes=4000))
-    assert [getattr(i, "code", None) for i in items] == ["E117"]
+    # 1,700 bytes a member: the first two fit the cap, the third is named and the rest not read
+    assert [getattr(i, "code", None) for i in items] == [None, None, "E117"]
+    assert items[-1].where == f"{path}!2.txt" and "input.max_archive_bytes" in items[-1].reason
     assert len([a for a in read_articles(path, max_archive_bytes=100_000) if isinstance(a, Article)]) == 5
 
 

@@ -5,9 +5,13 @@ for the next. Hostile archives are refused cheaply:
 
 * **size and ratio caps** (:class:`ArchiveLimits`): the bytes decompressed from one archive
   may not pass ``max_bytes``, and once more than ``ratio_floor`` bytes came out, the
-  decompressed/compressed ratio may not pass ``max_ratio``. Zip and tar archives are judged
-  on their headers before any member is read; a gzip stream is measured as it is read.
-  Passing a cap raises :class:`LimitExceeded` (the reader reports E117 and stops the archive).
+  decompressed/compressed ratio may not pass ``max_ratio``. Zip members are judged on their
+  headers, in name order (each member's ratio, and the sizes and ratio of the members up to
+  it); tar members on their headers' sizes, and a compressed tar on its ratio while its
+  headers are scanned (:class:`_GuardedGzip` passes over member data in 1 MiB steps); a gzip
+  stream is measured as it is read. A member found over a cap ends the archive with an E117
+  Problem naming it, after the members before it; a cap passed while a member is read raises
+  :class:`LimitExceeded` (the reader reports E117 at that member and stops the archive).
 * **unsafe members** are skipped with a Problem (E116): links, devices, absolute paths,
   ``..`` in a path, nested archives and encrypted zip members.
 * hidden members (a path part starting with ``.``, or ``__MACOSX``) and members of an unknown
@@ -106,12 +110,20 @@ class MeteredStream:
     """A binary reader over ``raw`` that reports every byte it gives out to a meter.
 
     Reads are done in chunks, so even ``read()`` or ``readline()`` without a size never pull
-    more than one chunk past a cap.
+    more than one chunk past a cap. Bytes read again after a ``seek`` back are counted once.
     """
 
     def __init__(self, raw: IO[bytes], meter: _Meter) -> None:
         self._raw = raw
         self._meter = meter
+        self._position = 0
+        self._furthest = 0
+
+    def _count(self, size: int) -> None:
+        self._position += size
+        if self._position > self._furthest:
+            self._meter.add(self._position - self._furthest)
+            self._furthest = self._position
 
     def read(self, size: int | None = -1) -> bytes:
         left = -1 if size is None or size < 0 else size
@@ -120,7 +132,7 @@ class MeteredStream:
             chunk = self._raw.read(_CHUNK if left < 0 else min(_CHUNK, left))
             if not chunk:
                 break
-            self._meter.add(len(chunk))
+            self._count(len(chunk))
             parts.append(chunk)
             if left > 0:
                 left -= len(chunk)
@@ -137,7 +149,7 @@ class MeteredStream:
             piece = self._raw.readline(want)
             if not piece:
                 break
-            self._meter.add(len(piece))
+            self._count(len(piece))
             parts.append(piece)
             taken += len(piece)
             if piece.endswith(b"\n"):
@@ -152,7 +164,8 @@ class MeteredStream:
             yield line
 
     def seek(self, offset: int, whence: int = 0) -> int:
-        return self._raw.seek(offset, whence)
+        self._position = self._raw.seek(offset, whence)
+        return self._position
 
     def tell(self) -> int:
         return self._raw.tell()
@@ -261,15 +274,50 @@ def zip_members(path: Path, *, limits: ArchiveLimits, kind_of: KindOf, where: st
                 continue
             chosen.append((info, name, fmt))
         meter = _Meter(limits, where=where)
-        declared = sum(info.file_size for info, _, _ in chosen)
-        if declared > limits.max_bytes:
-            raise LimitExceeded(f"members add up to {declared} bytes, over {limits.max_bytes} (input.max_archive_bytes)")
-        meter.check_ratio(declared, path.stat().st_size)
-        for info, _, _ in chosen:
-            meter.check_ratio(info.file_size, info.compress_size)
-        for info, name, fmt in chosen:
+        readable = _within_caps([(info.file_size, info.compress_size) for info, _, _ in chosen], meter)
+        for info, name, fmt in chosen[:readable]:
             with archive.open(info) as handle:
                 yield Member(name=name, fmt=fmt, stream=MeteredStream(handle, meter))  # type: ignore[arg-type]
+        if readable < len(chosen):
+            yield _over_cap(f"{where}!{chosen[readable][1]}", _cap_reason(chosen[:readable + 1], meter))
+
+
+def _within_caps(sizes: list[tuple[int, int]], meter: _Meter) -> int:
+    """How many members, in order, fit the caps by their headers' (size, compressed size).
+
+    A member stops the count when it alone passes the ratio cap, or when the members up to it
+    together pass the size cap or the ratio cap.
+    """
+    total = packed = 0
+    for count, (size, compressed) in enumerate(sizes):
+        total += size
+        packed += compressed
+        try:
+            if total > meter.limits.max_bytes:
+                raise LimitExceeded("size")
+            meter.check_ratio(size, compressed)
+            meter.check_ratio(total, packed)
+        except LimitExceeded:
+            return count
+    return len(sizes)
+
+
+def _cap_reason(members: list[tuple[zipfile.ZipInfo, str, str]], meter: _Meter) -> str:
+    """Why the last of ``members`` passes a cap, by the zip headers."""
+    info = members[-1][0]
+    total = sum(item[0].file_size for item in members)
+    packed = sum(item[0].compress_size for item in members)
+    if total > meter.limits.max_bytes:
+        return f"members up to this one add up to {total} bytes, over {meter.limits.max_bytes} (input.max_archive_bytes)"
+    if info.file_size > meter.limits.ratio_floor and info.file_size > meter.limits.max_ratio * max(info.compress_size, 1):
+        total, packed = info.file_size, info.compress_size
+    return (
+        f"compression ratio over {meter.limits.max_ratio:g} ({total} bytes from {packed}; input.max_compression_ratio)"
+    )
+
+
+def _over_cap(where: str, reason: str) -> Problem:
+    return Problem(where=where, code="E117", reason=f"{reason}: this member and the rest of the archive are not read")
 
 
 # --------------------------------------------------------------------------- tar
@@ -280,17 +328,26 @@ def tar_members(
 ) -> Iterator[Member | Problem]:
     """The members of a tar file (``compressed``: gzip-compressed) in name order, see the module notes."""
     with path.open("rb") as raw:
-        unpacked: IO[bytes] = gzip.GzipFile(fileobj=raw, mode="rb") if compressed else raw
+        meter = _Meter(limits, where=where)
+        unpacked: IO[bytes] = _GuardedGzip(gzip.GzipFile(fileobj=raw, mode="rb"), raw, meter) if compressed else raw  # type: ignore[assignment]
         with tarfile.open(fileobj=unpacked, mode="r:") as archive:
-            meter = _Meter(limits, where=where)
             chosen: list[tuple[tarfile.TarInfo, str]] = []
             declared = 0
+            stopped: Problem | None = None
+            last = ""
             while True:
-                # the bytes decompressed so far came out of raw.tell() compressed bytes: judge before reading on
-                meter.check_ratio(unpacked.tell(), raw.tell())
-                info = archive.next()
+                try:
+                    # passing over a member's data decompresses it: _GuardedGzip judges the ratio as it goes
+                    info = archive.next()
+                except LimitExceeded as exc:
+                    place = f"{where}!{last}" if last else where
+                    stopped = _over_cap(place, f"{exc}, reached while passing over this member")
+                    if chosen and chosen[-1][0].name == last:
+                        chosen.pop()
+                    break
                 if info is None:
                     break
+                last = info.name
                 if info.isdir():
                     continue
                 fmt, problem = _judge(where, info.name, kind_of)
@@ -307,11 +364,12 @@ def tar_members(
                     continue
                 declared += info.size
                 if declared > limits.max_bytes:
-                    raise LimitExceeded(
-                        f"members add up to more than {limits.max_bytes} bytes (input.max_archive_bytes)"
+                    stopped = _over_cap(
+                        f"{where}!{info.name}",
+                        f"members up to this one add up to {declared} bytes, over {limits.max_bytes} (input.max_archive_bytes)",
                     )
+                    break
                 chosen.append((info, fmt))
-            meter.check_ratio(unpacked.tell(), raw.tell())
             order = sorted(chosen, key=lambda pair: pair[0].name)
             if compressed and order != chosen and _rewind_cost(order) > REWIND_FACTOR * max(archive.offset, 1):
                 yield Problem(
@@ -327,6 +385,59 @@ def tar_members(
                     continue
                 with handle:
                     yield Member(name=info.name, fmt=fmt, stream=MeteredStream(handle, meter))
+            if stopped is not None:
+                yield stopped
+
+
+class _GuardedGzip:
+    """The decompressed side of a gzip-compressed tar, for :mod:`tarfile`, judged as it goes.
+
+    tarfile passes over a member's data with one forward ``seek``, which decompresses all of it:
+    here a forward seek reads on in 1 MiB steps and the ratio cap is judged after each step
+    (and after every read), so a bomb is stopped after a few MiB, not after its gigabytes.
+    """
+
+    _STEP = 1 << 20
+
+    def __init__(self, unpacked: gzip.GzipFile, raw: IO[bytes], meter: _Meter) -> None:
+        self._unpacked = unpacked
+        self._raw = raw
+        self._meter = meter
+
+    def _judge(self) -> None:
+        self._meter.check_ratio(self._unpacked.tell(), self._raw.tell())
+
+    def read(self, size: int | None = -1) -> bytes:
+        if size is None or size < 0:
+            parts = []
+            while chunk := self.read(self._STEP):
+                parts.append(chunk)
+            return b"".join(parts)
+        data = self._unpacked.read(size)
+        self._judge()
+        return data
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        position = self._unpacked.tell()
+        target = offset if whence == 0 else position + offset if whence == 1 else None
+        if target is None or target <= position:
+            return self._unpacked.seek(offset, whence)
+        while position < target:
+            step = self._unpacked.read(min(self._STEP, target - position))
+            if not step:
+                break
+            position += len(step)
+            self._judge()
+        return position
+
+    def tell(self) -> int:
+        return self._unpacked.tell()
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
 
 
 def _rewind_cost(order: list[tuple[tarfile.TarInfo, str]]) -> int:

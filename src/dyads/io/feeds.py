@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import io
+import re
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -61,13 +62,43 @@ def parse_feed(data: bytes) -> Feed:
     """
     import feedparser  # imported here: only feed input needs it
 
-    parsed = feedparser.parse(io.BytesIO(data), sanitize_html=True, resolve_relative_uris=True)
+    try:
+        parsed = feedparser.parse(io.BytesIO(_valid_charrefs(data)), sanitize_html=True, resolve_relative_uris=True)
+    except (ValueError, OverflowError, LookupError, RecursionError) as exc:  # feedparser's own failures
+        raise NotAFeed(f"feedparser cannot read it: {type(exc).__name__}: {str(exc)[:200]}") from exc
     if not parsed.get("version") and not parsed.entries:
         cause = parsed.get("bozo_exception")
         raise NotAFeed(f"not an RSS/Atom feed{': ' + str(cause)[:200] if cause else ''}")
     title = _plain(parsed.feed.get("title"))
     entries = [_entry(number, raw) for number, raw in enumerate(parsed.entries, start=1)]
     return Feed(title=title, entries=entries)
+
+
+_CHARREF = re.compile(rb"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));")
+_BAD_CHARREF = b"&#xFFFD;"
+
+
+def _xml_char(code: int) -> bool:
+    """True for a code point XML 1.0 allows as a character (so ``chr`` and UTF-8 take it)."""
+    return code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or 0x10000 <= code <= 0x10FFFF
+
+
+def _valid_charrefs(data: bytes) -> bytes:
+    """``data`` with each numeric character reference that names no XML character (a surrogate
+    such as ``&#xD800;``, a NUL, a number past U+10FFFF) written as U+FFFD: feedparser raises on
+    those (UnicodeEncodeError, ValueError, OverflowError) instead of reading the feed."""
+    if b"&#" not in data:
+        return data
+
+    def repair(match: re.Match[bytes]) -> bytes:
+        hexa, decimal = match.groups()
+        digits = (hexa or decimal).lstrip(b"0")
+        if len(digits) > 8:  # past U+10FFFF whatever the digits (and int() refuses 4,300+ of them)
+            return _BAD_CHARREF
+        code = int(hexa, 16) if hexa is not None else int(decimal)
+        return match.group(0) if _xml_char(code) else _BAD_CHARREF
+
+    return _CHARREF.sub(repair, data)
 
 
 def _entry(number: int, raw: Any) -> FeedEntry:

@@ -8,6 +8,7 @@ as a feed entry's summary, without judging what is boilerplate.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import html.parser
 import logging
 import re
@@ -64,6 +65,53 @@ class _TextCollector(html.parser.HTMLParser):
     def handle_data(self, data: str) -> None:
         if not self._skipping:
             self.parts.append(data)
+
+
+PARSER_MAX_DEPTH = 250
+"""Tags nested deeper than this are past what the page parser keeps (libxml2 stops at 256
+levels), so :func:`extract_page` finds no main text in them: :func:`flat_page` reads such a page."""
+
+_VOID = frozenset("area base br col embed hr img input keygen link meta param source track wbr".split())
+_TOKEN = re.compile(r"<!--.*?-->|<[!?][^>]*>|<(/?)([A-Za-z][A-Za-z0-9:-]*)[^>]*?(/?)>", re.DOTALL)
+
+
+def flat_page(data: bytes | str) -> tuple[str, int]:
+    """All the text of a page (scripts, styles and the head left out; boilerplate kept) and how
+    many levels deep its tags nest (void and self-closed elements do not nest).
+
+    One pass over the tags with a regular expression, no tree and no recursion, so any depth
+    reads in time linear in the page. Bytes are decoded as UTF-8, invalid bytes replaced.
+    """
+    text = data.decode("utf-8", errors="replace") if isinstance(data, bytes) else data
+    parts: list[str] = []
+    depth = deepest = 0
+    skipping: str | None = None
+    position = 0
+    for match in _TOKEN.finditer(text):
+        if skipping is None:
+            parts.append(text[position : match.start()])
+        position = match.end()
+        closing, name, self_closed = match.group(1, 2, 3)
+        if name is None:
+            continue
+        name = name.lower()
+        if skipping is not None:
+            if closing and name == skipping:
+                skipping = None
+            continue
+        if name in _BLOCKS:
+            parts.append("\n\n")
+        if closing:
+            if name not in _VOID:
+                depth = max(0, depth - 1)
+        elif name in _SKIPPED and not self_closed:
+            skipping = name
+        elif name not in _VOID and not self_closed:
+            depth += 1
+            deepest = max(deepest, depth)
+    if skipping is None:
+        parts.append(text[position:])
+    return _tidy(html.unescape("".join(parts))), deepest
 
 
 def html_to_text(fragment: str) -> str:

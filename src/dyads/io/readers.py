@@ -15,10 +15,10 @@ code    severity  meaning
 E101    error     a JSONL line is not valid JSON
 E102    error     a JSONL line is valid JSON but not an object
 E103    error     the record has no ``text``, or it is empty or not a string
-E104    error     the file (or stdin) is empty
+E104    error     the file (or stdin) is empty, or an archive holds no file read here
 E105    error     the file or line looks binary (NUL bytes / control bytes)
 E106    error     the article (or its line) is longer than ``max_bytes``
-E107    warning   not valid UTF-8; decoded as cp1252 instead (article kept);
+E107    warning   not valid UTF-8; the invalid bytes decoded as cp1252 (article kept);
                   also: lone surrogate escapes in JSON replaced by U+FFFD
 E108    warning   the ``published`` value is not a date (article kept, no date)
 E109    warning   a metadata field (id, title, url, outlet) has a bad type
@@ -28,11 +28,14 @@ E112    error     the file, archive or URL cannot be opened or read
 E116    error     an archive member was skipped: a link, an absolute path,
                   ``..`` in its path, a nested archive, encrypted, not a file
 E117    error     an archive passed the size or compression-ratio cap
-                  (a decompression bomb?): the rest of it is not read
+                  (a decompression bomb?): ``where`` names the member; the
+                  members before it are read, it and the rest are not
 E118    error     an XML document that is not an RSS/Atom feed
 E119    warning   a feed entry's linked page could not be fetched or had no
                   main text (``fetch_links``): the entry's summary is kept
 E121    warning   a compressed tar is read in archive order, not by name
+E122    warning   an HTML page nested too deep for the page parser: its
+                  flat text is kept (boilerplate included, no metadata)
 ======  ========  ==========================================================
 
 E115 (an article in a language not accepted) is reported by
@@ -43,7 +46,9 @@ E100 the source does not exist, E113 unknown format, E114 ``max_bytes < 1``,
 E120 a bad ``columns`` mapping.
 
 Encoding fallback: each JSONL line (each CSV physical line, each text file) is
-decoded as UTF-8 (a BOM is dropped) and, when that fails, as cp1252.
+decoded as UTF-8 (a BOM is dropped); the bytes that are not valid UTF-8 are decoded
+as cp1252. Input that starts with a UTF-16/UTF-32 byte-order mark is transcoded to
+UTF-8 as it is read (:mod:`dyads.io.transcode`).
 """
 
 from __future__ import annotations
@@ -70,7 +75,8 @@ from dyads.errors import InputError
 from dyads.io.archives import CONTAINERS, ArchiveLimits, LimitExceeded, gzip_stream, open_gzip, tar_members, zip_members
 from dyads.io.feeds import NotAFeed, looks_like_feed, parse_feed
 from dyads.io.fetch import Fetched, fetch, is_url
-from dyads.io.html import PageFields, extract_page
+from dyads.io.html import PARSER_MAX_DEPTH, PageFields, extract_page, flat_page
+from dyads.io.transcode import TranscodedReader, declare_utf8, wide_encoding
 from dyads.records import Article, Problem
 
 CONTENT_FORMATS = ("jsonl", "csv", "tsv", "txt", "html", "feed")
@@ -216,18 +222,32 @@ def looks_binary(sample: bytes, *, any_nul: bool = True) -> bool:
 
 
 def decode_bytes(data: bytes) -> tuple[str, bool]:
-    """Decode ``data`` as UTF-8, falling back to cp1252.
+    """Decode ``data`` as UTF-8; the bytes that are not valid UTF-8 are decoded as cp1252.
 
-    Returns ``(text, repaired)``; ``repaired`` is True when the fallback was used.
-    A UTF-8 byte-order mark is dropped. The five bytes cp1252 leaves undefined
-    (0x81, 0x8D, 0x8F, 0x90, 0x9D) become U+FFFD.
+    Returns ``(text, repaired)``; ``repaired`` is True when the fallback was used. Valid
+    UTF-8 sequences are kept as UTF-8 even beside invalid bytes, so a text mixing UTF-8
+    with cp1252 or Latin-1 bytes loses neither. A UTF-8 byte-order mark is dropped. The
+    five bytes cp1252 leaves undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D) become U+FFFD.
     """
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
     try:
         return data.decode("utf-8"), False
     except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace"), True
+        pass
+    view = memoryview(data)
+    parts: list[str] = []
+    position = 0
+    while position < len(view):
+        try:
+            parts.append(codecs.utf_8_decode(view[position:], "strict", True)[0])
+            break
+        except UnicodeDecodeError as exc:
+            bad_start, bad_end = position + exc.start, position + exc.end
+            parts.append(codecs.utf_8_decode(view[position:bad_start], "strict", True)[0])
+            parts.append(bytes(view[bad_start:bad_end]).decode("cp1252", errors="replace"))
+            position = bad_end
+    return "".join(parts), True
 
 
 def parse_published(value: object) -> dt.date | None:
@@ -313,7 +333,7 @@ class _Builder:
             mapped[name] = record.get(column.lower() if lower else column)
         return mapped
 
-    def build(self, record: dict[str, object], line: int, *, repaired: bool) -> list[Article | Problem]:
+    def build(self, record: dict[str, object], line: int, *, repaired: bool, invalid_at: str = "") -> list[Article | Problem]:
         where = f"{self.name}:{line}"
         out: list[Article | Problem] = []
         text = record.get("text")
@@ -356,7 +376,7 @@ class _Builder:
             if parsed is not None:
                 published = parsed
         if repaired:
-            out.append(Problem(where=where, code="E107", reason="not valid UTF-8; decoded as cp1252", severity="warning"))
+            out.append(Problem(where=where, code="E107", reason=f"not valid UTF-8{invalid_at}; the invalid bytes decoded as cp1252", severity="warning"))
         if surrogates:
             out.append(
                 Problem(
@@ -402,6 +422,9 @@ def _read_jsonl(stream: BinaryIO, builder: _Builder) -> Iterator[Article | Probl
         except ValueError as exc:
             yield Problem(where=where, code="E101", reason=f"invalid JSON: {exc}")
             continue
+        except RecursionError:
+            yield Problem(where=where, code="E101", reason="invalid JSON: arrays or objects nested too deeply to read")
+            continue
         if not isinstance(record, dict):
             yield Problem(where=where, code="E102", reason=f"line is a JSON {type(record).__name__}, not an object")
             continue
@@ -410,11 +433,19 @@ def _read_jsonl(stream: BinaryIO, builder: _Builder) -> Iterator[Article | Probl
         yield Problem(where=builder.name, code="E104", reason="no records: the input is empty")
 
 
-def _decoded_lines(stream: BinaryIO, repaired_lines: list[int]) -> Iterator[str]:
-    """Physical lines decoded one by one; numbers of cp1252-decoded lines go to ``repaired_lines``."""
-    number = 0
-    for raw in stream:
-        number += 1
+def _decoded_lines(
+    stream: BinaryIO, repaired_lines: list[int], *, limit: int, long_lines: list[tuple[int, int]]
+) -> Iterator[str]:
+    """Physical lines decoded one by one; numbers of cp1252-decoded lines go to ``repaired_lines``.
+
+    A line over ``limit`` bytes is read in chunks, never whole: it is given as an empty line
+    and ``(number, size)`` goes to ``long_lines``, so the row holding it can be skipped.
+    """
+    for number, raw, size in _iter_lines(stream, limit=limit):
+        if raw is None:
+            long_lines.append((number, size))
+            yield "\n"
+            continue
         text, repaired = decode_bytes(raw)
         if repaired:
             repaired_lines.append(number)
@@ -424,7 +455,9 @@ def _decoded_lines(stream: BinaryIO, repaired_lines: list[int]) -> Iterator[str]
 def _read_delimited(stream: BinaryIO, builder: _Builder, *, delimiter: str) -> Iterator[Article | Problem]:
     _ensure_csv_field_limit(builder.max_bytes)
     repaired_lines: list[int] = []
-    lines = _decoded_lines(stream, repaired_lines)
+    long_lines: list[tuple[int, int]] = []
+    limit = 2 * builder.max_bytes + (1 << 20)
+    lines = _decoded_lines(stream, repaired_lines, limit=limit, long_lines=long_lines)
     reader = csv.reader(lines, delimiter=delimiter)
     try:
         header = next(reader)
@@ -433,6 +466,9 @@ def _read_delimited(stream: BinaryIO, builder: _Builder, *, delimiter: str) -> I
         return
     except csv.Error as exc:
         yield Problem(where=f"{builder.name}:1", code="E110", reason=f"unreadable header: {exc}")
+        return
+    if long_lines:
+        yield Problem(where=f"{builder.name}:1", code="E106", reason=f"header line is {long_lines[0][1]} bytes, over the {limit}-byte line limit")
         return
     columns = [name.strip().lower() for name in header]
     text_column = builder.columns.get("text", "text").lower()
@@ -453,11 +489,20 @@ def _read_delimited(stream: BinaryIO, builder: _Builder, *, delimiter: str) -> I
             break
         except csv.Error as exc:
             repaired_lines.clear()
+            long_lines.clear()
             code = "E106" if "field limit" in str(exc) else "E111"
             yield Problem(where=f"{builder.name}:{start}", code=code, reason=f"unparseable row: {exc}")
             continue
         repaired = bool(repaired_lines)
         repaired_lines.clear()
+        if long_lines:
+            number, size = long_lines[0]
+            long_lines.clear()
+            rows += 1
+            yield Problem(
+                where=f"{builder.name}:{start}", code="E106", reason=f"line {number} is {size} bytes, over the {limit}-byte line limit; row skipped"
+            )
+            continue
         if not row or not any(cell.strip() for cell in row):
             continue
         rows += 1
@@ -503,7 +548,18 @@ def _read_text(stream: BinaryIO, builder: _Builder, *, prefix: bytes = b"") -> I
         yield Problem(where=builder.name, code="E105", reason="input holds NUL or control bytes (binary data?)")
         return
     text, repaired = decode_bytes(data)
-    yield from builder.build({"text": text, "title": _title_of(text)}, 1, repaired=repaired)
+    note = _first_invalid(data) if repaired else ""
+    yield from builder.build({"text": text, "title": _title_of(text)}, 1, repaired=repaired, invalid_at=note)
+
+
+def _first_invalid(data: bytes) -> str:
+    """Where the first byte that is not valid UTF-8 is, for a warning: `` from line L (byte 0xXX)``."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        return f" from line {line} (byte 0x{data[exc.start]:02X})"
+    return ""
 
 
 def _read_capped(stream: BinaryIO, limit: int, *, prefix: bytes = b"") -> tuple[bytes | None, int]:
@@ -539,7 +595,7 @@ def _read_html(
         return
     page = extract_page(data, url=url)
     if page is None:
-        yield Problem(where=builder.name, code="E103", reason="no main text found in the page")
+        yield from _read_deep_html(data, builder, url=url)
         return
     record: dict[str, object] = {
         "text": page.text,
@@ -549,6 +605,28 @@ def _read_html(
         "published": page.published,
     }
     yield from builder.build(record, 1, repaired=False)
+
+
+def _read_deep_html(data: bytes, builder: _Builder, *, url: str | None) -> Iterator[Article | Problem]:
+    """A page without main text: when its tags nest deeper than the page parser reads, its flat
+    text is kept with a warning (E122); otherwise it has no text (E103)."""
+    text, depth = flat_page(data)
+    if depth <= PARSER_MAX_DEPTH:
+        yield Problem(where=builder.name, code="E103", reason="no main text found in the page")
+        return
+    if not text:
+        yield Problem(where=builder.name, code="E103", reason=f"no text in the page (tags nested {depth} levels deep)")
+        return
+    yield from builder.build({"text": text, "url": url}, 1, repaired=False)
+    yield Problem(
+        where=builder.name,
+        code="E122",
+        reason=(
+            f"tags nested {depth} levels deep, past the {PARSER_MAX_DEPTH} the page parser reads: "
+            "all the page's text kept, navigation and other boilerplate included, no metadata"
+        ),
+        severity="warning",
+    )
 
 
 def _read_feed(
@@ -564,7 +642,7 @@ def _read_feed(
         yield Problem(where=builder.name, code="E104", reason="no entries: the feed is empty")
         return
     try:
-        feed = parse_feed(data)
+        feed = parse_feed(declare_utf8(data))
     except NotAFeed as exc:
         yield Problem(where=builder.name, code="E118", reason=str(exc))
         return
@@ -632,12 +710,65 @@ def _check_fmt(fmt: str | None) -> str | None:
     return name
 
 
-def _read_file(path: Path, builder: _Builder, fmt: str, options: ReadOptions | None = None) -> Iterator[Article | Problem]:
+class ReadPosition:
+    """How many bytes of the input files have been read (for a progress bar with an ETA).
+
+    Pass one to :func:`read_articles` (``position=``): each file's size is added to
+    ``finished`` when it has been read, and :attr:`bytes_read` adds the offset reached in the
+    plain file being read (an archive counts when it is done). Compare with :func:`input_bytes`.
+    """
+
+    def __init__(self) -> None:
+        self.finished = 0
+        self._stream: BinaryIO | None = None
+
+    def reading(self, stream: BinaryIO | None) -> None:
+        self._stream = stream
+
+    def done(self, path: Path) -> None:
+        self._stream = None
+        try:
+            self.finished += path.stat().st_size
+        except OSError:
+            return
+
+    @property
+    def bytes_read(self) -> int:
+        stream = self._stream
+        if stream is None:
+            return self.finished
+        try:
+            return self.finished + stream.tell()
+        except (OSError, ValueError):  # closed meanwhile
+            return self.finished
+
+
+def input_bytes(sources: Iterable[str | Path]) -> int | None:
+    """Total size of the files :func:`read_articles` would read from ``sources`` (folders walked
+    the same way); None when one is stdin or a URL, whose size is not known beforehand."""
+    total = 0
+    for source in sources:
+        if str(source) == "-" or is_url(str(source)):
+            return None
+        path = Path(source)
+        try:
+            files = _folder_files(path) if path.is_dir() else [path]
+            total += sum(file.stat().st_size for file in files)
+        except OSError:
+            continue
+    return total
+
+
+def _read_file(
+    path: Path, builder: _Builder, fmt: str, options: ReadOptions | None = None, *, position: ReadPosition | None = None
+) -> Iterator[Article | Problem]:
     try:
         stream = path.open("rb")
     except OSError as exc:
         yield Problem(where=builder.name, code="E112", reason=f"cannot open: {exc.strerror or exc}")
         return
+    if position is not None:
+        position.reading(stream)
     with stream:
         yield from _read_opened(stream, builder, fmt, options)
 
@@ -645,8 +776,16 @@ def _read_file(path: Path, builder: _Builder, fmt: str, options: ReadOptions | N
 def _read_opened(
     stream: BinaryIO, builder: _Builder, fmt: str, options: ReadOptions | None = None
 ) -> Iterator[Article | Problem]:
-    """Read an open, seekable binary stream (a file, an archive member) in format ``fmt``."""
+    """Read an open, seekable binary stream (a file, an archive member) in format ``fmt``.
+
+    UTF-16 and UTF-32 input with a byte-order mark is read as UTF-8 (:mod:`dyads.io.transcode`).
+    """
     sample = stream.read(_SNIFF_BYTES)
+    wide = wide_encoding(sample)
+    if wide is not None:
+        stream.seek(0)
+        stream = TranscodedReader(stream, wide)  # type: ignore[assignment]
+        sample = stream.read(_SNIFF_BYTES)
     if not sample.strip() and len(sample) < _SNIFF_BYTES:
         yield Problem(where=builder.name, code="E104", reason="no records: the file is empty")
         return
@@ -679,6 +818,11 @@ def _folder_files(folder: Path) -> list[Path]:
     return sorted(found, key=lambda p: p.relative_to(folder).as_posix())
 
 
+def folder_files(folder: Path) -> list[Path]:
+    """The files :func:`read_articles` reads from ``folder``, in the order it reads them."""
+    return _folder_files(folder)
+
+
 def _in_saved_page_folder(path: Path, folder: Path) -> bool:
     for parent in path.relative_to(folder).parents:
         if parent.name.endswith("_files"):
@@ -692,8 +836,18 @@ def _in_saved_page_folder(path: Path, folder: Path) -> bool:
 # --------------------------------------------------------------------------- archives and URLs
 
 
-def _read_path(path: Path, options: ReadOptions, chosen: str | None, *, name: str) -> Iterator[Article | Problem]:
+def _read_path(
+    path: Path, options: ReadOptions, chosen: str | None, *, name: str, position: ReadPosition | None = None
+) -> Iterator[Article | Problem]:
     """One file: an archive (by ``chosen`` or the suffix), else a file of articles."""
+    yield from _read_one_path(path, options, chosen, name=name, position=position)
+    if position is not None:
+        position.done(path)
+
+
+def _read_one_path(
+    path: Path, options: ReadOptions, chosen: str | None, *, name: str, position: ReadPosition | None
+) -> Iterator[Article | Problem]:
     kind = chosen if chosen in CONTAINERS else format_of(path.name)
     content = chosen if chosen in CONTENT_FORMATS else None
     if kind == "gzip":
@@ -704,7 +858,7 @@ def _read_path(path: Path, options: ReadOptions, chosen: str | None, *, name: st
         fmt = content or kind
         if fmt is None:  # only when a folder holds it under a suffix format_of knows
             return
-        yield from _read_file(path, options.builder(name), fmt, options)
+        yield from _read_file(path, options.builder(name), fmt, options, position=position)
 
 
 def _read_gzip_file(path: Path, options: ReadOptions, content: str | None, *, name: str) -> Iterator[Article | Problem]:
@@ -744,7 +898,9 @@ def _read_archive(
             with path.open("rb") as head:
                 compressed = head.read(2) == b"\x1f\x8b"
             members = tar_members(path, limits=options.limits, kind_of=kind_of, where=name, compressed=compressed)
+        seen = False
         for item in members:
+            seen = True
             if isinstance(item, Problem):
                 yield item
                 continue
@@ -753,6 +909,11 @@ def _read_archive(
                 yield from _read_opened(item.stream, builder, item.fmt, options)
             except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
                 yield Problem(where=builder.name, code="E112", reason=f"damaged archive member: {exc}")
+            except LimitExceeded as exc:
+                yield Problem(where=builder.name, code="E117", reason=f"archive not read further, from this member on: {exc}")
+                return
+        if not seen:  # an empty archive, or one of files in no format read here, is said so
+            yield Problem(where=name, code="E104", reason=f"no articles: the {kind} archive holds no file in a format dyads reads")
     except LimitExceeded as exc:
         yield Problem(where=name, code="E117", reason=f"archive not read further: {exc}")
     except (zipfile.BadZipFile, tarfile.TarError, OSError, EOFError, zlib.error, NotImplementedError) as exc:
@@ -806,19 +967,29 @@ def _read_sniffed(
             else:
                 yield from _read_stream(stream, builder, chosen, options)
             return
-        prefix = b""
+        grown = bytearray()  # leading whitespace, byte by byte: a bytearray grows in place
         while True:
             chunk = stream.read(1)
             if not chunk:
                 break
-            prefix += chunk
+            grown += chunk
             if not chunk.isspace():
                 break
-            if len(prefix) > builder.max_bytes:
+            if len(grown) > builder.max_bytes:
                 break
+        prefix = bytes(grown)
+        del grown
         if not prefix.strip():
             yield Problem(where=builder.name, code="E104", reason="no input: the stream is empty")
             return
+        if prefix in (b"\xff", b"\xfe", b"\x00") and not isinstance(stream, TranscodedReader):
+            head = prefix + stream.read(3)
+            wide = wide_encoding(head)
+            if wide is not None:
+                inner = TranscodedReader(_Prefixed(head, stream), wide)  # type: ignore[arg-type]
+                yield from _read_sniffed(inner, builder, options, None)  # type: ignore[arg-type]
+                return
+            stream = _Prefixed(head[1:], stream)  # type: ignore[assignment]
         first = prefix.lstrip()[:1]
         if chosen == "gzip" or (prefix == b"\x1f" and first == b"\x1f"):
             if isinstance(stream, _GzipInner):
@@ -964,6 +1135,7 @@ def read_articles(
     max_archive_bytes: int = 2_000_000_000,
     max_compression_ratio: float = 200.0,
     timeout: float = 30.0,
+    position: ReadPosition | None = None,
 ) -> Iterator[Article | Problem]:
     """Yield articles (and problems) from a file, a folder, a URL, or ``"-"`` for stdin.
 
@@ -985,7 +1157,8 @@ def read_articles(
     ``fetch_links`` lets a feed entry's linked page replace its summary (off: nothing but
     the named URLs is fetched). ``max_archive_bytes`` and ``max_compression_ratio`` cap
     what an archive may decompress to; ``timeout`` is in seconds per fetch. Article ids are
-    content hashes unless the input gives one; ``origin`` is ``file:line``.
+    content hashes unless the input gives one; ``origin`` is ``file:line``. ``position``
+    (a :class:`ReadPosition`) is told how many bytes of the files have been read.
 
     Raises:
         InputError: E100 when ``source`` does not exist, E113 for an unknown
@@ -1006,7 +1179,7 @@ def read_articles(
     path = Path(source)
     if path.is_dir():
         for file in _folder_files(path):
-            yield from _read_path(file, options, chosen, name=str(file))
+            yield from _read_path(file, options, chosen, name=str(file), position=position)
         return
     if not path.exists():
         raise InputError("E100", f"input not found: {path}", fix="check the path, or pass '-' to read stdin")
@@ -1016,7 +1189,7 @@ def read_articles(
             f"cannot tell the format of {path.name!r} from its suffix",
             fix=f"rename it (.jsonl/.csv/.tsv/.txt/.html/.xml/.gz/.zip/.tar) or pass fmt= one of {', '.join(FORMATS)}",
         )
-    yield from _read_path(path, options, chosen, name=str(path))
+    yield from _read_path(path, options, chosen, name=str(path), position=position)
 
 
 def summarise(problems: Iterable[Problem]) -> str:

@@ -46,7 +46,7 @@ class DataError(DyadsError):
 
 
 class StoreError(DyadsError):
-    """The DuckDB store cannot be opened or written."""
+    """The store cannot be opened or written: DuckDB (E601-E606) or PostgreSQL (E650-E659, docs/postgres.md)."""
 
 
 class AnalyticsError(DyadsError):

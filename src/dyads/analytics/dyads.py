@@ -72,7 +72,7 @@ def dyad_series(
         f" coalesce(e.plover_type, ?) AS plover_type, count(*) AS n, sum(e.goldstein) AS goldstein"
         " FROM events e"
         + where([dyad_match_sql(directed=directed), "e.date IS NOT NULL", *clauses])
-        + " GROUP BY ALL"
+        + " GROUP BY 1, 2, 3"
     )
     rows = store.query(sql, [STATEMENT, *dyad_params(left, right, directed=directed), *params])
     points = _points(rows, by)

@@ -31,7 +31,7 @@ def timeline(store: Store, *, by: str = "day", **filters: Any) -> Timeline:
     rows = store.query(
         f"SELECT {period_sql(by)} AS period, e.quad_class AS quad, count(*) AS n FROM events e"
         + where(["e.date IS NOT NULL", *clauses])
-        + " GROUP BY ALL",
+        + " GROUP BY 1, 2",
         params,
     )
     counts: dict[Any, dict[str, int]] = defaultdict(empty_quads)

@@ -8,6 +8,10 @@ Monday with ``end_date`` its Sunday. A phrase without a year is read in the past
 (the most recent such day not after publication) unless the caller says its clause is
 about the future (``future=True``: the next such day not before publication). See
 ``docs/dates.md``.
+
+A phrase whose date falls outside the years 1-9999 that :class:`datetime.date` holds ("999 decades
+ago", "tomorrow" in a text dated 9999-12-31) has no date: :func:`resolve`, :func:`resolve_absolute`
+and :func:`shift_date` return None for it rather than fail.
 """
 
 from __future__ import annotations
@@ -32,6 +36,9 @@ from dyads.records import DatePrecision, DateSource, EventDate, Span
 
 _ABSOLUTE_RULES = frozenset({"iso", "ymd_slash", "numeric", "year", "month_year"})
 _DAYLIKE_UNITS = frozenset({"day", "night", "morning", "afternoon", "evening"})
+# What date arithmetic raises past the calendar's ends: ``date + timedelta`` (OverflowError) and
+# ``date(year, ...)`` with a year outside 1-9999 (ValueError).
+_OUT_OF_CALENDAR = (OverflowError, ValueError)
 
 
 class DateError(DyadsError):
@@ -318,7 +325,9 @@ def _event_date(expr: DateExpression, value: _Resolved, offset: int) -> EventDat
 _MONTHS_IN: dict[str, int] = {"month": 1, "year": 12}
 
 
-def shift_date(base: EventDate, *, count: int, unit: str, later: bool, span: Span | None = None) -> EventDate:
+def shift_date(
+    base: EventDate, *, count: int, unit: str, later: bool, span: Span | None = None
+) -> EventDate | None:
     """The date ``count`` ``unit`` (``hour``, ``day``, ``week``, ``month``, ``year``) after
     (``later=True``) or before ``base``: the other side of "X, two days after Y".
 
@@ -326,8 +335,16 @@ def shift_date(base: EventDate, *, count: int, unit: str, later: bool, span: Spa
     The result is never more precise than ``base``: days
     or weeks from a month-precision date leave that month, months or years from it move
     it by whole months; a year-precision date moves only by whole years.
-    ``derived_from`` is ``anchored`` and ``span`` the words that gave the count.
+    ``derived_from`` is ``anchored`` and ``span`` the words that gave the count. None when the
+    shifted date falls outside the years 1-9999.
     """
+    try:
+        return _shifted(base, count=count, unit=unit, later=later, span=span)
+    except _OUT_OF_CALENDAR:
+        return None
+
+
+def _shifted(base: EventDate, *, count: int, unit: str, later: bool, span: Span | None) -> EventDate:
     sign = 1 if later else -1
     if unit == "hour":
         unit, count = "day", 0
@@ -365,7 +382,7 @@ def resolve(
     anchor: dt.date | None = None,
     offset: int = 0,
     future: bool = False,
-) -> EventDate:
+) -> EventDate | None:
     """The date ``expr`` means for an article published on ``published``.
 
     ``anchor`` is the date of the event an anchored phrase ("the day before") refers
@@ -374,9 +391,13 @@ def resolve(
     ``future`` says the phrase's clause is about what will happen ("will meet on
     June 10"): a day, month, weekday, weekday range or weekend without a year is then
     the next one not before publication, and ``this week`` runs from publication to
-    Sunday. Raises :class:`DateError` (E401) for text that no rule reads.
+    Sunday. None when the date falls outside the years 1-9999. Raises :class:`DateError` (E401)
+    for text that no rule reads.
     """
-    value = _compute(expr, published, anchor, future)
+    try:
+        value = _compute(expr, published, anchor, future)
+    except _OUT_OF_CALENDAR:
+        return None
     if value is None:  # only when a rule needs a year it was not given: cannot happen here
         raise DateError("E402", f"could not resolve {expr.text!r}", fix="report this expression as a bug")
     return _event_date(expr, value, offset)
@@ -384,9 +405,12 @@ def resolve(
 
 def resolve_absolute(expr: DateExpression, *, offset: int = 0) -> EventDate | None:
     """Resolve an expression that carries its own year ("5 June 2016", "in 2014");
-    None for anything that needs a publication date. Raises :class:`DateError` (E401)
-    for text that no rule reads."""
-    value = _compute(expr, None, None)
+    None for anything that needs a publication date, or whose year is outside 1-9999.
+    Raises :class:`DateError` (E401) for text that no rule reads."""
+    try:
+        value = _compute(expr, None, None)
+    except _OUT_OF_CALENDAR:
+        return None
     if value is None:
         return None
     return _event_date(expr, value, offset)

@@ -1,4 +1,4 @@
-"""Input readers, language filter, article de-duplication, the DuckDB event store and event export."""
+"""Input readers, language filter, article de-duplication, the event store (DuckDB, or PostgreSQL by URL) and event export."""
 
 from dyads.io.export import (
     EXPORT_FORMATS,
@@ -13,6 +13,7 @@ from dyads.io.dedup import ArticleCopy, Deduplicator, Verdict
 from dyads.io.language import LanguageFilter
 from dyads.io.readers import FORMATS, ReadReport, read_articles, read_stream, summarise
 from dyads.io.store import Store
+from dyads.io.stores import describe_store, open_store
 
 __all__ = [
     "ArticleCopy",
@@ -32,4 +33,6 @@ __all__ = [
     "summarise",
     "Verdict",
     "write_events",
+    "describe_store",
+    "open_store",
 ]

@@ -916,8 +916,11 @@ def _read_archive(
             yield Problem(where=name, code="E104", reason=f"no articles: the {kind} archive holds no file in a format dyads reads")
     except LimitExceeded as exc:
         yield Problem(where=name, code="E117", reason=f"archive not read further: {exc}")
-    except (zipfile.BadZipFile, tarfile.TarError, OSError, EOFError, zlib.error, NotImplementedError) as exc:
-        yield Problem(where=name, code="E112", reason=f"cannot read the {kind} archive: {exc}")
+    # zipfile raises UnicodeDecodeError for a member name flagged UTF-8 that is not, and IndexError
+    # for an empty one (found by fuzz/fuzz_archive.py): a damaged archive like any other
+    except (zipfile.BadZipFile, tarfile.TarError, OSError, EOFError, zlib.error, NotImplementedError,
+            UnicodeDecodeError, IndexError) as exc:  # fmt: skip
+        yield Problem(where=name, code="E112", reason=f"cannot read the {kind} archive: {type(exc).__name__}: {exc}")
 
 
 def _read_url(url: str, options: ReadOptions, chosen: str | None) -> Iterator[Article | Problem]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
@@ -12,11 +13,19 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    Progress,
+    TaskProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
 from dyads.config import Settings, load_config, parse_override, settings_table
 from dyads.errors import DyadsError
 from dyads.ingest import Progress as ProgressCallback, RunReport, code_sources, ingest_sources
+from dyads.io.readers import ReadPosition, input_bytes
 
 if TYPE_CHECKING:
     from dyads.cluster import ClusterOptions
@@ -55,17 +64,36 @@ def _settings(config: Path | None, sets: list[str] | None, n_process: int | None
 
 
 @contextmanager
-def _progress(quiet: bool, label: str) -> Iterator[ProgressCallback]:
-    columns = [TextColumn(label), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[events]} events"), TimeElapsedColumn()]
+def _progress(
+    quiet: bool, label: str, *, position: ReadPosition | None = None, total_bytes: int | None = None
+) -> Iterator[ProgressCallback]:
+    """A bar over the input bytes read (``position`` of ``total_bytes``: percent and ETA), with
+    articles coded, articles/s and events; without a known total (stdin, URLs) no percent or ETA."""
+    known = position is not None and total_bytes is not None and total_bytes > 0
+    columns = [
+        TextColumn(label), BarColumn(), TaskProgressColumn(), TextColumn("{task.fields[articles]} articles"),
+        TextColumn("{task.fields[rate]}"), TextColumn("{task.fields[events]} events"), TimeElapsedColumn(),
+    ]
+    if known:
+        columns.append(TimeRemainingColumn())
     with Progress(*columns, console=err, disable=quiet, transient=False) as progress:
-        task = progress.add_task(label, total=None, events=0)
-        done = {"events": 0}
+        task = progress.add_task(label, total=total_bytes if known else None, articles=0, rate="", events=0)
+        done = {"articles": 0, "events": 0}
+        started = time.monotonic()
 
         def advance(n_articles: int, n_events: int) -> None:
+            done["articles"] += n_articles
             done["events"] += n_events
-            progress.update(task, advance=n_articles, events=done["events"])
+            seconds = max(time.monotonic() - started, 1e-6)
+            fields = {"articles": done["articles"], "events": done["events"], "rate": f"{done['articles'] / seconds:.1f} articles/s"}
+            if known:
+                progress.update(task, completed=position.bytes_read, **fields)  # type: ignore[union-attr]
+            else:
+                progress.update(task, **fields)
 
         yield advance
+        if known:
+            progress.update(task, completed=position.bytes_read)  # type: ignore[union-attr]
 
 
 def _report_problems(report: RunReport, quiet: bool) -> None:
@@ -172,10 +200,11 @@ def code(
     options = _cluster_options(cluster, parts_dir=output if to_parts else None)
     out_fmt = fmt or (Path(output).suffix.lstrip(".") if output != "-" else "jsonl") or "jsonl"
     report = RunReport()
-    with _progress(quiet or output == "-", "coding") as advance:
+    position = ReadPosition()
+    with _progress(quiet or output == "-", "coding", position=position, total_bytes=input_bytes(inputs)) as advance:
         events = code_sources(
             inputs, settings=settings, published=published.date() if published else None, report=report, on_progress=advance,
-            fmt=input_format, columns=_column_map(column), fetch_links=fetch_links, cluster=options,
+            fmt=input_format, columns=_column_map(column), fetch_links=fetch_links, cluster=options, position=position,
         )
         if to_parts:
             sum(1 for _ in events)  # the parts are written as the batches come back
@@ -190,7 +219,7 @@ def code(
 @app.command()
 def ingest(
     inputs: InputsArg,
-    db: Annotated[Path, typer.Option("--db", help="DuckDB file (created if missing).")],
+    db: Annotated[str, typer.Option("--db", help="DuckDB file (created if missing) or PostgreSQL URL postgresql://user@host:5432/database (docs/postgres.md).")],
     published: PublishedOpt = None,
     input_format: InputFormatOpt = None,
     column: ColumnOpt = None,
@@ -209,22 +238,90 @@ def ingest(
     Example: dyads ingest articles.jsonl --db news.duckdb
     Example: dyads ingest corpus.csv --column text=body --column published=date --db news.duckdb
     Example: dyads ingest articles.jsonl --cluster tcp://scheduler:8786 --db news.duckdb
+    Example: dyads ingest articles.jsonl --db postgresql://dyads@db.example.org:5432/news
     """
     settings = _settings(config, set_, n_process)
-    with _progress(quiet, "ingesting") as advance:
+    position = ReadPosition()
+    with _progress(quiet, "ingesting", position=position, total_bytes=input_bytes(inputs)) as advance:
         report = ingest_sources(
             inputs, db=db, settings=settings, published=published.date() if published else None, on_progress=advance,
             fmt=input_format, columns=_column_map(column), fetch_links=fetch_links, cluster=_cluster_options(cluster),
+            position=position,
         )
     _report_problems(report, quiet)
     if not quiet:
-        err.print(f"stored {report.new_articles} new articles and {report.new_events} new events in {db}", highlight=False)
+        from dyads.io.stores import describe_store
+
+        err.print(
+            f"stored {report.new_articles} new articles and {report.new_events} new events in {describe_store(db)}", highlight=False
+        )
     raise typer.Exit(_exit_code(report))
 
 
 @app.command()
+def watch(
+    sources: Annotated[list[str], typer.Argument(help="RSS/Atom feed files or http(s) URLs, folders, or files of articles to watch.")],
+    db: Annotated[Path, typer.Option("--db", help="DuckDB file (created if missing).")],
+    every: Annotated[str, typer.Option("--every", help="Time between cycles: 30s, 15m, 1h or 1d.")] = "15m",
+    once: Annotated[bool, typer.Option("--once", help="Run one cycle and stop (same as --max-cycles 1).")] = False,
+    max_cycles: Annotated[Optional[int], typer.Option("--max-cycles", help="Stop after this many cycles (default: run until Ctrl-C).")] = None,
+    config: ConfigOpt = None,
+    set_: SetOpt = None,
+    n_process: ProcOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Code new items of feeds and folders into a store, every interval, until Ctrl-C (docs/watch.md).
+
+    Each cycle reads the sources and stores what the store lacks; unchanged files are not re-read.
+    Ctrl-C stops after the batch in hand is committed.
+
+    Example: dyads watch https://example.org/news.rss saved_pages/ --db news.duckdb --every 15m
+    Example: dyads watch feed.xml --db news.duckdb --once
+    """
+    import signal
+
+    from dyads.watch import parse_interval
+    from dyads.watch import watch as watch_sources
+
+    interval = parse_interval(every)
+    settings = _settings(config, set_, n_process)
+    asked = {"stop": False}
+
+    def on_interrupt(_signum: int, _frame: object) -> None:
+        if asked["stop"]:
+            raise KeyboardInterrupt  # a second Ctrl-C stops at once (committed batches are kept)
+        asked["stop"] = True
+        err.print("stopping after the current batch (Ctrl-C again to stop now)", highlight=False)
+
+    def nap(seconds: float) -> None:
+        end = time.monotonic() + seconds
+        while not asked["stop"] and (left := end - time.monotonic()) > 0:
+            time.sleep(min(left, 0.5))
+
+    previous = signal.signal(signal.SIGINT, on_interrupt)
+    try:
+        for cycle in watch_sources(
+            sources, db=db, settings=settings, every=interval, max_cycles=1 if once else max_cycles,
+            sleep=nap, stop=lambda: asked["stop"],
+        ):
+            for problem in cycle.problems:
+                err.print(f"[{'red' if problem.severity == 'error' else 'yellow'}]{problem.severity}[/] {problem.where} {problem.code}: {problem.reason}", highlight=False)
+            if not quiet:
+                err.print(
+                    f"cycle {cycle.cycle} at {cycle.started:%Y-%m-%d %H:%M:%S}Z: {cycle.files_read} files read"
+                    f" ({cycle.files_unchanged} unchanged), {cycle.urls_read} URLs; {cycle.articles_read} articles read,"
+                    f" {cycle.new_articles} new articles, {cycle.new_events} new events, {cycle.already_stored} already stored,"
+                    f" {cycle.copies} copies, {len(cycle.problems)} problems in {cycle.seconds:.1f} s"
+                    + (" (stopped)" if cycle.stopped else ""),
+                    highlight=False,
+                )
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+@app.command()
 def events(
-    db: Annotated[Path, typer.Option("--db", help="DuckDB file written by `dyads ingest`.")],
+    db: Annotated[str, typer.Option("--db", help="DuckDB file written by `dyads ingest`, or a postgresql://user@host:5432/database URL.")],
     actor: Annotated[Optional[str], typer.Option(help="Source or target actor code prefix, e.g. RUS or 'RUS MIL'.")] = None,
     country: Annotated[Optional[str], typer.Option(help="Event location country (ISO-3).")] = None,
     plover_type: Annotated[Optional[str], typer.Option("--type", help="PLOVER event type, e.g. ASSAULT.")] = None,
@@ -240,10 +337,10 @@ def events(
 
     Example: dyads events --db news.duckdb --actor RUS --since 2016-08-01 --format table
     """
-    from dyads.io.export import format_table, write_events
-    from dyads.io.store import Store
+    from dyads.io.export import format_table, write_events, write_text_file
+    from dyads.io.stores import open_store
 
-    with Store.open(db, read_only=True) as store:
+    with open_store(db, read_only=True) as store:
         found = store.events(
             actor=actor,
             country=country,
@@ -259,14 +356,14 @@ def events(
         if output == "-":
             typer.echo(text)
         else:
-            Path(output).write_text(text + "\n", encoding="utf-8")
+            write_text_file(output, text + "\n")
         return
     write_events(found, None if output == "-" else output, fmt=fmt)
 
 
 @app.command()
 def actors(
-    db: Annotated[Path, typer.Option("--db", help="DuckDB file written by `dyads ingest`.")],
+    db: Annotated[str, typer.Option("--db", help="DuckDB file written by `dyads ingest`, or a postgresql://user@host:5432/database URL.")],
     role: Annotated[Optional[str], typer.Option(help="Only as source or only as target.")] = None,
     limit: Annotated[int, typer.Option(help="At most this many actors.")] = 50,
 ) -> None:
@@ -274,15 +371,46 @@ def actors(
 
     Example: dyads actors --db news.duckdb --limit 20
     """
-    from dyads.io.store import Store
+    from dyads.io.stores import open_store
 
-    with Store.open(db, read_only=True) as store:
+    with open_store(db, read_only=True) as store:
         rows = store.actor_counts(limit=limit, role=role)
     width = max([len("code"), *(len(r["label"] or "") for r in rows)])
     typer.echo(f"{'events':>6}  {'code':<{width}}  name / as written")
     for row in rows:
         written = row["name"] or "; ".join(row["texts"])
         typer.echo(f"{row['events']:>6}  {row['label'] or '-':<{width}}  {written}")
+
+
+@app.command()
+def summary(
+    db: Annotated[str, typer.Option("--db", help="DuckDB file written by `dyads ingest`, or a postgresql://user@host:5432/database URL.")],
+    top: Annotated[int, typer.Option(help="How many of the most frequent dyads to list.")] = 10,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+) -> None:
+    """Totals of a store: articles, events, date range, events by type, quad class and status, top dyads.
+
+    Example: dyads summary --db news.duckdb --format json
+    """
+    import json
+
+    from dyads.analytics import check_format
+    from dyads.io.stores import open_store
+
+    check_format(fmt)
+    with open_store(db, read_only=True) as store:
+        totals = store.summary(top=top)
+    if fmt == "json":
+        typer.echo(json.dumps(totals, default=str, indent=2))
+        return
+    typer.echo(
+        f"{totals['articles']} articles ({totals['articles_with_events']} with events), {totals['events']} events,"
+        f" dated {totals['first_date'] or '-'} to {totals['last_date'] or '-'}"
+    )
+    for title, key in (("by PLOVER type", "by_plover_type"), ("by quad class", "by_quad_class"), ("by status", "by_status")):
+        typer.echo(f"{title}: " + ", ".join(f"{name} {n}" for name, n in totals[key].items()))
+    for dyad_row in totals["top_dyads"]:
+        typer.echo(f"{dyad_row['events']:>6}  {dyad_row['source']} -> {dyad_row['target']}")
 
 
 SinceOpt = Annotated[Optional[dt.datetime], typer.Option(formats=["%Y-%m-%d"], help="Earliest event date (inclusive).")]
@@ -298,7 +426,7 @@ def _day(value: dt.datetime | None) -> dt.date | None:
 def dyad(
     source: Annotated[str, typer.Argument(help="Source actor code or label prefix, e.g. RUS or 'RUS MIL'.")],
     target: Annotated[str, typer.Argument(help="Target actor code or label prefix, e.g. SYR.")],
-    db: Annotated[Path, typer.Option("--db", help="DuckDB file written by `dyads ingest`.")],
+    db: Annotated[str, typer.Option("--db", help="DuckDB file written by `dyads ingest`, or a postgresql://user@host:5432/database URL.")],
     by: Annotated[str, typer.Option(help="Period: day, week or month.")] = "month",
     since: SinceOpt = None,
     until: UntilOpt = None,
@@ -310,10 +438,10 @@ def dyad(
     Example: dyads dyad RUS SYR --db news.duckdb --by month --since 2015-01-01
     """
     from dyads.analytics import check_format, dyad_series, render
-    from dyads.io.store import Store
+    from dyads.io.stores import open_store
 
     check_format(fmt)
-    with Store.open(db, read_only=True) as store:
+    with open_store(db, read_only=True) as store:
         result = dyad_series(store, source, target, by=by, since=_day(since), until=_day(until), directed=directed)
     typer.echo(render(result, fmt=fmt))
 
@@ -440,7 +568,7 @@ def demo(
 
 @app.command()
 def serve(
-    db: Annotated[Path, typer.Option("--db", help="DuckDB file written by `dyads ingest` (created with --allow-ingest).")],
+    db: Annotated[str, typer.Option("--db", help="DuckDB file written by `dyads ingest` (created with --allow-ingest).")],
     host: Annotated[str, typer.Option(help="Address to listen on; 127.0.0.1 keeps it on this machine.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
     allow_ingest: Annotated[
@@ -452,6 +580,15 @@ def serve(
     cors_origin: Annotated[
         Optional[list[str]], typer.Option("--cors-origin", help="Browser origin allowed to call the API (repeatable; none by default).")
     ] = None,
+    fetch_host: Annotated[
+        Optional[list[str]], typer.Option("--fetch-host", help="Host that posted URLs may be fetched from (repeatable; *.example.org for its subdomains; none by default).")
+    ] = None,
+    fetch_network: Annotated[
+        Optional[list[str]], typer.Option("--fetch-network", help="Non-public network (CIDR) a --fetch-host may resolve to (repeatable; none by default).")
+    ] = None,
+    cache_mib: Annotated[
+        int, typer.Option("--cache-mib", min=0, help="Memory for repeated GET /api answers, MiB (emptied when ingestion writes); 0: off.")
+    ] = 64,
     config: ConfigOpt = None,
     set_: SetOpt = None,
 ) -> None:
@@ -462,19 +599,33 @@ def serve(
     """
     import uvicorn
 
+    from dyads.io.postgres import is_postgres_url
     from dyads.server import create_app, shutdown
+
+    if is_postgres_url(db):
+        from dyads.errors import StoreError
+
+        raise StoreError(
+            "E654", "dyads serve reads a DuckDB store only, not a PostgreSQL URL",
+            fix="serve a DuckDB file (docs/postgres.md lists the commands that take a postgresql:// URL)",
+        )
+    from dyads.server import ServerLimits
+    from dyads.server.outbound import fetch_policy
     from dyads.server.security import load_token
 
     token = load_token(token_file=token_file) if allow_ingest else None
     app_ = create_app(
-        db=db, allow_ingest=allow_ingest, token=token, settings=_settings(config, set_), cors_origins=cors_origin or ()
+        db=db, allow_ingest=allow_ingest, token=token, settings=_settings(config, set_), cors_origins=cors_origin or (),
+        fetch=fetch_policy(hosts=fetch_host or (), networks=fetch_network or ()),
+        limits=ServerLimits(cache_bytes=cache_mib * 1024 * 1024),
     )
     err.print(
         f"serving {db} ({'read-write, ingestion on' if allow_ingest else 'read-only'}) at http://{host}:{port}/",
         highlight=False,
     )
     try:
-        uvicorn.run(app_, host=host, port=port, workers=1, server_header=False, log_level="info")
+        # Keep-alive of 20 s: a busy server must not close a connection whose next request has arrived.
+        uvicorn.run(app_, host=host, port=port, workers=1, server_header=False, log_level="info", timeout_keep_alive=20)
     finally:
         shutdown(app_)
 

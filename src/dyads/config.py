@@ -79,6 +79,7 @@ class IngestSettings(_Section):
     near_threshold: float = Field(default=0.8, gt=0.0, le=1.0, description="least estimated Jaccard similarity of word shingles for a near copy")
     shingle_words: int = Field(default=3, ge=1, le=10, description="words per shingle for near-copy detection")
     num_perm: int = Field(default=128, ge=32, le=1024, description="MinHash permutations (more: finer similarity estimates, slower)")
+    dedup_window: int = Field(default=100_000, ge=0, description="most recent articles kept in the copy-finding index (bounds memory; older ones are not matched); 0: all")
 
 
 class Settings(_Section):

@@ -54,4 +54,12 @@ class AnalyticsError(DyadsError):
 
 
 class ServerError(DyadsError):
-    """The REST API refuses a request or cannot start (E620-E626, see docs/api.md)."""
+    """The REST API refuses a request or cannot start (E620-E629, see docs/api.md).
+
+    E627 a posted URL's host is not on the fetch allow-list (or fetching is off), E628 it resolves
+    to a non-public address (loopback, private, link-local), E629 fetching an allowed URL failed.
+    """
+
+
+class WatchError(DyadsError):
+    """`dyads watch` cannot start: a bad interval or cycle count, or a source it cannot watch (E130-E139, docs/watch.md)."""

@@ -11,7 +11,7 @@ commits each batch in one transaction.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,8 +23,9 @@ from dyads.config import IngestSettings, Settings
 from dyads.errors import InputError
 from dyads.io.dedup import ArticleCopy, Deduplicator, Fingerprint
 from dyads.io.language import LanguageFilter
-from dyads.io.readers import read_articles
+from dyads.io.readers import ReadPosition, read_articles
 from dyads.io.store import Store
+from dyads.io.stores import open_store
 from dyads.pipeline import Coded, batched, run
 from dyads.records import Article, Event, Problem
 
@@ -35,6 +36,11 @@ Progress = Callable[[int, int], None]
 """Called after each batch with (articles done in this batch, events found in it)."""
 
 _BACKFILL_CHUNK = 500
+RECENT_IDS = 100_000
+COPY_CHUNK = 1_000
+"""Copies (not coded) are written to the store at least every this many."""
+"""Ids remembered to drop repeats within a run: bounded, so memory stays flat on any corpus.
+A repeat from further back is still caught by the store (``ingest``) or as an exact copy (dedup)."""
 
 
 @dataclass
@@ -79,17 +85,22 @@ def read_sources(
     timeout: float = 30.0,
     max_archive_bytes: int = 2_000_000_000,
     max_compression_ratio: float = 200.0,
+    position: ReadPosition | None = None,
+    recent_ids: int = RECENT_IDS,
 ) -> Iterator[Article]:
     """Articles from all sources, problems recorded in ``report``, repeats within the run dropped.
 
+    Repeats are told by id among the last ``recent_ids`` articles (memory stays bounded).
     The keyword options are :func:`dyads.io.readers.read_articles`'s.
     """
     seen: set[str] = set()
+    order: deque[str] = deque()
     for source in sources:
         try:
             items = read_articles(
                 source, published=published, max_bytes=max_bytes, fmt=fmt, columns=columns, fetch_links=fetch_links,
                 timeout=timeout, max_archive_bytes=max_archive_bytes, max_compression_ratio=max_compression_ratio,
+                position=position,
             )
             for item in items:
                 if isinstance(item, Problem):
@@ -100,6 +111,9 @@ def read_sources(
                     report.duplicates_in_input += 1
                     continue
                 seen.add(item.id)
+                order.append(item.id)
+                if len(order) > recent_ids:
+                    seen.discard(order.popleft())
                 yield item
         except InputError as exc:  # a source that cannot be read at all: report it, go on with the rest
             report.problems.append(Problem(where=str(source), code=exc.code, reason=exc.message))
@@ -114,6 +128,7 @@ def _read(
     fmt: str | None,
     columns: Mapping[str, str] | None,
     fetch_links: bool | None,
+    position: ReadPosition | None = None,
 ) -> Iterator[Article]:
     options = settings.input
     return read_sources(
@@ -127,6 +142,7 @@ def _read(
         timeout=options.timeout,
         max_archive_bytes=options.max_archive_bytes,
         max_compression_ratio=options.max_compression_ratio,
+        position=position,
     )
 
 
@@ -141,6 +157,7 @@ def code_sources(
     columns: Mapping[str, str] | None = None,
     fetch_links: bool | None = None,
     cluster: ClusterOptions | None = None,
+    position: ReadPosition | None = None,
 ) -> Iterator[Event]:
     """Stream the events of every article in ``sources`` (no store).
 
@@ -148,8 +165,12 @@ def code_sources(
     ``fetch_links`` (default: ``input.fetch_links``) lets feed entries' linked pages be read.
     Copies of an earlier article in the same run are counted, not coded (``ingest.dedup``).
     ``cluster`` codes the batches on Dask (:mod:`dyads.cluster`, docs/scaling.md) instead of ``nlp.n_process`` processes.
+    ``position`` (:class:`~dyads.io.readers.ReadPosition`) follows the input bytes read, for a progress bar.
     """
-    articles = _read(sources, settings=settings, report=report, published=published, fmt=fmt, columns=columns, fetch_links=fetch_links)
+    articles = _read(
+        sources, settings=settings, report=report, published=published, fmt=fmt, columns=columns, fetch_links=fetch_links,
+        position=position,
+    )
     articles = _in_languages(articles, settings=settings, report=report)
     articles = _without_copies(articles, deduplicator(settings.ingest), report=report, on_copy=None)
     for batch in _coded_batches(articles, settings, cluster):
@@ -171,23 +192,35 @@ def ingest_sources(
     columns: Mapping[str, str] | None = None,
     fetch_links: bool | None = None,
     cluster: ClusterOptions | None = None,
+    position: ReadPosition | None = None,
 ) -> RunReport:
-    """Code ``sources`` into the DuckDB store at ``db``; running it twice adds nothing.
+    """Code ``sources`` into the store at ``db`` (a DuckDB path or a ``postgresql://`` URL); running it twice adds nothing.
 
     Copies (``ingest.dedup``) of an article coded in this run or an earlier one are not
     coded: they go to the store's ``article_copies`` table as more sources of that article.
     The other options are :func:`code_sources`'s.
     """
     report = RunReport()
-    with Store.open(db) as store:
+    with open_store(db) as store:  # a DuckDB path or a postgresql:// URL
         finder = deduplicator(settings.ingest)
         if finder is not None:
             load_fingerprints(store, finder)
         copies: list[ArticleCopy] = []
-        articles = _read(sources, settings=settings, report=report, published=published, fmt=fmt, columns=columns, fetch_links=fetch_links)
+
+        def on_copy(copy: ArticleCopy) -> None:
+            # written every COPY_CHUNK copies too, not only with a coded batch: a long run of
+            # copies (wire reprints) must not pile up until the end of the input
+            copies.append(copy)
+            if finder is not None and len(copies) >= COPY_CHUNK:
+                _record(store, finder, [], copies, report)
+
+        articles = _read(
+            sources, settings=settings, report=report, published=published, fmt=fmt, columns=columns, fetch_links=fetch_links,
+            position=position,
+        )
         fresh = _not_stored(articles, store=store, report=report, chunk=settings.nlp.batch_size)
         fresh = _in_languages(fresh, settings=settings, report=report)
-        fresh = _without_copies(fresh, finder, report=report, on_copy=copies.append)
+        fresh = _without_copies(fresh, finder, report=report, on_copy=on_copy)
         for batch in _coded_batches(fresh, settings, cluster):
             n_events = _tally(batch, report)
             new_articles, new_events = store.write_batch([a for a, _ in batch], [e for _, evs in batch for e in evs])
@@ -207,7 +240,8 @@ def deduplicator(settings: IngestSettings) -> Deduplicator | None:
     if settings.dedup == "off":
         return None
     return Deduplicator(
-        mode=settings.dedup, threshold=settings.near_threshold, shingle_words=settings.shingle_words, num_perm=settings.num_perm
+        mode=settings.dedup, threshold=settings.near_threshold, shingle_words=settings.shingle_words, num_perm=settings.num_perm,
+        window=settings.dedup_window,
     )
 
 
@@ -224,7 +258,7 @@ def load_fingerprints(store: Store, finder: Deduplicator) -> int:
         previous = ids
         store.write_dedup(fingerprints=[(i, finder.fingerprint(text)) for i, text in missing], scheme=finder.scheme)
         made += len(missing)
-    for article_id, digest, minhash in store.fingerprints(scheme=finder.scheme):
+    for article_id, digest, minhash in store.fingerprints(scheme=finder.scheme, latest=finder.window or None):
         signature = None if minhash is None else np.asarray(minhash, dtype=np.uint32)
         finder.add(article_id, Fingerprint(text_hash=digest, minhash=signature))
     return made

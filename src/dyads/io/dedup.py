@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -107,7 +107,10 @@ class Deduplicator:
     (everything is new). ``threshold`` is the least estimated Jaccard similarity of two
     texts' ``shingle_words``-word shingles for a near copy; ``num_perm`` MinHash
     permutations (more: finer estimates, slower). Memory: one 32-bit value per permutation
-    per new article, plus the LSH index.
+    per new article, plus the LSH index (about 4.3-4.6 KB per article in near mode, 0.3 KB in
+    exact mode: ``bench/streaming_memory.py``). ``window`` (0: no limit) keeps only the most
+    recent ``window`` articles in the index, so memory stays bounded on an endless stream;
+    a copy of an older article is then taken for a new one.
     """
 
     def __init__(
@@ -118,6 +121,7 @@ class Deduplicator:
         shingle_words: int = 3,
         num_perm: int = 128,
         seed: int = 1,
+        window: int = 0,
     ) -> None:
         if mode not in ("near", "exact", "off"):
             raise ValueError(f"unknown dedup mode {mode!r}")
@@ -125,16 +129,21 @@ class Deduplicator:
             raise ValueError("threshold must be in (0, 1]")
         if shingle_words < 1 or num_perm < 32:
             raise ValueError("shingle_words must be >= 1 and num_perm >= 32")
+        if window < 0:
+            raise ValueError("window must be >= 0 (0: no limit)")
         self.mode = mode
         self.threshold = threshold
         self.shingle_words = shingle_words
         self.num_perm = num_perm
         self.seed = seed
+        self.window = window
         self.counts: Counter[str] = Counter()
         self._by_hash: dict[str, str] = {}
         self._hash_of: dict[str, str] = {}
         self._signatures: dict[str, np.ndarray] = {}
         self._order: dict[str, int] = {}
+        self._arrivals: deque[str] = deque()
+        self._added = 0
         self._lsh = None
         self._permutations = None
         if mode == "near":
@@ -177,7 +186,10 @@ class Deduplicator:
         """Put an article in the index as the first of its story (e.g. one already stored)."""
         if self.mode == "off" or article_id in self._order:
             return
-        self._order[article_id] = len(self._order)
+        self._order[article_id] = self._added
+        self._added += 1
+        if self.window:
+            self._arrivals.append(article_id)
         self._hash_of[article_id] = fingerprint.text_hash
         self._by_hash.setdefault(fingerprint.text_hash, article_id)
         if self._lsh is not None and fingerprint.minhash is not None:
@@ -187,6 +199,17 @@ class Deduplicator:
             self._signatures[article_id] = signature
             sketch = MinHash(hashvalues=signature, permutations=self._permutations, scheme=_SCHEME)
             self._lsh.insert(article_id, sketch, check_duplication=False)
+        while self.window and len(self._arrivals) > self.window:
+            self._forget(self._arrivals.popleft())
+
+    def _forget(self, article_id: str) -> None:
+        """Take the oldest article out of the index (``window``)."""
+        del self._order[article_id]
+        digest = self._hash_of.pop(article_id)
+        if self._by_hash.get(digest) == article_id:
+            del self._by_hash[digest]
+        if self._signatures.pop(article_id, None) is not None and self._lsh is not None:
+            self._lsh.remove(article_id)
 
     def check(self, article_id: str, text: str) -> Verdict:
         """Judge one article; a new one enters the index."""

@@ -442,6 +442,38 @@ _FILTERS = ("actor", "country", "plover_type", "cameo_root", "status", "since", 
 _ORDER = " ORDER BY e.date NULLS LAST, e.article_id, e.sentence_index, e.trigger_start, e.id"
 
 
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back the open transaction; a failed COMMIT (a full disk) has already ended it, and
+    DuckDB then refuses ROLLBACK ("no transaction is active"): that is not a second error."""
+    try:
+        con.execute("ROLLBACK")
+    except duckdb.TransactionException as exc:
+        if "no transaction is active" not in str(exc):
+            raise
+
+
+def _disk_trouble(exc: BaseException) -> bool:
+    """The error is the file system's: full, read-only, or not ours to write."""
+    text = str(exc).lower()
+    return any(sign in text for sign in ("no space left", "disk is full", "quota", "read-only file system", "permission denied"))
+
+
+def _write_fix(path: str, exc: BaseException) -> str:
+    """The E604 hint: a full disk says so (nothing of the failed write is kept; what was committed is)."""
+    text = str(exc).lower()
+    if "no space left" in text or "disk is full" in text or "quota" in text:
+        return (
+            f"the disk holding {path} is full: free space there (or move the store) and run the same command again;"
+            " every batch committed before is kept and a rerun resumes after it"
+        )
+    if "read-only file system" in text or "permission denied" in text:
+        return (
+            f"{path} or its folder cannot be written: copy the store to a writable place; commands that only"
+            " read it (dyads events, dyads serve) open it read-only"
+        )
+    return "check the disk space and that the store is not damaged; batches committed before are kept"
+
+
 # --------------------------------------------------------------------------- the store
 
 
@@ -486,7 +518,9 @@ class Store:
             raise StoreError(
                 "E601",
                 f"cannot open store {where}: {message}",
-                fix="check the path points to a DuckDB file dyads wrote (or a new file name)",
+                fix=_write_fix(where, exc)
+                if _disk_trouble(exc)
+                else "check the path points to a DuckDB file dyads wrote (or a new file name)",
             ) from exc
         store = cls(connection, path=where, read_only=read_only)
         try:
@@ -519,9 +553,11 @@ class Store:
                 )
                 con.execute("COMMIT")
             except duckdb.Error as exc:
-                con.execute("ROLLBACK")
+                _rollback(con)
                 raise StoreError(
-                    "E603", f"cannot set up tables in {self.path}: {exc}", fix="use a new file for the dyads store"
+                    "E603",
+                    f"cannot set up tables in {self.path}: {exc}",
+                    fix=_write_fix(self.path, exc) if _disk_trouble(exc) else "use a new file for the dyads store",
                 ) from exc
             row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         if row is not None and row[0] == "1":
@@ -576,14 +612,14 @@ class Store:
             con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [SCHEMA_VERSION])
             con.execute("COMMIT")
         except duckdb.Error as exc:
-            con.execute("ROLLBACK")
+            _rollback(con)
             raise StoreError(
                 "E603",
                 f"cannot upgrade {self.path} from schema version 1 (rolled back, still version 1): {exc}",
                 fix="check the disk space (the events table is written again once) and open it read-write again",
             ) from exc
         except BaseException:
-            con.execute("ROLLBACK")
+            _rollback(con)
             raise
 
     def close(self) -> None:
@@ -660,12 +696,12 @@ class Store:
                 )
             con.execute("COMMIT")
         except duckdb.Error as exc:
-            con.execute("ROLLBACK")
+            _rollback(con)
             raise StoreError(
-                "E604", f"batch not written (rolled back): {exc}", fix="check the disk space and that the store is not damaged"
+                "E604", f"batch not written (rolled back): {exc}", fix=_write_fix(self.path, exc)
             ) from exc
         except BaseException:
-            con.execute("ROLLBACK")
+            _rollback(con)
             raise
         return len(new_articles), len(new_events)
 
@@ -733,12 +769,12 @@ class Store:
                 self._insert("article_fingerprints", _FINGERPRINT_SCHEMA, rows)
             con.execute("COMMIT")
         except duckdb.Error as exc:
-            con.execute("ROLLBACK")
+            _rollback(con)
             raise StoreError(
-                "E604", f"copies not written (rolled back): {exc}", fix="check the disk space and that the store is not damaged"
+                "E604", f"copies not written (rolled back): {exc}", fix=_write_fix(self.path, exc)
             ) from exc
         except BaseException:
-            con.execute("ROLLBACK")
+            _rollback(con)
             raise
         return len(fresh)
 
@@ -765,17 +801,26 @@ class Store:
         )
         return [ArticleCopy(**row) for row in rows]
 
-    def fingerprints(self, *, scheme: str | None) -> Iterator[tuple[str, str, list[int] | None]]:
+    def fingerprints(self, *, scheme: str | None, latest: int | None = None) -> Iterator[tuple[str, str, list[int] | None]]:
         """Every stored fingerprint as ``(article id, text hash, minhash)``; the minhash is None
-        unless it was made with ``scheme``."""
+        unless it was made with ``scheme``. ``latest``: only the last ``latest`` written, oldest first."""
         if not self._has_table("article_fingerprints"):
             return
         cursor = self._connection().cursor()
         try:
-            cursor.execute(
-                "SELECT article_id, text_hash, CASE WHEN scheme = ? THEN minhash END FROM article_fingerprints ORDER BY article_id",
-                [scheme],
-            )
+            if latest is None:
+                cursor.execute(
+                    "SELECT article_id, text_hash, CASE WHEN scheme = ? THEN minhash END FROM article_fingerprints ORDER BY article_id",
+                    [scheme],
+                )
+            else:
+                _check_count("latest", latest)
+                cursor.execute(
+                    "SELECT article_id, text_hash, minhash FROM (SELECT rowid AS r, article_id, text_hash,"
+                    " CASE WHEN scheme = ? THEN minhash END AS minhash FROM article_fingerprints ORDER BY rowid DESC LIMIT ?)"
+                    " ORDER BY r",
+                    [scheme, latest],
+                )
             while rows := cursor.fetchmany(10_000):
                 yield from ((row[0], row[1], row[2]) for row in rows)
         finally:
@@ -974,12 +1019,12 @@ class Store:
                 con.execute(sql, list(params))
             con.execute("COMMIT")
         except duckdb.Error as exc:
-            con.execute("ROLLBACK")
+            _rollback(con)
             raise StoreError(
-                "E604", f"statements not run (rolled back): {exc}", fix="check the disk space and that the store is not damaged"
+                "E604", f"statements not run (rolled back): {exc}", fix=_write_fix(self.path, exc)
             ) from exc
         except BaseException:
-            con.execute("ROLLBACK")
+            _rollback(con)
             raise
         finally:
             for name in tables or {}:

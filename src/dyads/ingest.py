@@ -1,7 +1,8 @@
 """Read -> code -> store (or export): the jobs behind ``dyads code`` and ``dyads ingest``.
 
 Bad input is reported as :class:`~dyads.records.Problem` and skipped; the same article
-twice in one run is coded once; articles in a language the coder does not read are skipped
+twice in one run is coded once (among the last ``RECENT_IDS`` ids; the store catches older
+ones); articles in a language the coder does not read are skipped
 (E115, ``input.languages``); copies of an earlier article (exact, or near with MinHash:
 ``ingest.dedup``) are not coded again but recorded as more sources of it; ``ingest`` skips
 articles (and copies) the store already holds, so a rerun after a crash resumes, and

@@ -142,6 +142,21 @@ def test_repeats_are_dropped_within_a_bounded_window_of_ids(tmp_path: Path) -> N
     assert RECENT_IDS >= 10_000
 
 
+def test_problems_past_the_limit_are_counted_not_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import dyads.ingest
+
+    monkeypatch.setattr(dyads.ingest, "PROBLEM_LIMIT", 5)
+    path = tmp_path / "bad.jsonl"
+    lines = ["{not json"] * 8 + [json.dumps({"text": "good"})] + [json.dumps({"title": "no text"})] * 4
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = RunReport()
+    kept = list(read_sources([path], report=report, max_bytes=10_000))
+    assert [a.text for a in kept] == ["good"]  # the good line is read whatever the problems around it
+    assert len(report.problems) == 5 and [p.where for p in report.problems][:2] == [f"{path}:1", f"{path}:2"]
+    assert report.n_errors + report.n_warnings == 12
+    assert report.problems_not_kept == {"E101": 3, "E103": 4}  # 3 more bad lines, 4 without text
+
+
 def text(n: int) -> str:
     return " ".join(f"word{n}x{k}" for k in range(60))
 

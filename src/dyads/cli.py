@@ -99,9 +99,12 @@ def _progress(
 def _report_problems(report: RunReport, quiet: bool) -> None:
     for problem in report.problems:
         err.print(f"[{'red' if problem.severity == 'error' else 'yellow'}]{problem.severity}[/] {problem.where} {problem.code}: {problem.reason}", highlight=False)
+    if report.problems_not_kept:
+        counts = ", ".join(f"{code} {n}" for code, n in sorted(report.problems_not_kept.items()))
+        err.print(f"... and {sum(report.problems_not_kept.values())} more problems, not listed ({counts})", highlight=False)
     if quiet:
         return
-    skipped = len(report.errors)
+    skipped = report.n_errors
     copies = report.exact_copies + report.near_copies
     languages = ", ".join(f"{code} {n}" for code, n in report.other_languages.most_common())
     err.print(

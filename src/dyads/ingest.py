@@ -38,10 +38,13 @@ Progress = Callable[[int, int], None]
 
 _BACKFILL_CHUNK = 500
 RECENT_IDS = 100_000
-COPY_CHUNK = 1_000
-"""Copies (not coded) are written to the store at least every this many."""
 """Ids remembered to drop repeats within a run: bounded, so memory stays flat on any corpus.
 A repeat from further back is still caught by the store (``ingest``) or as an exact copy (dedup)."""
+COPY_CHUNK = 1_000
+"""Copies (not coded) are written to the store at least every this many."""
+PROBLEM_LIMIT = 10_000
+"""Problems kept with their text in a :class:`RunReport`; later ones are only counted by code,
+so an input of millions of bad lines does not grow memory."""
 
 
 @dataclass
@@ -64,9 +67,27 @@ class RunReport:
     """Articles skipped for their language, by ISO 639-1 code."""
     copies_recorded: int = 0
     """Copies newly written to the store's ``article_copies`` table."""
+    n_errors: int = 0
+    """Problems of severity error (input items skipped), kept or not."""
+    n_warnings: int = 0
+    """Problems of severity warning, kept or not."""
+    problems_not_kept: Counter[str] = field(default_factory=Counter)
+    """Problems past ``PROBLEM_LIMIT``, counted by code only."""
+
+    def add_problem(self, problem: Problem) -> None:
+        """Count a problem; keep it whole while fewer than ``PROBLEM_LIMIT`` are kept."""
+        if problem.severity == "error":
+            self.n_errors += 1
+        else:
+            self.n_warnings += 1
+        if len(self.problems) < PROBLEM_LIMIT:
+            self.problems.append(problem)
+        else:
+            self.problems_not_kept[problem.code] += 1
 
     @property
     def errors(self) -> list[Problem]:
+        """The kept problems of severity error (``n_errors`` counts them all)."""
         return [p for p in self.problems if p.severity == "error"]
 
     @property
@@ -105,7 +126,7 @@ def read_sources(
             )
             for item in items:
                 if isinstance(item, Problem):
-                    report.problems.append(item)
+                    report.add_problem(item)
                     continue
                 report.articles_read += 1
                 if item.id in seen:
@@ -117,7 +138,7 @@ def read_sources(
                     seen.discard(order.popleft())
                 yield item
         except InputError as exc:  # a source that cannot be read at all: report it, go on with the rest
-            report.problems.append(Problem(where=str(source), code=exc.code, reason=exc.message))
+            report.add_problem(Problem(where=str(source), code=exc.code, reason=exc.message))
 
 
 def _read(
@@ -282,7 +303,7 @@ def _in_languages(articles: Iterable[Article], *, settings: Settings, report: Ru
         if problem is None:
             yield article
         else:
-            report.problems.append(problem)
+            report.add_problem(problem)
 
 
 def _without_copies(

@@ -109,7 +109,7 @@ def _report_problems(report: RunReport, quiet: bool) -> None:
     languages = ", ".join(f"{code} {n}" for code, n in report.other_languages.most_common())
     err.print(
         f"{report.articles_read} articles read, {report.articles_coded} coded, {report.events} events; "
-        f"{skipped} input items skipped, {len(report.problems) - skipped} warnings, "
+        f"{skipped} input items skipped, {report.n_warnings} warnings, "
         f"{report.duplicates_in_input} repeated articles ignored"
         + (f", {report.already_stored} already stored" if report.already_stored else "")
         + (f", {copies} copies not coded ({report.exact_copies} exact, {report.near_copies} near)" if copies else "")

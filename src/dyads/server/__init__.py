@@ -2,5 +2,6 @@
 
 from dyads.server.app import create_app, shutdown
 from dyads.server.limits import ServerLimits
+from dyads.server.outbound import FetchPolicy
 
-__all__ = ["ServerLimits", "create_app", "shutdown"]
+__all__ = ["FetchPolicy", "ServerLimits", "create_app", "shutdown"]

@@ -12,11 +12,13 @@ from dyads.config import Settings
 from dyads.errors import ServerError
 from dyads.server.analytics_api import analytics_router
 from dyads.server.api import browse_router
+from dyads.server.cache import ResponseCache, ResponseCacheMiddleware
 from dyads.server.database import QueryGate, open_served
 from dyads.server.errors import CatchAllMiddleware, install_error_handlers
 from dyads.server.ingest import IngestQueue
 from dyads.server.ingest_api import ingest_router
 from dyads.server.limits import ServerLimits
+from dyads.server.outbound import FetchPolicy
 from dyads.server.security import (
     BodyLimitMiddleware,
     IngestGuardMiddleware,
@@ -38,6 +40,7 @@ def create_app(
     settings: Settings | None = None,
     limits: ServerLimits | None = None,
     cors_origins: Sequence[str] = (),
+    fetch: FetchPolicy | None = None,
 ) -> FastAPI:
     """The API over the store at ``db``: read-only unless ``allow_ingest`` (which needs ``token``).
 
@@ -46,13 +49,15 @@ def create_app(
     ``settings`` (defaults: the built-in ones). ``static_dir`` holds the built dashboard
     (default: the package's ``server/static``). ``limits``: :class:`ServerLimits` (defaults
     when None). ``cors_origins``: browser origins allowed to call the API from other sites
-    (none by default).
+    (none by default). ``fetch``: which hosts posted URLs may be fetched from (:class:`FetchPolicy`;
+    by default none: the API fetches nothing).
 
     Raises:
         ServerError: E622 ingestion without a token or with a short one.
         StoreError: the store cannot be opened (E601 missing, E602 locked, E603 not a dyads store).
     """
     limits = limits or ServerLimits()
+    fetch = fetch or FetchPolicy()
     if allow_ingest:
         if not token:
             raise ServerError(
@@ -61,14 +66,16 @@ def create_app(
             )
         check_token_strength(token, min_chars=limits.min_token_chars)
     store = open_served(db, writable=allow_ingest)
+    cache = ResponseCache(max_bytes=limits.cache_bytes, max_entry_bytes=limits.cache_entry_bytes)
     queue = None
     if allow_ingest:
         queue = IngestQueue(
-            store=store, settings=settings or Settings(), max_queued=limits.max_queued_jobs, kept=limits.kept_jobs
+            store=store, settings=settings or Settings(), max_queued=limits.max_queued_jobs, kept=limits.kept_jobs,
+            fetch=fetch, on_write=cache.clear,
         )
     state = ServerState(
         store=store, limits=limits, gate=QueryGate(slots=limits.max_concurrent_queries, wait_s=limits.busy_wait_s),
-        token=token if allow_ingest else None, ingest=queue,
+        token=token if allow_ingest else None, ingest=queue, fetch=fetch, cache=cache,
     )
 
     app = FastAPI(
@@ -86,6 +93,7 @@ def create_app(
     app.include_router(ingest_router(limits))
     mount_dashboard(app, Path(static_dir) if static_dir is not None else DEFAULT_STATIC_DIR)
     # Added innermost first: the security headers wrap everything, 500s included.
+    app.add_middleware(ResponseCacheMiddleware, cache=cache)
     app.add_middleware(BodyLimitMiddleware, max_bytes=limits.max_body_bytes)
     app.add_middleware(IngestGuardMiddleware, check=state.check_ingest_allowed)
     if cors_origins:

@@ -32,6 +32,9 @@ STATUS: dict[str, int] = {
     "E624": 403,  # ingestion disabled
     "E625": 503,  # query timeout / server busy
     "E626": 500,  # internal error
+    "E627": 403,  # URL fetching off, or the host is not on the allow-list
+    "E628": 403,  # the URL's host resolves to a non-public address
+    "E629": 502,  # fetching an allowed URL failed
 }
 
 _FIX: dict[str, str] = {
@@ -42,6 +45,9 @@ _FIX: dict[str, str] = {
     "E624": "start the server with `dyads serve --allow-ingest --token-file FILE`",
     "E625": "narrow the filters (dates, actor) or retry in a moment",
     "E626": "retry; if it persists, report it with the server log",
+    "E627": "post the article text, or start the server with --fetch-host HOST",
+    "E628": "fetch only public hosts, or list the network with --fetch-network if it is yours",
+    "E629": "check the URL or retry later",
 }
 
 
@@ -49,7 +55,8 @@ class ErrorDetail(BaseModel):
     """What went wrong, its stable code, and how to fix it."""
 
     code: str = Field(description="E620 bad parameter, E621 not found, E622 unauthorised, E623 too large, "
-                      "E624 ingestion disabled, E625 timeout/busy, E626 internal; E630-E639 analytics")
+                      "E624 ingestion disabled, E625 timeout/busy, E626 internal, E627 host not allowed, "
+                      "E628 non-public address, E629 fetch failed; E630-E639 analytics")
     message: str
     fix: str
     status: int = Field(description="the HTTP status, repeated")
@@ -77,11 +84,12 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
 _DESCRIPTIONS = {
     401: "no bearer token (E622)",
-    403: "wrong token (E622) or ingestion disabled (E624)",
+    403: "wrong token (E622), ingestion disabled (E624), URL host not allowed (E627) or not public (E628)",
     404: "not found (E621)",
     413: "request body too large (E623)",
     422: "bad parameter (E620, analytics E630-E639)",
     500: "internal error (E626)",
+    502: "fetching an allowed URL failed (E629)",
     503: "query timed out or server busy (E625)",
 }
 

@@ -17,6 +17,7 @@ import queue
 import secrets
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from dyads.config import Settings
@@ -32,6 +33,7 @@ from dyads.server.models import (
     JobProblem,
     JobState,
 )
+from dyads.server.outbound import FetchPolicy, Resolver, fetch_allowed, system_resolver
 
 LOG = logging.getLogger("dyads.server.ingest")
 
@@ -42,6 +44,7 @@ class _Job:
     posted: int
     articles: list[Article]
     problems: list[Problem]
+    urls: tuple[str, ...] = ()
     state: JobState = "queued"
     already_stored: int = 0
     new_articles: int = 0
@@ -64,12 +67,19 @@ class _Job:
 class IngestQueue:
     """Jobs of posted articles, coded one after another by a single worker thread."""
 
-    def __init__(self, *, store: ServedStore, settings: Settings, max_queued: int, kept: int) -> None:
+    def __init__(
+        self, *, store: ServedStore, settings: Settings, max_queued: int, kept: int,
+        fetch: FetchPolicy | None = None, resolve: Resolver = system_resolver,
+        on_write: Callable[[], None] | None = None,
+    ) -> None:
         # Forking worker processes from a threaded server is unsafe: code in this process.
         self._settings = settings.with_overrides({"nlp.n_process": 1})
         self._store = store
         self._max_queued = max_queued
         self._kept = kept
+        self._fetch = fetch or FetchPolicy()
+        self._resolve = resolve
+        self._on_write = on_write
         self._jobs: OrderedDict[str, _Job] = OrderedDict()
         self._lock = threading.Lock()
         self._pending: queue.Queue[str | None] = queue.Queue()
@@ -82,7 +92,10 @@ class IngestQueue:
         """Read the posted articles and queue them (E625 when too many jobs wait)."""
         job_id = secrets.token_hex(8)
         articles, problems, repeated = self._read(request, name=f"job {job_id}")
-        job = _Job(id=job_id, posted=len(request.articles), articles=articles, problems=problems, repeated=repeated)
+        job = _Job(
+            id=job_id, posted=len(request.articles), articles=articles, problems=problems, repeated=repeated,
+            urls=tuple(request.urls),
+        )
         with self._lock:
             if self._closed:
                 raise ServerError("E625", "the server is shutting down", fix="retry once it is back")
@@ -118,6 +131,8 @@ class IngestQueue:
 
     def _read(self, request: IngestRequest, *, name: str) -> tuple[list[Article], list[Problem], int]:
         """The posted articles read like JSONL input lines; problems; how many were repeats."""
+        if not request.articles:  # URLs only: nothing to read here
+            return [], [], 0
         lines = [json.dumps(item.model_dump(exclude_none=True), ensure_ascii=False) for item in request.articles]
         stream = io.BytesIO(("\n".join(lines) + "\n").encode("utf-8"))
         articles: list[Article] = []
@@ -133,6 +148,29 @@ class IngestQueue:
                 seen.add(item.id)
                 articles.append(item)
         return articles, problems, repeated
+
+    def _fetched(self, job: _Job, *, seen: set[str]) -> list[Article]:
+        """The articles of the job's URLs, each fetched under the fetch policy (refusals become problems)."""
+        out: list[Article] = []
+        for url in job.urls:
+            try:
+                got = fetch_allowed(url, self._fetch, resolve=self._resolve)
+            except ServerError as exc:
+                with self._lock:
+                    job.problems.append(Problem(where=url, code=exc.code, reason=exc.message))
+                continue
+            fmt = {"text/csv": "csv", "application/x-ndjson": "jsonl", "application/jsonl": "jsonl"}.get(got.content_type)
+            # The page is read as it is: linked pages are never followed from here (fetch_links stays off).
+            for item in read_stream(io.BytesIO(got.data), name=got.url, fmt=fmt, max_bytes=self._settings.input.max_bytes):
+                with self._lock:
+                    if isinstance(item, Problem):
+                        job.problems.append(item)
+                    elif item.id in seen:
+                        job.repeated += 1
+                    else:
+                        seen.add(item.id)
+                        out.append(item)
+        return out
 
     def _forget_old(self) -> None:
         finished = [k for k, j in self._jobs.items() if j.state in ("done", "failed")]
@@ -154,14 +192,17 @@ class IngestQueue:
     def _run(self, job: _Job) -> None:
         session = self._store.session(read_only=False)
         try:
-            known = session.known_article_ids(a.id for a in job.articles)
-            fresh = [a for a in job.articles if a.id not in known]
+            articles = job.articles + self._fetched(job, seen={a.id for a in job.articles})
+            known = session.known_article_ids(a.id for a in articles)
+            fresh = [a for a in articles if a.id not in known]
             with self._lock:
                 job.already_stored = len(known)
             for batch in run(fresh, self._settings):
                 new_articles, new_events = session.write_batch(
                     [article for article, _ in batch], [event for _, events in batch for event in events]
                 )
+                if self._on_write is not None:
+                    self._on_write()  # cached answers are stale now
                 with self._lock:
                     job.new_articles += new_articles
                     job.new_events += new_events

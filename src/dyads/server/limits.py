@@ -20,8 +20,13 @@ class ServerLimits(BaseModel):
     )
     max_concurrent_queries: int = Field(default=8, ge=1, description="requests reading the store at the same time")
     busy_wait_s: float = Field(
-        default=2.0, ge=0, description="how long a request waits for a free query slot before 503 (E625)"
+        default=10.0, ge=0, description="how long a request waits for a free query slot before 503 (E625)"
     )
     max_queued_jobs: int = Field(default=32, ge=1, description="ingestion jobs waiting at once; more get 503 (E625)")
     kept_jobs: int = Field(default=1000, ge=1, description="finished ingestion jobs remembered for GET /api/ingest/{job}")
     min_token_chars: int = Field(default=16, ge=1, description="shortest bearer token accepted at start-up")
+    cache_bytes: int = Field(
+        default=64 * 1024 * 1024, ge=0,
+        description="memory for repeated GET /api answers (emptied when ingestion writes); 0 turns the cache off",
+    )
+    cache_entry_bytes: int = Field(default=1024 * 1024, ge=1, description="largest answer the cache keeps")

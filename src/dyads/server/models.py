@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from dyads.records import Event
 
@@ -104,7 +104,20 @@ class IngestArticle(ApiModel):
 
 
 class IngestRequest(ApiModel):
-    articles: list[IngestArticle] = Field(min_length=1)
+    """Articles to code, and/or URLs of pages or feeds for the server to fetch (only hosts it allows)."""
+
+    articles: list[IngestArticle] = Field(default_factory=list)
+    urls: list[Annotated[str, Field(min_length=1, max_length=2000)]] = Field(
+        default_factory=list,
+        description="http(s) pages, feeds or JSONL files to fetch and code; refused (403 E627) unless the server "
+        "was started with --fetch-host for their hosts, and never fetched from non-public addresses (E628)",
+    )
+
+    @model_validator(mode="after")
+    def _something(self) -> IngestRequest:
+        if not self.articles and not self.urls:
+            raise ValueError("give at least one article or URL")
+        return self
 
 
 class IngestAccepted(ApiModel):

@@ -1,11 +1,13 @@
 """Security defaults: response headers, the request body limit, and the bearer token.
 
 The API is read-only unless ingestion is switched on, and then only a request with the
-right bearer token (compared in constant time) may post articles. It never fetches URLs.
+right bearer token (compared in constant time) may post articles. A posted URL is fetched only
+from a host the server's owner allowed (see :mod:`dyads.server.outbound`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import os
 from collections.abc import Callable, Mapping
@@ -132,7 +134,10 @@ def check_bearer(authorization: str | None, *, token: str) -> None:
     scheme, _, given = (authorization or "").strip().partition(" ")
     if scheme.lower() != "bearer" or not given.strip():
         raise ServerError("E622", "this endpoint needs a bearer token", fix="send 'Authorization: Bearer TOKEN'")
-    if not hmac.compare_digest(given.strip().encode("utf-8"), token.encode("utf-8")):
+    # Both sides hashed first, so the constant-time comparison also hides the token's length.
+    given_digest = hashlib.sha256(given.strip().encode("utf-8", "surrogateescape")).digest()
+    token_digest = hashlib.sha256(token.encode("utf-8")).digest()
+    if not hmac.compare_digest(given_digest, token_digest):
         raise WrongToken()
 
 

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from fastapi import Request
 
 from dyads.errors import ServerError
+from dyads.server.cache import ResponseCache
 from dyads.server.database import QueryGate, ServedStore, SessionStore
 from dyads.server.ingest import IngestQueue
 from dyads.server.limits import ServerLimits
+from dyads.server.outbound import FetchPolicy
 from dyads.server.security import check_bearer
 
 
@@ -21,6 +23,8 @@ class ServerState:
     gate: QueryGate
     token: str | None = None
     ingest: IngestQueue | None = None
+    fetch: FetchPolicy = field(default_factory=FetchPolicy)
+    cache: ResponseCache = field(default_factory=lambda: ResponseCache(max_bytes=0, max_entry_bytes=1))
 
     def check_ingest_allowed(self, authorization: str | None) -> IngestQueue:
         """The queue, when ingestion is on and ``authorization`` carries the token (E624, E622)."""

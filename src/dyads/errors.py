@@ -38,11 +38,21 @@ class InputError(DyadsError):
 
 
 class ModelError(DyadsError):
-    """The spaCy pipeline or a model directory is missing or broken."""
+    """The spaCy pipeline or a model directory is missing or broken.
+
+    A damaged classifier folder (docs/training.md): E203 ``dyads-model.json`` unreadable or not a
+    JSON object, E204 a field of it of the wrong type, E205 ``tokenizer.json`` unparseable, E206
+    ``model.onnx`` cannot be loaded, E207 it lacks a dyads classifier's inputs/outputs, E208 it gives
+    unusable output (also E910-E913).
+    """
 
 
 class DataError(DyadsError):
-    """Package data or a user data file (actors, gazetteer, lexicon) is malformed."""
+    """Package data or a user data file (actors, gazetteer, lexicon) is malformed.
+
+    A user actor file (docs/actors.md): E301 unreadable or unparseable, E302 a bad entry, E304 a
+    key given twice in one entry, E305 not a regular file or too large, E306 binary or not UTF-8.
+    """
 
 
 class StoreError(DyadsError):

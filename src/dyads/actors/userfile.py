@@ -14,7 +14,10 @@ Format (see docs/actors.md)::
         start: 2012-05-07
 
 Errors: E301 for a file that cannot be read or parsed or has no ``actors`` list,
-E302 for a bad entry (the message names the file and the entry index).
+E302 for a bad entry (the message names the file and the entry index), E304 a key given
+twice in one YAML mapping, E305 not a regular file or larger than ``MAX_BYTES``, E306 binary
+data or text that is not UTF-8. YAML dates stay text until an entry's ``start``/``end`` is
+read, so an impossible date (``2020-13-45``) is an E302 naming its entry.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ import datetime as dt
 import re
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 
@@ -38,10 +41,43 @@ _KEYS = frozenset({"names", "code", "sectors", "kind", "role", "start", "end", "
 _FIX = "see docs/actors.md for the actor file format"
 
 
+MAX_BYTES = 64 * 1024 * 1024
+"""Largest actor file read (E305): the package tables of every country and group take under 1 MiB."""
+
+_SUFFIXES = (".yaml", ".yml", ".toml")
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str, line: int, first: int) -> None:
+        super().__init__(key)
+        self.key, self.line, self.first = key, line, first
+
+
+class _ActorYamlLoader(yaml.SafeLoader):
+    """Safe YAML that keeps dates as text (checked per entry) and refuses a key given twice in one mapping."""
+
+    yaml_implicit_resolvers: ClassVar[dict[str, list[tuple[str, Any]]]] = {  # PyYAML's per-class table, never changed after
+        first: [(tag, pattern) for tag, pattern in resolvers if tag != _TIMESTAMP]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[str, int] = {}
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                line = key_node.start_mark.line + 1
+                if key_node.value in seen:
+                    raise _DuplicateKey(key_node.value, line, seen[key_node.value])
+                seen[key_node.value] = line
+        return super().construct_mapping(node, deep=deep)
+
+
 def load_actor_file(path: str | Path) -> list[ActorEntry]:
     """Entries of a YAML (``.yaml``/``.yml``) or TOML (``.toml``) actor file.
 
-    Raises :class:`~dyads.errors.DataError` E301 (file) or E302 (entry).
+    Raises :class:`~dyads.errors.DataError` E301 (file), E302 (entry), E304 (key twice),
+    E305 (not a file, too large) or E306 (binary, not UTF-8).
     """
     file = Path(path)
     data = _parse(file)
@@ -50,22 +86,64 @@ def load_actor_file(path: str | Path) -> list[ActorEntry]:
     return [_entry(file, index, raw) for index, raw in enumerate(data["actors"])]
 
 
-def _parse(file: Path) -> Any:
-    suffix = file.suffix.lower()
-    if suffix not in (".yaml", ".yml", ".toml"):
+def _read_text(file: Path) -> str:
+    try:
+        info = file.stat()
+    except OSError as exc:
+        raise DataError("E301", f"actor file {file} cannot be read: {exc.strerror or exc}", fix="check the path given as actor_file") from exc
+    if not file.is_file():
+        raise DataError("E305", f"actor file {file} is not a regular file (a folder, device or pipe)", fix="give the path of a .yaml or .toml file")
+    if info.st_size > MAX_BYTES:
         raise DataError(
-            "E301",
-            f"actor file {file} must end in .yaml, .yml or .toml",
-            fix="rename the file so its extension says its format",
+            "E305",
+            f"actor file {file} is {info.st_size:,} bytes, over the {MAX_BYTES:,} an actor file may have",
+            fix="check it is the right file; split a very large dictionary into several runs",
         )
     try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DataError("E301", f"actor file {file} cannot be read: {exc}", fix="check the path and encoding (UTF-8)") from exc
+        raw = file.read_bytes()
+    except OSError as exc:
+        raise DataError("E301", f"actor file {file} cannot be read: {exc.strerror or exc}", fix="check the path and its permissions") from exc
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        raise DataError(
+            "E306", f"actor file {file} holds binary data (a NUL byte at offset {nul})",
+            fix="give the YAML/TOML text file; this one is damaged or another kind of file",
+        )
     try:
-        return tomllib.loads(text) if suffix == ".toml" else yaml.safe_load(text)
-    except (tomllib.TOMLDecodeError, yaml.YAMLError) as exc:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise DataError(
+            "E306", f"actor file {file} is not UTF-8 text (byte {raw[exc.start]:#04x} at offset {exc.start})",
+            fix="save it as UTF-8 (e.g. `iconv -f cp1252 -t utf-8`), or check it is the right file",
+        ) from exc
+
+
+def _parse(file: Path) -> Any:
+    suffix = file.suffix.lower()
+    if file.exists() and not file.is_file():
+        raise DataError("E305", f"actor file {file} is not a regular file (a folder, device or pipe)", fix="give the path of a .yaml or .toml file")
+    if suffix not in _SUFFIXES:
+        fix = "rename the file so its extension says its format"
+        if suffix == ".json":
+            fix = "JSON with the same layout is valid YAML: rename the file to .yaml"
+        elif suffix in (".tsv", ".csv", ".txt"):
+            fix = "write the actors as YAML (docs/actors.md); `dyads import-actors` converts PETRARCH/TABARI dictionaries"
+        raise DataError("E301", f"actor file {file} must end in .yaml, .yml or .toml", fix=fix)
+    text = _read_text(file)
+    try:
+        if suffix == ".toml":
+            return tomllib.loads(text)
+        return yaml.load(text, Loader=_ActorYamlLoader)
+    except _DuplicateKey as exc:
+        raise DataError(
+            "E304",
+            f"actor file {file}, line {exc.line}: key '{exc.key}' given twice in one mapping (first on line {exc.first})",
+            fix="keep one of them; list several values in one key, e.g. names: [A, B]",
+        ) from exc
+    except (tomllib.TOMLDecodeError, yaml.YAMLError, ValueError) as exc:
         raise DataError("E301", f"actor file {file} is not valid {suffix[1:].upper()}: {exc}", fix=_FIX) from exc
+    except RecursionError as exc:
+        raise DataError("E301", f"actor file {file} is nested too deeply to be an actor file", fix=_FIX) from exc
 
 
 def _fail(file: Path, index: int, problem: str) -> DataError:

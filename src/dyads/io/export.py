@@ -288,9 +288,36 @@ def write_events(
         with target.open("w", encoding="utf-8", newline="") as out:
             return _write_jsonl(events, out) if name == "jsonl" else _write_csv(events, out)
     except (OSError, pa.ArrowException) as exc:
-        raise ExportError(
-            "E612", f"cannot write {target}: {exc}", fix="check the folder exists and is writable"
-        ) from exc
+        raise _cannot_write(target, exc) from exc
+
+
+def write_text_file(path: str | Path, text: str) -> None:
+    """Write ``text`` to ``path`` (UTF-8); E612 when it cannot be written (no half file is left)."""
+    target = Path(str(path))
+    try:
+        target.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise _cannot_write(target, exc) from exc
+
+
+def _cannot_write(target: Path, exc: BaseException) -> ExportError:
+    """E612 for a failed export; the partly written file is removed, so no truncated export is left behind."""
+    removed = False
+    if target.is_file():
+        try:
+            target.unlink()
+            removed = True
+        except OSError:
+            pass
+    full = "no space left" in str(exc).lower() or getattr(exc, "errno", None) == 28
+    fix = (
+        f"the disk holding {target.parent} is full: free space there or write to another disk, then run the command again"
+        if full
+        else "check the folder exists and is writable"
+    )
+    return ExportError(
+        "E612", f"cannot write {target}: {exc}" + (" (the partial file was removed)" if removed else ""), fix=fix
+    )
 
 
 # --------------------------------------------------------------------------- table

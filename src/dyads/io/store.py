@@ -538,6 +538,12 @@ class Store:
             try:
                 row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
             except duckdb.Error as exc:
+                if not con.execute("SELECT count(*) FROM duckdb_tables()").fetchone()[0]:
+                    raise StoreError(
+                        "E603",
+                        f"{self.path} is an empty DuckDB file, not yet a dyads store (was the run creating it killed?)",
+                        fix=f"run the same `dyads ingest ... --db {self.path}` again: it sets the store up and codes the articles",
+                    ) from exc
                 raise StoreError(
                     "E603", f"{self.path} is not a dyads store", fix="open a file written by dyads"
                 ) from exc

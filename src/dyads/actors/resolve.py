@@ -31,7 +31,7 @@ from dyads.records import Actor, Mention, MentionKind, Span
 
 from .combine import Part, combine, mention_kind
 from .dictionary import ActorDictionary, ActorEntry
-from .names import normalise, normalise_word, sort_sectors
+from .names import demonym_plural, normalise, normalise_word, sort_sectors
 
 MOD_DEPS = frozenset({"compound", "amod", "nmod", "flat", "nummod", "npadvmod", "quantmod"})
 _REGION_DEPS = MOD_DEPS | {"cc", "conj", "punct", "advmod", "hmod", "hyph"}
@@ -44,6 +44,10 @@ _PERSONAL = frozenset({"he", "she", "him", "her", "his", "himself", "herself", "
 _NEUTER = frozenset({"it", "its", "itself"})
 _POSSESSIVES = frozenset({"its", "his", "her", "their"})
 _EXPLETIVE_HEADS = frozenset({"be", "seem", "appear", "remain", "take", "rain", "look"})
+_AGENT_ADJECTIVES = frozenset({
+    "willing", "unwilling", "ready", "prepared", "determined", "eager", "keen", "reluctant",
+    "committed", "able", "unable", "open", "opposed", "resolved",
+})  # fmt: skip
 _ROLE_VERBS = frozenset({"serve", "be", "work", "act", "become", "remain"})
 _FORMS = {
     "is": "be", "was": "be", "are": "be", "were": "be", "'s": "be", "been": "be",
@@ -59,6 +63,11 @@ _LINK_PREPS = frozenset({"of", "for", "from"})
 # links through these ("the UN envoy on Syria" is not Syrian)
 _BODY_PREPS = frozenset({"on", "in", "at"})
 _DEFINITE = frozenset({"the", "this", "that", "these", "those"})
+_ARTICLES = frozenset({"the", "a", "an", "this", "that", "these", "those"})
+# "President Erdogan of Turkey", "a court in Bishkek", "the ambassador to the United Kingdom"
+_PLACE_LINK_PREPS = frozenset({"of", "for", "from", "in", "to"})
+_PLACE_ENTS = frozenset({"GPE", "NORP", "ORG", "LOC", "FAC"})
+_MAX_SPAN_TOKENS = 16
 _LOCATIVE = frozenset({"in", "inside", "across", "throughout", "within"})
 _MOBILE_SECTORS = frozenset({"MIL", "SPY"})
 _DOMESTIC_SECTORS = frozenset({"LEG", "JUD", "OPP", "PTY"})
@@ -94,18 +103,21 @@ class _Phrase:
     kind: MentionKind = "other"
     role_entry: ActorEntry | None = None
     mention_head: int = 0
+    people: bool = False
+    antecedent: "_Phrase | None" = None
 
     def codable(self) -> bool:
         return bool(self.code or self.sectors or self.name or self.supported_by)
 
     def actor(self, doc: Doc) -> Actor:
+        start, end = phrase_bounds(doc, self)
         return Actor(
             code=self.code,
             sectors=list(self.sectors),
             name=self.name,
             role=self.role,
             supported_by=list(self.supported_by),
-            span=char_span(doc, self.start, self.end),
+            span=char_span(doc, start, end),
         )
 
     def copy_from(self, other: "_Phrase") -> None:
@@ -114,6 +126,59 @@ class _Phrase:
         self.name = other.name
         self.role = other.role
         self.supported_by = list(other.supported_by)
+
+
+def phrase_bounds(doc: Doc, phrase: "_Phrase") -> tuple[int, int]:
+    """Token range of the whole noun phrase an actor was coded from, as a coder marks it.
+
+    The mention itself keeps the actor words (``Mention.start``/``end``); its ``Actor.span``
+    also takes in the words that belong to the same noun phrase: a leading article ("the
+    German government"), a possessor ("Russia's Supreme Court"), a bracketed acronym
+    ("the Foreign Office (FO)"), the name in an appositive after a role ("the Palestinian
+    president, Mahmoud Abbas") and an of/for/from/in/to phrase naming a place or body
+    ("President Erdogan of Turkey", "a court in Bishkek"); *it* with an antecedent earlier in
+    its sentence shows the antecedent's span. At most :data:`_MAX_SPAN_TOKENS` tokens.
+    """
+    start, end = phrase.start, phrase.end
+    source = phrase.antecedent
+    if phrase.kind == "pronoun" and source is not None and doc[start].lower_ in _NEUTER - _POSSESSIVES and source.end <= start:
+        if _sentence_of(doc, source.start) == _sentence_of(doc, start):
+            return phrase_bounds(doc, source)  # "the Syrian regime said it would ...": the name, as coders mark it
+    if phrase.kind == "pronoun" or not 0 <= phrase.head < len(doc) or not start < end:
+        return start, end
+    head = doc[phrase.head]
+    if not start <= head.i < end:
+        return start, end
+    for child in head.lefts:
+        if child.dep_ == "poss" and child.i < start and child.lower_ not in _POSSESSIVES:
+            start = min(start, child.left_edge.i)
+    while start > 0 and doc[start - 1].lower_ in _ARTICLES and doc[start - 1].dep_ in ("det", "predet") and doc[start - 1].head.i in range(start, end):
+        start -= 1
+    if end + 2 < len(doc) and doc[end].text == "(" and doc[end + 2].text == ")" and _is_acronym(doc[end + 1].text):
+        end += 3
+    has_role = phrase.kind in ("sector", "person") or any(h.is_role for h in phrase.hits)
+    if has_role and phrase.kind != "person" and end < len(doc):
+        for child in head.rights:
+            named = child.dep_ == "appos" and child.ent_type_ == "PERSON"
+            if named and (child.left_edge.i == end or (child.left_edge.i == end + 1 and doc[end].text == ",")):
+                end = child.right_edge.i + 1
+                break
+    for child in head.rights:
+        if child.dep_ == "prep" and child.i == end and child.lower_ in _PLACE_LINK_PREPS:
+            objects = [o for o in child.children if o.dep_ == "pobj"]
+            if objects and objects[0].ent_type_ in _PLACE_ENTS and (has_role or child.lower_ != "of"):
+                end = child.right_edge.i + 1
+            break
+    while end > start + 1 and doc[end - 1].is_punct and doc[end - 1].text not in (")",):
+        end -= 1
+    if end - start > _MAX_SPAN_TOKENS:
+        end = phrase.end  # a long appositive or place phrase: keep the actor words' end
+    return start, end
+
+
+def _is_acronym(text: str) -> bool:
+    letters = text.replace(".", "").replace("-", "")
+    return 1 < len(letters) <= 8 and letters.isalpha() and letters.isupper()
 
 
 def char_span(doc: Doc, start: int, end: int) -> Span:
@@ -143,6 +208,8 @@ def find_mentions(
     by_token = _index_phrases(phrases)
     for phrase in phrases:
         _link_role_phrase(doc, phrase, by_token)
+        if phrase.people:
+            _place_people(doc, phrase, by_token)
     for phrase in phrases:
         if phrase.kind == "person":
             _link_person(doc, phrase, by_token)
@@ -407,6 +474,20 @@ def _resolve_group(doc: Doc, phrase: _Phrase, dictionary: ActorDictionary, *, on
             ends.append(phrase.person[1])
         phrase.start, phrase.end = min(starts), max(ends)
         phrase.mention_head = head
+        _code(doc, phrase, dictionary, on=on)
+        if _plural_demonym_head(doc, head, phrase):
+            phrase.people = True
+            phrase.sectors = phrase.sectors or ["CVL"]
+        return [phrase]
+    elif _people_head(doc, doc[head], phrase.hits):
+        # "Iraqi Kurds", "ethnic Albanians": a people named by a plural noun after a demonym
+        phrase.start = min([_region_start(doc[head])] + [h.start for h in phrase.hits])
+        phrase.end = head + 1
+        phrase.mention_head = head
+        _code(doc, phrase, dictionary, on=on)
+        phrase.people = True
+        phrase.sectors = phrase.sectors or ["CVL"]
+        return [phrase]
     else:
         # The phrase head is no actor ("Russian economy"): keep the actor words only.
         if not any((not h.is_role or h.entry.code or h.entry.country) and not h.backer for h in phrase.hits):
@@ -416,6 +497,43 @@ def _resolve_group(doc: Doc, phrase: _Phrase, dictionary: ActorDictionary, *, on
         phrase.mention_head = _root(doc, phrase.start, phrase.end)
     _code(doc, phrase, dictionary, on=on)
     return [phrase]
+
+
+def _plural_demonym_head(doc: Doc, head: int, phrase: _Phrase) -> bool:
+    """True when the phrase's head word is a plural demonym and nothing else names a role or
+    person: "Palestinians", "Bosnian Serbs", "thousands of Nigerians" (civilians, as coders code
+    a people that acts as a crowd)."""
+    if phrase.person is not None or any(h.is_role or h.backer or h.entry.kind == "person" for h in phrase.hits):
+        return False
+    hit = next((h for h in phrase.hits if h.start <= head < h.end), None)
+    if hit is None or hit.entry.kind != "country" or doc[head].tag_ not in ("NNPS", "NNS"):
+        return False
+    text = normalise(doc[hit.start : hit.end].text)
+    plurals = {normalise(p) for a in hit.entry.adjectives if (p := demonym_plural(a))}
+    return text in plurals
+
+
+def _people_head(doc: Doc, head: Token, hits: list[_Hit]) -> bool:
+    """A capitalised plural noun (a people, NORP) headed phrase whose only hits are country
+    demonyms: "Iraqi Kurds", "Afghan Hazaras"."""
+    if head.tag_ != "NNPS" and not (head.tag_ == "NNS" and head.text[:1].isupper()):
+        return False
+    if head.ent_type_ not in ("NORP", ""):
+        return False
+    return bool(hits) and all(not h.is_role and not h.backer and h.entry.kind == "country" and h.end <= head.i for h in hits)
+
+
+def _place_people(doc: Doc, phrase: _Phrase, by_token: dict[int, _Phrase]) -> None:
+    """A people placed "in"/"of" a country is coded as that country's civilians: "ethnic
+    Albanians in south Serbia" -> SRB CVL, "Palestinians of the West Bank" stay PSE."""
+    for child in doc[phrase.head].rights:
+        if child.dep_ != "prep" or child.lower_ not in ("in", "of", "inside"):
+            continue
+        for obj in child.children:
+            place = by_token.get(obj.i) if obj.dep_ == "pobj" else None
+            if place is not None and place is not phrase and place.kind in ("country", "capital") and place.code:
+                phrase.code = place.code
+                return
 
 
 def _code(doc: Doc, phrase: _Phrase, dictionary: ActorDictionary, *, on: dt.date | None) -> None:
@@ -620,7 +738,12 @@ def _surname(name: str) -> str:
 
 
 def _is_expletive(token: Token) -> bool:
-    return token.dep_ == "expl" or (token.dep_ == "nsubj" and _lemma(token.head) in _EXPLETIVE_HEADS)
+    if token.dep_ == "expl":
+        return True
+    if token.dep_ != "nsubj" or _lemma(token.head) not in _EXPLETIVE_HEADS:
+        return False
+    # "it is willing to withdraw", "it was ready to talk": an adjective only an actor can be
+    return not any(c.dep_ == "acomp" and c.lower_ in _AGENT_ADJECTIVES for c in token.head.children)
 
 
 def _sentence_of(doc: Doc, i: int) -> int:
@@ -786,4 +909,5 @@ def _copy(token: Token, source: _Phrase, *, kind: MentionKind) -> _Phrase:
     copy = _Phrase(head=token.i, start=token.i, end=token.i + 1, kind=kind, mention_head=token.i)
     copy.copy_from(source)
     copy.role_entry = source.role_entry
+    copy.antecedent = source.antecedent or source
     return copy

@@ -111,18 +111,66 @@ def modifier_mentions(token: Token, find: MentionFinder, *, event_noun: bool = F
 
 
 def nested_mentions(token: Token, find: MentionFinder) -> list[Mention]:
-    """Actors in a non-actor noun phrase ("targets in Syria", "positions of the Islamic State")."""
+    """Actors in a non-actor noun phrase ("targets in Syria", "positions of the Islamic State").
+
+    One actor found inside the phrase keeps its code, and its span becomes the whole argument
+    phrase, as a coder marks the argument: "Trump's decision", "a request by Mr. Erdogan",
+    "the mosque in Mosul" (:func:`argument_span`)."""
     direct = find(token)
     if direct:
         return direct
     found = modifier_mentions(token, find)
-    if found:
-        return found
-    for obj in prep_objects(token, ("in", "of", "near", "inside")):
-        found.extend(nested_mentions(obj, find))
-        if found:
-            break
+    if not found:
+        for obj in prep_objects(token, ("in", "of", "near", "inside")):
+            found.extend(nested_mentions(obj, find))
+            if found:
+                break
+    if len(found) == 1:
+        return [_with_span(found[0], token)]
     return found
+
+
+#: longest argument phrase (tokens) an actor's span is widened to
+MAX_ARGUMENT_TOKENS = 16
+_PHRASE_TAIL_DEPS = frozenset({"prep"})
+
+
+def argument_span(token: Token) -> tuple[int, int] | None:
+    """Token range of the noun phrase headed by ``token``: its left modifiers (article,
+    possessor, adjectives, compounds) and the prepositional phrases right after it ("the
+    mosque in Mosul"); not relative clauses, participles or appositives. ``None`` when the
+    phrase is longer than :data:`MAX_ARGUMENT_TOKENS` or the token is no noun."""
+    if token.pos_ not in ("NOUN", "PROPN", "NUM", "PRON"):
+        return None
+    start = token.left_edge.i
+    doc = token.doc
+    while start < token.i and (doc[start].is_punct or doc[start].dep_ in ("cc", "prep")):
+        start += 1
+    end = token.i + 1
+    for child in token.rights:
+        if child.dep_ in _PHRASE_TAIL_DEPS and child.i == end:
+            end = child.right_edge.i + 1
+        else:
+            break
+    while end > token.i + 1 and doc[end - 1].is_punct:
+        end -= 1
+    if end - start > MAX_ARGUMENT_TOKENS:
+        return None
+    return start, end
+
+
+def _with_span(mention: Mention, token: Token) -> Mention:
+    bounds = argument_span(token)
+    actor = mention.actor
+    if bounds is None or actor.span is None or mention.kind == "pronoun":
+        return mention  # "his country": a pronoun's copy keeps its own word
+    doc = token.doc
+    start, end = bounds
+    if not (doc[start].idx <= actor.span.start and actor.span.end <= doc[end - 1].idx + len(doc[end - 1].text)):
+        return mention  # the actor lies outside the phrase (a coreference copy): keep its own span
+    from dyads.actors.resolve import char_span
+
+    return mention.model_copy(update={"actor": actor.model_copy(update={"span": char_span(doc, start, end)})})
 
 
 def verb_arguments(
@@ -153,14 +201,92 @@ def verb_arguments(
                 # "Moon agreed to visit Pyongyang": the intended act names the target
                 targets.extend(verb_arguments(child, find=find, target_preps=preps)[1])
     if not targets and any(child.dep_ in OBJECT_DEPS for child in verb.children):
-        targets.extend(placed_country(verb, find))
+        targets.extend(placed_object(verb, find) or placed_country(verb, find))
+    if not targets and verb.lemma_.lower() in DEMAND_VERBS:
+        targets.extend(addressee_of_demand(verb, find))
+    if targets and sources and _own_forces(sources, targets):
+        # "Syria will withdraw its troops from Lebanon", "France will send troops to Liberia": the
+        # source's own forces are the instrument; the country they move from or to is the target
+        moved = [m for m in _mentions_of_all(prep_objects(verb, MOVE_PREPS), find) if m.actor.code]
+        if moved:
+            targets = moved
     return sources, targets
+
+
+#: verbs whose that-clause names who is asked to act: "demanded that the US cancel plans" -> USA
+DEMAND_VERBS = frozenset({"demand", "urge", "insist", "request", "ask", "press", "require"})
+#: prepositions naming where a source's own forces move from or to
+MOVE_PREPS = ("from", "to", "into", "in", "inside")
+
+
+def addressee_of_demand(verb: Token, find: MentionFinder) -> list[Mention]:
+    """The subject of a demand's complement clause: "demanded that Hamas renounce violence"."""
+    for child in verb.children:
+        if child.dep_ != "ccomp":
+            continue
+        for sub in child.children:
+            if sub.dep_ in SUBJECT_DEPS:
+                return nested_mentions(sub, find)
+    return []
+
+
+def _own_forces(sources: list[Mention], targets: list[Mention]) -> bool:
+    """True when every target is coded as the source's own country (its troops, its borders)."""
+    codes = {m.actor.code for m in sources if m.actor.code}
+    return bool(codes) and all(m.actor.code in codes and m.kind in ("sector", "pronoun") for m in targets)
 
 
 def placed_country(token: Token, find: MentionFinder) -> list[Mention]:
     """"struck targets in Syria", "fired rockets at Israel": with an uncoded object, the country
     the action is aimed at or placed in is the target."""
     return [m for m in _mentions_of_all(prep_objects(token, PLACE_PREPS), find) if m.kind in ("country", "capital")]
+
+
+_PLACE_ENTITIES = frozenset({"GPE", "LOC", "FAC"})
+
+
+def placed_object(verb: Token, find: MentionFinder) -> list[Mention]:
+    """"stormed a police headquarters in eastern Afghanistan", "captured the mosque in Mosul":
+    an object that names no actor, placed by in/inside/near/at in a country or a known place,
+    targets that place's country; its span is the object with the place phrase. ``[]`` when the
+    object or the place phrase codes no country."""
+    from dyads.records import Actor
+
+    for obj in (c for c in verb.children if c.dep_ in OBJECT_DEPS):
+        end = obj.right_edge.i + 1
+        preps = [c for c in obj.rights if c.dep_ == "prep" and c.lower_ in PLACE_PREPS]
+        preps += [c for c in verb.rights if c.dep_ == "prep" and c.lower_ in PLACE_PREPS and c.i == end]
+        for prep in preps:
+            for place in (o for o in prep.children if o.dep_ == "pobj"):
+                code = _place_country(place, find)
+                if code is None:
+                    continue
+                start = obj.left_edge.i
+                stop = prep.right_edge.i + 1
+                if stop - start > MAX_ARGUMENT_TOKENS:
+                    continue
+                from dyads.actors.resolve import char_span
+
+                actor = Actor(code=code, span=char_span(verb.doc, start, stop))
+                return [Mention(start=start, end=stop, head=obj.i, kind="country", actor=actor)]
+    return []
+
+
+def _place_country(place: Token, find: MentionFinder) -> str | None:
+    """The country a place phrase codes: a country or capital mention, or a place name the
+    gazetteer knows ("Mosul" -> IRQ)."""
+    for mention in find(place):
+        if mention.kind in ("country", "capital") and mention.actor.code:
+            return mention.actor.code
+    if place.ent_type_ not in _PLACE_ENTITIES:
+        return None
+    ent = next((e for e in place.doc.ents if e.start <= place.i < e.end), None)
+    if ent is None:
+        return None
+    from dyads.geo.gazetteer import Gazetteer
+
+    found = Gazetteer.default().resolve(ent.text)
+    return found.country if found is not None else None
 
 
 def governing_clause(noun: Token) -> Token | None:

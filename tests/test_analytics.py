@@ -266,12 +266,14 @@ def test_alignment_min_events_window_and_seed(alignment_store):
             alignment(alignment_store, **bad)
 
 
-def spanned_event(n: int, sentence: str, sources: list[str], target: str, *, cameo: str, quad: int, goldstein: float):
+def spanned_event(
+    n: int, sentence: str, sources: list[str], target: str, *, cameo: str, quad: int, goldstein: float, code: str | None = None
+):
     """An article of one sentence whose event's target actor spans the text ``target`` (its last
-    occurrence); the sources carry no span. The target's code is the text's first three letters."""
+    occurrence); the sources carry no span. The target's code is ``code`` or the text's first three letters."""
     article = Article.create(text=sentence, id=f"spanned-{n}", published=D(2024, 5, n))
     start = sentence.rindex(target)
-    target_actor = Actor(code=target[:3].upper(), span=Span(start=start, end=start + len(target), text=target))
+    target_actor = Actor(code=code or target[:3].upper(), span=Span(start=start, end=start + len(target), text=target))
     event = Event(
         article_id=article.id,
         sentence_index=0,
@@ -294,6 +296,10 @@ def test_alignment_place_only_targets_appeals_and_joint_action():
         # a country named only as the place of the attack: not conflict with that country
         spanned_event(1, "Russian bombers struck targets in Syria.", ["RUS MIL"], "Syria", cameo="195", quad=4, goldstein=-10),
         spanned_event(2, "Jets carried out strikes inside the Syria border zone.", ["RUS"], "Syria", cameo="195", quad=4, goldstein=-10),
+        # the same when the span is the placed object ("targets in Syria") ...
+        spanned_event(8, "Bombers hit targets in Syria.", ["RUS"], "targets in Syria", cameo="195", quad=4, goldstein=-10, code="SYR"),
+        # ... but not when a demonym names whose they are
+        spanned_event(9, "Jets hit Syrian bases in Syria.", ["RUS"], "Syrian bases in Syria", cameo="195", quad=4, goldstein=-10, code="SYR"),
         # a possessive after "in" is an owner, not a place: conflict
         spanned_event(3, "Gunmen killed dozens in Israel's south.", ["HMS REB"], "Israel", cameo="190", quad=4, goldstein=-10),
         # the object of the attack: conflict
@@ -307,13 +313,13 @@ def test_alignment_place_only_targets_appeals_and_joint_action():
     store = store_with(*items)
     try:
         edges = {(e.a, e.b): (e.events, e.cooperation, e.conflict, e.place_only) for e in alignment(store).edges}
-        assert edges[("RUS", "SYR")] == (4, 1, 0, 2)
+        assert edges[("RUS", "SYR")] == (6, 1, 1, 3)
         assert edges[("HMS REB", "ISR")] == (1, 0, 1, 0)
         assert edges[("IRN", "ISR")] == (1, 0, 1, 0)
         assert edges[("JOR", "USA")] == (1, 1, 0, 0)
         assert edges[("ISL", "USA")] == (1, 0, 1, 0) and edges[("ISL", "JOR")] == (1, 0, 1, 0)
         counted = {(e.a, e.b): (e.conflict, e.place_only) for e in alignment(store, place_targets=True).edges}
-        assert counted[("RUS", "SYR")] == (2, 2)
+        assert counted[("RUS", "SYR")] == (4, 3)
         windowed = alignment(store, since=D(2024, 5, 1), until=D(2024, 5, 31))
         assert {(e.a, e.b): (e.events, e.cooperation, e.conflict, e.place_only) for e in windowed.edges} == edges
     finally:

@@ -18,7 +18,7 @@ from dyads.analytics.models import Alignment, AlignmentEdge, AlignmentNode, Bloc
 from dyads.io.store import Store
 
 _KEYED = (
-    "SELECT a.event_id, a.role, {key} AS k, a.span_start, a.span_end, len(a.sectors) = 0 AS bare"
+    "SELECT a.event_id, a.role, {key} AS k, a.span_start, a.span_end, a.span_text, len(a.sectors) = 0 AS bare"
     " FROM event_actors a{join}"
     " WHERE a.role IN ('source', 'target') AND a.code IS NOT NULL"
 )
@@ -26,22 +26,30 @@ _KEYED = (
 # acting together ("joint"); the target's span start and whether it is a bare code (no sector)
 _PAIRS = (
     " pairs AS (SELECT s.event_id, least(s.k, t.k) AS a, greatest(s.k, t.k) AS b, false AS joint,"
-    " t.bare, t.span_start AS t_start, t.span_end AS t_end"
+    " t.bare, t.span_start AS t_start, t.span_end AS t_end, t.span_text AS t_text"
     " FROM keyed s JOIN keyed t ON s.event_id = t.event_id"
     " WHERE s.role = 'source' AND t.role = 'target' AND s.k <> t.k"
-    " UNION ALL SELECT s.event_id, s.k, t.k, true, false, NULL, NULL"
+    " UNION ALL SELECT s.event_id, s.k, t.k, true, false, NULL, NULL, NULL"
     " FROM keyed s JOIN keyed t ON s.event_id = t.event_id"
     " WHERE s.role = 'source' AND t.role = 'source' AND s.k < t.k)"
 )
 PLACE_WORDS = ("in", "inside", "across", "over", "throughout")
-"""A bare country target right after one of these words ("struck targets in Syria"), and not a
-possessive ("in Israel's history"), is only the place where the event happened."""
-_BEFORE = "substr(e.sentence_text, greatest(0, p.t_start - e.sentence_start - 16) + 1, p.t_start - e.sentence_start - greatest(0, p.t_start - e.sentence_start - 16))"
+"""A bare country target named only as where the event happened: its words right after one of
+these ("struck targets in Syria" with the span "Syria"; not a possessive, "in Israel's history"),
+or a span that is an object with no actor of its own placed there ("targets in Syria": no capital
+letter before the place word, a proper name after it)."""
+_WORDS = "|".join(PLACE_WORDS)
+_BEFORE = (
+    "substr(e.sentence_text, greatest(0, p.t_start - e.sentence_start - 16) + 1,"
+    " p.t_start - e.sentence_start - greatest(0, p.t_start - e.sentence_start - 16))"
+)
+_AFTER = "substr(e.sentence_text, p.t_end - e.sentence_start + 1, 1)"
 _PLACE = (
-    f"coalesce(p.bare AND p.t_start >= e.sentence_start"
-    f" AND regexp_matches({_BEFORE}, '(?i)\\b({'|'.join(PLACE_WORDS)})\\s+(the\\s+)?$')"
-    " AND NOT starts_with(substr(e.sentence_text, p.t_end - e.sentence_start + 1, 1), chr(39))"
-    " AND NOT starts_with(substr(e.sentence_text, p.t_end - e.sentence_start + 1, 1), chr(8217)), false)"
+    f"coalesce(p.bare AND p.t_start >= e.sentence_start AND ("
+    f"(regexp_matches({_BEFORE}, '(?i)\\b({_WORDS})\\s+(the\\s+)?$')"
+    f" AND NOT starts_with({_AFTER}, chr(39)) AND NOT starts_with({_AFTER}, chr(8217)))"
+    f" OR regexp_matches(p.t_text, '^[^A-Z]*\\b({_WORDS})\\s+[a-z -]*[A-Z][^ ]*( [A-Z][^ ]*){{0,2}}$')"
+    "), false)"
 )
 _SEL = (
     " sel AS MATERIALIZED (SELECT p.event_id, p.a, p.b, e.quad_class, bool_or(p.joint) AS joint,"
@@ -76,12 +84,12 @@ def _pairs_sql(
             "WITH ev AS (SELECT e.id, e.quad_class, e.cameo_code, e.goldstein, e.sentence_text, e.sentence_start"
             f" FROM events e WHERE {' AND '.join(window)}),"
             f" keyed AS ({_KEYED.format(key=key, join=' JOIN ev ON ev.id = a.event_id')}),"
-            + _PAIRS + "," + _SEL.format(events="ev") + _EDGES,
+            + _PAIRS + "," + _SEL.replace("{events}", "ev") + _EDGES,
             [*window_params, *actor_key_params(), *tail],
         )
     return (
         f"WITH keyed AS ({_KEYED.format(key=key, join='')}),"
-        + _PAIRS + "," + _SEL.format(events="events") + _EDGES,
+        + _PAIRS + "," + _SEL.replace("{events}", "events") + _EDGES,
         [*actor_key_params(), *tail],
     )
 

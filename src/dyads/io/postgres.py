@@ -38,17 +38,14 @@ from dyads.io.store import (
     _EVENT_SCHEMA,
     _FILTERS,
     _FINGERPRINT_SCHEMA,
-    _STATUSES,
     SCHEMA_VERSION,
     _actor_rows,
     _article_row,
     _check_count,
     _event_row,
-    _normalise_cameo_root,
-    _normalise_label,
     _unique_by_id,
-    prefix_needle,
 )
+from dyads.io.store import _where as duckdb_where
 from dyads.records import Article, Event
 
 if TYPE_CHECKING:
@@ -261,48 +258,11 @@ def to_pyformat(sql: str) -> str:
     return "".join(out)
 
 
-def _where(
-    *,
-    actor: str | None,
-    country: str | None,
-    plover_type: str | None,
-    cameo_root: str | int | None,
-    status: str | None,
-    since: dt.date | None,
-    until: dt.date | None,
-    article_id: str | None = None,
-) -> tuple[str, list[Any]]:
-    """The DuckDB store's filters (same checks, same E605 errors) in PostgreSQL SQL."""
-    clauses: list[str] = []
-    params: list[Any] = []
-    if article_id is not None:
-        clauses.append("e.article_id = %s")
-        params.append(article_id)
-    if actor is not None:
-        clauses.append("(strpos(e.source_prefixes, %s) > 0 OR strpos(e.target_prefixes, %s) > 0)")
-        params += [prefix_needle(_normalise_label(actor))] * 2
-    if country is not None:
-        clauses.append("e.location_country = %s")
-        params.append(country.strip().upper())
-    if plover_type is not None:
-        clauses.append("e.plover_type = %s")
-        params.append(plover_type.strip().upper())
-    if cameo_root is not None:
-        clauses.append("substr(e.cameo_code, 1, 2) = %s")
-        params.append(_normalise_cameo_root(cameo_root))
-    if status is not None:
-        wanted = status.strip().lower()
-        if wanted not in _STATUSES:
-            raise StoreError("E605", f"bad status {status!r}", fix=f"use one of: {', '.join(sorted(_STATUSES))}")
-        clauses.append("e.status = %s")
-        params.append(wanted)
-    if since is not None:
-        clauses.append("e.date >= %s")
-        params.append(since)
-    if until is not None:
-        clauses.append("e.date <= %s")
-        params.append(until)
-    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+def _where(**filters: Any) -> tuple[str, list[Any]]:
+    """The DuckDB store's filters (same checks, same E605 errors) with psycopg's placeholders;
+    ``contains()`` is defined in the PostgreSQL schema (``_prepare``)."""
+    sql, params = duckdb_where(**filters)
+    return to_pyformat(sql), params
 
 
 def _pg_type(arrow_type: pa.DataType) -> str:

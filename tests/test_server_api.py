@@ -307,6 +307,7 @@ def test_analytics_endpoints_return_the_library_results(client, stored) -> None:
             ("/api/actors/SYR%20REB", actor_profile(store, "SYR REB")),
             ("/api/blocs?min_events=1", alignment(store, min_events=1)),
             ("/api/blocs?since=2024-01-01", alignment(store, since=dt.date(2024, 1, 1))),
+            ("/api/blocs?place_targets=true", alignment(store, place_targets=True)),
             ("/api/claims?top=5&until=2024-12-31", claims(store, top=5, until=dt.date(2024, 12, 31))),
             ("/api/timeline?by=month&actor=RUS", timeline(store, by="month", actor="RUS")),
             ("/api/timeline?type=ASSAULT&bbox=30,30,40,52", timeline(store, type="ASSAULT", bbox="30,30,40,52")),

@@ -62,9 +62,12 @@ def analytics_router() -> APIRouter:
         since: Since = None,
         until: Until = None,
         min_events: Annotated[int, Query(ge=1, le=1_000_000, description="least events on an edge")] = 1,
+        place_targets: Annotated[
+            bool, Query(description="count attacks on a country named only as their place as conflict")
+        ] = False,
     ) -> Alignment:
         """Who cooperates and who fights whom: a signed actor graph and its blocs (seeded)."""
-        return alignment(store, since=since, until=until, min_events=min_events)
+        return alignment(store, since=since, until=until, min_events=min_events, place_targets=place_targets)
 
     @router.get("/claims", response_model=Claims, responses=errors)
     def get_claims(

@@ -24,7 +24,9 @@ def gaz() -> Gazetteer:
     return Gazetteer.default()
 
 
-def make_event(doc: Doc, trigger: str, *, sources: list[Actor] | None = None) -> Event:
+def make_event(
+    doc: Doc, trigger: str, *, sources: list[Actor] | None = None, targets: list[Actor] | None = None
+) -> Event:
     """An event whose trigger is the first occurrence of ``trigger`` in the doc."""
     start = doc.text.index(trigger)
     sent = next(s for s in doc.sents if s.start_char <= start < s.end_char)
@@ -37,6 +39,7 @@ def make_event(doc: Doc, trigger: str, *, sources: list[Actor] | None = None) ->
         quad_class=4,
         goldstein=-10.0,
         sources=sources or [],
+        targets=targets or [],
     )
 
 
@@ -113,10 +116,11 @@ def test_actor_country_is_not_the_location(nlp: spacy.language.Language, gaz: Ga
     assert choice.location.span is not None and choice.location.span.text == "Idlib"
 
 
-def test_actor_country_is_used_when_nothing_else(nlp: spacy.language.Language, gaz: Gazetteer) -> None:
+def test_bare_subject_country_is_no_location(nlp: spacy.language.Language, gaz: Gazetteer) -> None:
+    # the doer's name says who acted, not where: Russia's strikes were not in Russia
     doc = nlp("Russia struck rebel positions on Monday.")
     choice = choose_location(doc, make_event(doc, "struck"), find_toponyms(doc, gaz))
-    assert choice.location is not None and choice.location.country == "RUS"
+    assert choice.location is None
 
 
 def test_city_beats_the_region_around_it(nlp: spacy.language.Language, gaz: Gazetteer) -> None:
@@ -215,3 +219,53 @@ def test_town_comma_state_picks_the_town_there_for_the_whole_article(nlp: spacy.
     assert paris.location.country == "USA" and paris.location.admin1 == "Texas"
     listed = find_toponyms(nlp("Floods hit Kenya, Uganda and Tanzania."), gaz)
     assert [t.location.feature for t in listed] == ["country"] * 3
+
+
+# ----------------------------------------------------------------- targets, owners and units
+
+
+def _component_location(nlp: spacy.language.Language, text: str, trigger: str, targets: dict[str, str]):
+    doc = nlp(text)
+    doc._.dyads_events = [make_event(doc, trigger, targets=[actor_at(doc, span, code) for span, code in targets.items()])]
+    PlacesComponent(inherit_article_location=False)(doc)
+    return doc._.dyads_events[0].location
+
+
+def test_target_that_is_a_place_locates_the_event(nlp: spacy.language.Language) -> None:
+    text = "Rebel fighters shelled Damascus on Sunday."
+    location = _component_location(nlp, text, "shelled", {"Damascus": "SYR"})
+    assert location is not None and location.country == "SYR" and location.feature == "city"
+    assert location.derived_from == "target-actor"
+    assert location.span is not None and location.span.text == "Damascus"
+    # the same bare object, not coded as the event's target, is no location
+    assert _component_location(nlp, text, "shelled", {}) is None
+
+
+def test_target_country_named_as_a_whole_locates_the_event(nlp: spacy.language.Language) -> None:
+    # the actors code "his" (Zelenskiy) to UKR: "his country" is Ukraine as a whole
+    text = "Zelenskiy said Russia had invaded his country."
+    location = _component_location(nlp, text, "invaded", {"his": "UKR"})
+    assert location is not None and location.country == "UKR" and location.feature == "country"
+    assert location.derived_from == "target-actor" and location.span is not None and location.span.text == "his"
+
+
+def test_target_nationality_is_no_location(nlp: spacy.language.Language) -> None:
+    # "Syrian soldiers" says who was killed, not where: they may have died in Lebanon
+    location = _component_location(nlp, "Five Syrian soldiers were killed on Sunday.", "killed", {"Syrian soldiers": "SYR"})
+    assert location is None
+
+
+def test_owner_of_forces_is_an_affiliation_not_a_place(nlp: spacy.language.Language, gaz: Gazetteer) -> None:
+    assert _location(nlp, gaz, "Two rebels were captured by Algeria's security forces on Monday.", "captured") is None
+    assert _location(nlp, gaz, "Gunmen shot a farmer who criticised Kenya's government.", "shot") is None
+    bridge = _location(nlp, gaz, "A huge bomb destroyed one of Baghdad's main bridges on Monday.", "destroyed")
+    assert bridge is not None and bridge.name == "Baghdad" and bridge.country == "IRQ"
+
+
+def test_named_part_of_a_larger_place_is_the_place(nlp: spacy.language.Language, gaz: Gazetteer) -> None:
+    district = _location(nlp, gaz, "A car bomb exploded in the Washash district of Baghdad on Monday.", "exploded")
+    assert district is not None and district.name == "Washash" and district.country == "IRQ"
+    town = _location(nlp, gaz, "Soldiers shot two men in the West Bank town of Bethlehem on Friday.", "shot")
+    assert town is not None and town.name == "Bethlehem" and town.country == "PSE"
+    city = _location(nlp, gaz, "Troops captured the rebel leader near the highland city of Huancayo.", "captured")
+    assert city is not None and city.name == "Huancayo" and city.country == "PER"

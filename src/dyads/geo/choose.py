@@ -4,20 +4,25 @@ Rules (see docs/places.md):
 
 - toponyms are ``doc.ents`` labelled GPE/LOC/FAC, plus curated site names the NER misses
   ("Hamadan air base"), plus "<place> air base"-style extensions of an entity;
-- a toponym owned by another one ("Iran's Hamadan air base") folds into the owned place;
+- a toponym owned by another one ("Iran's Hamadan air base") folds into the owned place, and of
+  "the X district of Y" the smaller place is kept ("the Washash district of Baghdad": Washash);
 - in the event's sentence, a toponym attached to the trigger (or to its object) by a locative
   preposition ("in", "at", "near", "on" ...) wins; ones under "from" are demoted and become the
   launch site when another place wins; a bare place that is the subject/object actor of the
-  event is used only when nothing else is there; more specific places beat the country around them.
+  event is never its location (the places stage may still take a target place); a place that
+  owns a non-place ("Algeria's security forces") is an affiliation, not a place; more specific
+  places beat the country around them.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
+from itertools import pairwise
 from typing import NamedTuple
 
-from spacy.tokens import Doc, Span as TokenSpan, Token
+from spacy.tokens import Doc, Token
+from spacy.tokens import Span as TokenSpan
 
 from dyads.geo.gazetteer import Gazetteer, Place, fold_name
 from dyads.records import Event, Location, Span
@@ -31,7 +36,6 @@ LOCATIVE_PREPS = frozenset(
 DIRECTION_PREPS = frozenset({"to", "into", "toward", "towards"})
 ACTOR_PREPS = frozenset({"against", "with", "by"})
 LAUNCH_PREPS = frozenset({"from"})
-VERBAL_QUADS = frozenset({0, 1, 3})  # statements, verbal cooperation, verbal conflict
 ACTOR_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "dative", "iobj", "agent", "attr", "csubj"})
 BASE_WORDS = ("air base", "airbase", "air field", "airfield", "military base", "naval base", "base", "airport")
 SPECIFICITY = {"site": 4, "city": 3, "admin1": 2, "region": 2, "unknown": 1.5, "country": 1}
@@ -45,6 +49,18 @@ PLACE_NOUNS = frozenset(
      "municipality", "outskirts", "valley", "mountains", "hills", "island", "border", "crossing"}
 )
 NAME_LABELS = frozenset({"PERSON", "ORG", "NORP"})
+#: how large a kind of place is: in "the X <place noun> of Y" the larger one holds the other
+UNIT_RANK = {"country": 5, "admin1": 4, "region": 4, "city": 3, "site": 2, "unknown": 1}
+#: nouns for built places: a place that owns one is where it stands ("Baghdad's main bridges",
+#: "Morocco's Parliament"); a place that owns anything else names an affiliation ("Algeria's
+#: security forces", "Thailand's insurgency", "Japan's Aiko Nakamura"), not where an event happened
+STRUCTURE_NOUNS = frozenset(
+    {"capital", "bridge", "bridges", "parliament", "market", "markets", "headquarters", "embassy", "consulate",
+     "airport", "port", "harbour", "harbor", "streets", "street", "centre", "center", "square", "palace",
+     "prison", "jail", "hospital", "mosque", "church", "university", "school", "base", "compound", "office",
+     "offices", "coast", "coastline", "shore", "frontier", "territory", "soil", "airspace", "waters",
+     "heartland", "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "interior"}
+)
 ACTOR_SCORE = -10.0
 
 
@@ -375,6 +391,15 @@ def _lookup_text(doc: Doc, start: int, end: int, source: str) -> str:
     return doc[start:end].text
 
 
+def _names_the_unit(before: Toponym, after: Toponym) -> bool:
+    """In "the X <place noun> of Y", True when X names the unit and Y is the larger place that
+    holds it ("the al-Tarikh area of Jiddah", "the Semdinli district of Hakkari province");
+    False when Y names it and X holds it ("the West Bank town of Bethlehem", "the Homs
+    neighbourhood of Baba Amr"). The larger kind of place holds the other; a tie keeps Y, and so
+    does a common word before the noun ("the highland city of Huancayo")."""
+    return not before.text.islower() and UNIT_RANK.get(after.location.feature, 1) > UNIT_RANK.get(before.location.feature, 1)
+
+
 def _fold_possessives(doc: Doc, toponyms: list[Toponym]) -> list[Toponym]:
     """Drop an owner toponym ("Iran" in "Iran's Hamadan air base", "West Bank" in "the West Bank
     town of Bethlehem") in favour of the owned place, which takes the owner's country when it has
@@ -393,6 +418,12 @@ def _fold_possessives(doc: Doc, toponyms: list[Toponym]) -> list[Toponym]:
             continue
         target = next((j for j, o in enumerate(toponyms) if j != i and any(o.start <= k < o.end for k in inside)), None)
         if target is None:
+            continue
+        if root.dep_ != "poss" and _names_the_unit(top, toponyms[target]):
+            # "the Semdinli district of Hakkari": Semdinli is the district, Hakkari holds it
+            dropped.add(target)
+            if toponyms[target].location.country:
+                owner_country[i] = toponyms[target].location.country
             continue
         dropped.add(i)
         if top.location.country:
@@ -449,7 +480,7 @@ def _score(
     path = _path_up(root, lca)
     # a place that describes another one ("Khost, a hotbed in eastern Afghanistan") is not the event's
     nested = any(
-        o is not top and _names(doc, o, t) for below, t in zip(path, path[1:]) if below.dep_ != "conj" for o in others
+        o is not top and _names(doc, o, t) for below, t in pairwise(path) if below.dep_ != "conj" for o in others
     )
     preps = [t for t in path if t.dep_ in ("prep", "agent")]
     first = next((p for p in preps if p.text.lower() != "of"), None)
@@ -526,7 +557,11 @@ def _with_span(top: Toponym, derived_from: str) -> Location:
 def choose_location(doc: Doc, event: Event, toponyms: Sequence[Toponym]) -> Choice:
     """Where the event happened among the toponyms of its sentence, and its launch site."""
     trigger = trigger_token(doc, event)
-    inside = [t for t in toponyms if t.start_char >= event.sentence.start and t.end_char <= event.sentence.end]
+    inside = [
+        t
+        for t in toponyms
+        if t.start_char >= event.sentence.start and t.end_char <= event.sentence.end and not is_affiliation(doc, t)
+    ]
     if trigger is None or not inside:
         return Choice(None, None)
     actor_spans = [(a.span.start, a.span.end) for a in (*event.sources, *event.targets) if a.span is not None]
@@ -549,14 +584,26 @@ def choose_location(doc: Doc, event: Event, toponyms: Sequence[Toponym]) -> Choi
     best = scored[0]
     if best.outside:
         return Choice(None, None)  # a place named in another clause says nothing of this event
-    if best.actor and event.quad_class in VERBAL_QUADS:
-        # "praised the coalition of Russia and Iran" happened wherever it was said, not in Russia
+    if best.actor:
+        # "praised the coalition of Russia and Iran" did not happen in Russia, nor "Russia struck
+        # rebel positions"; a target that is a place is the places stage's call (target-actor)
         return Choice(None, None)
     launch_site = None
     if not best.launch:  # a "from" place that lost is where the event was launched from
         launchers = [s for s in scored if s.launch and not s.actor]
         launch_site = _with_span(launchers[0].toponym, "sentence") if launchers else None
     return Choice(_with_span(best.toponym, "sentence"), launch_site)
+
+
+def is_affiliation(doc: Doc, top: Toponym) -> bool:
+    """A place that owns something other than a place or a building names who it belongs to,
+    not where anything happened ("captured by Algeria's security forces", "victims of
+    Thailand's insurgency"); "Baghdad's main bridges" and "Georgia's capital" are places."""
+    root = doc[top.start : top.end].root
+    if root.dep_ != "poss":
+        return False
+    owned = root.head.lower_
+    return owned not in PLACE_NOUNS and owned not in STRUCTURE_NOUNS
 
 
 def _visited_place(event: Event, scored: Sequence[_Scored]) -> _Scored | None:

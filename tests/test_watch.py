@@ -22,15 +22,9 @@ from dyads.config import Settings, load_config
 from dyads.errors import WatchError
 from dyads.io.store import Store
 from dyads.watch import CycleReport, parse_interval, state_path_for, watch
+from short_stories import STORIES as SHORT_STORIES
 
-STORIES = [
-    "Police in Lagos arrested twelve protesters outside the parliament on Monday, witnesses said.",
-    "The foreign minister of Kenya met the Ugandan president in Kampala to discuss border trade.",
-    "Rebels attacked an army base in northern Mali on Sunday, the defence ministry said.",
-    "The Japanese government condemned the missile test carried out by North Korea on Friday.",
-    "Brazil and Argentina signed an agreement on energy cooperation in Buenos Aires on Tuesday.",
-    "Thousands of workers marched in Paris against the pension reform, unions said on Thursday.",
-]
+STORIES = SHORT_STORIES[:6]
 
 
 @pytest.fixture(scope="module")

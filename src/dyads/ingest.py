@@ -86,11 +86,6 @@ class RunReport:
             self.problems_not_kept[problem.code] += 1
 
     @property
-    def errors(self) -> list[Problem]:
-        """The kept problems of severity error (``n_errors`` counts them all)."""
-        return [p for p in self.problems if p.severity == "error"]
-
-    @property
     def n_other_languages(self) -> int:
         return sum(self.other_languages.values())
 

@@ -13,7 +13,6 @@ import codecs
 import gzip
 import io
 import json
-import os
 import random
 import struct
 import tarfile

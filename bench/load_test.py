@@ -1,12 +1,13 @@
 """Load test of `dyads serve` on loopback over a 1,000,000-event store: latency, errors, memory.
 
     python bench/load_test.py [--db /tmp/dyads-api-1m.duckdb] [--requests 10000] [--concurrency 50]
-                              [--rounds 2] [--ingest 0] [--seed 0]
+                              [--rounds 2] [--ingest 0] [--seed 0] [--optimize]
 
 Builds the synthetic store with ``bench/synthetic_store.py`` unless ``--db`` already holds ``--n``
-events, starts ``dyads serve`` on it in a subprocess (read-only; with ``--ingest N``: on a copy of
+events (``--optimize``: then rewrites it newest first with ``dyads optimize``, unless done before), starts ``dyads serve`` on it in a subprocess (read-only; with ``--ingest N``: on a copy of
 the store, read-write, with a bearer token), and sends ``--requests`` GET requests per round from an
-``httpx.AsyncClient`` with ``--concurrency`` requests in flight, over a fixed mix of endpoints:
+small keep-alive HTTP/1.1 client of our own (:class:`Connection`) with ``--concurrency`` requests in
+flight, over a fixed mix of endpoints:
 event pages with filters (actor, country, type, dates, text, cursor), one event, one article, dyad
 series, actor profiles, blocs, claims, timelines, summary, health and the dashboard's files. The
 URLs are drawn with ``--seed`` from ``--working-set`` event ids (and their articles) sampled from the
@@ -52,6 +53,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from synthetic_store import make_synthetic_store, stored_events
 
+from dyads.io.optimize import optimize_store
 from dyads.io.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -78,6 +80,12 @@ def memory_kib(pid: int) -> int:
     except OSError:
         return 0
     return 0
+
+
+def optimized(db: Path) -> bool:
+    """Whether `dyads optimize` has run on ``db`` (it leaves the events' article index behind)."""
+    with Store.open(db, read_only=True) as store:
+        return bool(store.query("SELECT 1 FROM duckdb_indexes() WHERE index_name = 'events_article_id'"))
 
 
 def free_port() -> int:
@@ -182,6 +190,53 @@ class Server:
             self.process.wait()
 
 
+class Connection:
+    """One keep-alive HTTP/1.1 connection, GET only, so that the load generator, on the same two
+    cores, spends little CPU per request. Sends ``Accept-Encoding: gzip`` as a browser does; reads
+    Content-Length and chunked bodies."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def get(self, url: str) -> tuple[int, bytes]:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        assert self.reader is not None
+        self.writer.write(
+            f"GET {url} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\nAccept-Encoding: gzip\r\n\r\n".encode("latin-1")
+        )
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        status = int(lines[0].split(" ", 2)[1])
+        headers = {}
+        for line in lines[1:]:
+            if ":" in line:
+                name, value = line.split(":", 1)
+                headers[name.strip().lower()] = value.strip()
+        if "content-length" in headers:
+            body = await self.reader.readexactly(int(headers["content-length"]))
+        elif headers.get("transfer-encoding", "").lower() == "chunked":
+            parts = []
+            while True:
+                size = int((await self.reader.readuntil(b"\r\n")).split(b";")[0], 16)
+                parts.append(await self.reader.readexactly(size + 2))
+                if size == 0:
+                    break
+            body = b"".join(p[:-2] for p in parts)
+        else:
+            body = await self.reader.read()
+        if headers.get("connection", "").lower() == "close":
+            self.close()
+        return status, body
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+
 async def run_round(base: str, urls: list[tuple[str, str]], *, concurrency: int, pid: int) -> dict:
     """Send every URL with ``concurrency`` in flight; latencies by endpoint, errors, RSS samples."""
     latencies: dict[str, list[float]] = defaultdict(list)
@@ -190,25 +245,28 @@ async def run_round(base: str, urls: list[tuple[str, str]], *, concurrency: int,
     queue: asyncio.Queue[tuple[str, str]] = asyncio.Queue()
     for item in urls:
         queue.put_nowait(item)
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    host, port = base.removeprefix("http://").rsplit(":", 1)
 
-    async def worker(client: httpx.AsyncClient) -> None:
-        while True:
-            try:
-                name, url = queue.get_nowait()
-            except asyncio.QueueEmpty:
-                return
-            started = time.perf_counter()
-            try:
-                response = await client.get(url)
-                await response.aread()
-                status = response.status_code
-            except httpx.HTTPError as exc:
-                status = f"{type(exc).__name__}"
-            elapsed = (time.perf_counter() - started) * 1000
-            latencies[name].append(elapsed)
-            if status != 200:
-                errors[name].append(f"{status} {url}")
+    async def worker() -> None:
+        connection = Connection(host, int(port))
+        try:
+            while True:
+                try:
+                    name, url = queue.get_nowait()
+                except asyncio.QueueEmpty:
+                    return
+                started = time.perf_counter()
+                try:
+                    status: int | str = (await asyncio.wait_for(connection.get(url), timeout=60))[0]
+                except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError, TimeoutError) as exc:
+                    status = type(exc).__name__
+                    connection.close()
+                elapsed = (time.perf_counter() - started) * 1000
+                latencies[name].append(elapsed)
+                if status != 200:
+                    errors[name].append(f"{status} {url}")
+        finally:
+            connection.close()
 
     async def sampler(stop: asyncio.Event) -> None:
         while not stop.is_set():
@@ -220,11 +278,10 @@ async def run_round(base: str, urls: list[tuple[str, str]], *, concurrency: int,
 
     stop = asyncio.Event()
     started = time.perf_counter()
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
-        sampling = asyncio.create_task(sampler(stop))
-        await asyncio.gather(*(worker(client) for _ in range(concurrency)))
-        stop.set()
-        await sampling
+    sampling = asyncio.create_task(sampler(stop))
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    stop.set()
+    await sampling
     return {"latencies": latencies, "errors": errors, "rss": rss, "seconds": time.perf_counter() - started}
 
 
@@ -319,12 +376,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--working-set", type=int, default=2000,
                         help="distinct event ids (and their articles) the requests draw from; years and actors vary as well")
     parser.add_argument("--serve-option", action="append", default=[], help="extra `dyads serve` option (repeatable)")
+    parser.add_argument("--optimize", action="store_true", help="run `dyads optimize` on the store first (once)")
     args = parser.parse_args(argv)
 
     found = stored_events(args.db)
     if found != args.n:
         made = make_synthetic_store(args.db, n_events=args.n, overwrite=True)
         print(f"built {args.db}: {made['events']:,} events in {made['seconds']} s")
+    if args.optimize and not optimized(args.db):
+        done = optimize_store(args.db)
+        print(f"optimized {args.db} in {done.seconds} s")
     db = args.db
     token_file = None
     token = secrets.token_urlsafe(32)

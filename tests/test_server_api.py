@@ -257,6 +257,8 @@ def test_one_event_is_the_full_record(client, stored) -> None:
     event = stored[1][0]
     body = client.get(f"/api/events/{event.id}").json()
     assert Event.model_validate(body) == event
+    # The stored JSON is sent as it is: the same document FastAPI would make from the model.
+    assert body == event.model_dump(mode="json", by_alias=True)
     assert_error(client.get("/api/events/0000000000000000"), 404, "E621")
 
 
@@ -373,6 +375,61 @@ def test_busy_server_is_503(make_client) -> None:
     finally:
         gate.leave()
     assert client.get("/api/health").status_code == 200
+
+
+def test_gate_hands_slots_over_in_order_and_times_out_cleanly() -> None:
+    from dyads.server.database import QueryGate
+
+    async def scenario() -> list[str]:
+        gate = QueryGate(slots=1, wait_s=0.5)
+        order: list[str] = []
+        await gate.wait_enter()
+
+        async def request(name: str) -> None:
+            await gate.wait_enter()
+            order.append(name)
+            await asyncio.sleep(0.01)
+            gate.leave()
+
+        waiting = [asyncio.create_task(request(name)) for name in ("b", "c", "d")]
+        await asyncio.sleep(0.05)
+        gate.leave()  # the first holder is done: b, c and d follow in turn
+        await asyncio.gather(*waiting)
+        await gate.wait_enter()  # every slot came back
+        with pytest.raises(ServerError) as busy:
+            await gate.wait_enter()  # none free: E625 after wait_s, and no slot is lost to the timeout
+        assert busy.value.code == "E625"
+        gate.leave()
+        gate.enter()
+        return order
+
+    assert asyncio.run(scenario()) == ["b", "c", "d"]
+
+
+def test_requests_waiting_for_a_slot_hold_no_worker_thread(tmp_path) -> None:
+    """More requests waiting for the store than worker threads: all answered at once, none left to time out."""
+    import anyio
+    import httpx
+
+    path = tmp_path / "store.duckdb"
+    write_store(path)
+    app = create_app(db=path, limits=ServerLimits(max_concurrent_queries=1, busy_wait_s=20),
+                     static_dir=tmp_path / "none")
+
+    async def scenario() -> tuple[list[int], float]:
+        anyio.to_thread.current_default_thread_limiter().total_tokens = 2
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            started = time.monotonic()
+            answers = await asyncio.gather(*(client.get("/api/events", params={"limit": n}) for n in range(1, 9)))
+            return [a.status_code for a in answers], time.monotonic() - started
+
+    try:
+        statuses, seconds = asyncio.run(scenario())
+    finally:
+        shutdown(app)
+    assert statuses == [200] * 8
+    assert seconds < 10  # waiting threads used to stall everyone until busy_wait_s ran out
 
 
 # --------------------------------------------------------------------------- security
@@ -542,6 +599,31 @@ def test_injection_attempts_in_every_filter_change_nothing(client, stored) -> No
 
 
 # --------------------------------------------------------------------------- dashboard, OpenAPI, docs
+
+
+def test_dashboard_files_from_memory_gzip_etag(tmp_path, stored) -> None:
+    site = tmp_path / "site"
+    (site / "assets").mkdir(parents=True)
+    script = "console.log('dyads');\n" * 400
+    (site / "index.html").write_text("<!doctype html><title>dyads dashboard</title>", encoding="utf-8")
+    (site / "assets" / "app.js").write_text(script, encoding="utf-8")
+    (site / "assets" / "icon.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    app = create_app(db=stored[0], static_dir=site)
+    with TestClient(app) as client:
+        packed = client.get("/assets/app.js", headers={"accept-encoding": "gzip"})
+        assert packed.headers["content-encoding"] == "gzip" and packed.text == script  # the client unpacks it
+        assert int(packed.headers["content-length"]) < len(script) // 10
+        assert packed.headers["cache-control"].endswith("immutable") and packed.headers["vary"] == "accept-encoding"
+        plain = client.get("/assets/app.js", headers={"accept-encoding": "identity"})
+        assert "content-encoding" not in plain.headers and plain.text == script
+        assert client.get("/assets/icon.png", headers={"accept-encoding": "gzip"}).headers.get("content-encoding") is None
+        again = client.get("/assets/app.js", headers={"if-none-match": plain.headers["etag"]})
+        assert again.status_code == 304 and again.content == b""
+        index = client.get("/")
+        assert index.headers["cache-control"] == "no-cache" and "dyads dashboard" in index.text
+        assert client.get("/", headers={"if-none-match": index.headers["etag"]}).status_code == 304
+        assert_error(client.post("/assets/app.js"), 405, "E621")
+    shutdown(app)
 
 
 def test_dashboard_files_and_the_not_built_page(tmp_path, stored) -> None:

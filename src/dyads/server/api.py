@@ -4,7 +4,7 @@
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from dyads.analytics import EventFilters, event_filters
 from dyads.errors import ServerError
@@ -20,7 +20,7 @@ from dyads.server.models import (
     Health,
     Summary,
 )
-from dyads.server.queries import events_page, one_event
+from dyads.server.queries import event_json, events_page
 from dyads.server.state import read_session, state_of
 
 LABEL_PATTERN = r"^ *[A-Za-z0-9-]{2,}( +[A-Za-z0-9-]{2,})* *$"
@@ -74,9 +74,10 @@ def browse_router(limits: ServerLimits) -> APIRouter:
         return events_page(store, filters, limit=limit, cursor=cursor)
 
     @router.get("/events/{event_id}", response_model=Event, responses=error_responses(404, 422, 500, 503))
-    def get_event(store: Session, event_id: Annotated[str, Path(min_length=1, max_length=ID_MAX)]) -> Event:
+    def get_event(store: Session, event_id: Annotated[str, Path(min_length=1, max_length=ID_MAX)]) -> Response:
         """The full event record: actors, spans, date, place, attribution."""
-        return one_event(store, event_id)
+        # The stored record is the Event's own JSON (Store.write_batch): sent as it is, not parsed and re-encoded.
+        return Response(content=event_json(store, event_id), media_type="application/json")
 
     @router.get("/articles/{article_id}", response_model=ArticleWithEvents, responses=error_responses(404, 422, 500, 503))
     def get_article(store: Session, article_id: Annotated[str, Path(min_length=1, max_length=ID_MAX)]) -> ArticleWithEvents:

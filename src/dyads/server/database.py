@@ -8,7 +8,9 @@ while the worker writes. A request's cursor is interrupted when its time is up (
 
 from __future__ import annotations
 
+import asyncio
 import threading
+from collections import deque
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -89,15 +91,59 @@ def open_served(db: str | Path, *, writable: bool) -> ServedStore:
 
 
 class QueryGate:
-    """At most ``slots`` requests read the store at once; the next waits ``wait_s`` then gets E625."""
+    """At most ``slots`` requests read the store at once; the next waits ``wait_s`` then gets E625.
+
+    Requests wait in the event loop (:meth:`wait_enter`), not in a worker thread: a thread blocked
+    on a full gate would hold one of the thread pool's workers, and with as many waiting requests as
+    workers, the requests inside could not get a worker to finish on (they stalled until the waits
+    timed out). A freed slot is handed to the longest waiting request. Thread-safe.
+    """
 
     def __init__(self, *, slots: int, wait_s: float) -> None:
-        self._slots = threading.BoundedSemaphore(slots)
+        self._free = slots
         self._wait_s = wait_s
+        self._lock = threading.Lock()
+        self._waiters: deque[tuple[asyncio.AbstractEventLoop, asyncio.Future[None]]] = deque()
+
+    def _busy(self) -> ServerError:
+        return ServerError("E625", "the server is busy", fix="retry in a moment")
 
     def enter(self) -> None:
-        if not self._slots.acquire(timeout=self._wait_s):
-            raise ServerError("E625", "the server is busy", fix="retry in a moment")
+        """Take a slot now, without waiting (E625 when none is free)."""
+        with self._lock:
+            if self._free == 0:
+                raise self._busy()
+            self._free -= 1
+
+    async def wait_enter(self) -> None:
+        """Take a slot, waiting up to ``wait_s`` seconds for one (E625 then)."""
+        loop = asyncio.get_running_loop()
+        with self._lock:
+            if self._free > 0:
+                self._free -= 1
+                return
+            waiter: asyncio.Future[None] = loop.create_future()
+            self._waiters.append((loop, waiter))
+        try:
+            await asyncio.wait_for(waiter, self._wait_s)
+        except TimeoutError:
+            with self._lock:
+                if (loop, waiter) in self._waiters:
+                    self._waiters.remove((loop, waiter))
+            raise self._busy() from None
 
     def leave(self) -> None:
-        self._slots.release()
+        """Give a slot back: to the longest waiting request, or to the free ones."""
+        with self._lock:
+            while self._waiters:
+                loop, waiter = self._waiters.popleft()
+                if not waiter.done():
+                    loop.call_soon_threadsafe(self._hand_over, waiter)
+                    return
+            self._free += 1
+
+    def _hand_over(self, waiter: asyncio.Future[None]) -> None:
+        if waiter.done():  # it timed out just now: the slot goes on to the next one
+            self.leave()
+        else:
+            waiter.set_result(None)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
 from fastapi import Request
@@ -45,14 +45,14 @@ def state_of(request: Request) -> ServerState:
     return state
 
 
-def read_session(request: Request) -> Iterator[SessionStore]:
+async def read_session(request: Request) -> AsyncIterator[SessionStore]:
     """FastAPI dependency: a read-only cursor of the store with the request's time limit.
 
-    Waits for a free query slot (E625 when none frees up in time); the cursor is
-    interrupted when the request's queries pass ``limits.query_timeout_s`` (E625).
+    Waits, in the event loop, for a free query slot (E625 when none frees up in time); the
+    cursor is interrupted when the request's queries pass ``limits.query_timeout_s`` (E625).
     """
     state = state_of(request)
-    state.gate.enter()
+    await state.gate.wait_enter()
     try:
         session = state.store.session(read_only=True)
         try:

@@ -356,6 +356,18 @@ def _cut(path: Path) -> None:
     path.write_bytes(data[: len(data) // 2])
 
 
+def _flip_weight_byte(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    data[len(data) * 3 // 4] ^= 0x01  # deep inside the int8 weights, far from the graph's header
+    path.write_bytes(bytes(data))
+
+
+def _drop_hash(folder: Path) -> None:
+    meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
+    meta.pop("model_sha256", None)
+    (folder / META_FILE).write_text(json.dumps(meta), encoding="utf-8")
+
+
 def _set_meta(folder: Path, **changes) -> None:
     meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
     meta.update(changes)
@@ -363,10 +375,16 @@ def _set_meta(folder: Path, **changes) -> None:
 
 
 DAMAGES = {
-    "onnx cut short": (lambda f: _cut(f / MODEL_FILE), "E206", MODEL_FILE),
-    "onnx garbled": (lambda f: (f / MODEL_FILE).write_bytes(os.urandom(4096)), "E206", MODEL_FILE),
-    "onnx empty": (lambda f: (f / MODEL_FILE).write_bytes(b""), "E206", MODEL_FILE),
+    # With the hash recorded (the shipped model, anything `dyads train` writes) any change is E209,
+    # checked before onnxruntime parses the file; without one, onnxruntime's refusal is E206.
+    "onnx cut short": (lambda f: _cut(f / MODEL_FILE), "E209", MODEL_FILE),
+    "onnx cut short, no hash": (lambda f: (_drop_hash(f), _cut(f / MODEL_FILE)), "E206", MODEL_FILE),
+    "onnx garbled, no hash": (lambda f: (_drop_hash(f), (f / MODEL_FILE).write_bytes(os.urandom(4096))), "E206", MODEL_FILE),
+    "onnx empty, no hash": (lambda f: (_drop_hash(f), (f / MODEL_FILE).write_bytes(b"")), "E206", MODEL_FILE),
     "onnx missing": (lambda f: (f / MODEL_FILE).unlink(), "E910", "model"),
+    # One weight byte changed: the file still loads and gives probabilities, only its hash tells.
+    "onnx one byte changed": (lambda f: _flip_weight_byte(f / MODEL_FILE), "E209", MODEL_FILE),
+    "config bad model hash": (lambda f: _set_meta(f, model_sha256="12ab"), "E204", META_FILE),
     "config missing": (lambda f: (f / META_FILE).unlink(), "E910", "model"),
     "config cut short": (lambda f: _cut(f / META_FILE), "E203", META_FILE),
     "config binary": (lambda f: (f / META_FILE).write_bytes(b"\xff\xfe\x00junk"), "E203", META_FILE),
@@ -448,7 +466,7 @@ def test_a_damaged_model_stops_the_pipeline_build_before_any_article(model_copy:
     _cut(model_copy / MODEL_FILE)
     with pytest.raises(ModelError) as caught:
         build_nlp(load_config(overrides={"classifier.model": str(model_copy)}))
-    assert caught.value.code == "E206" and str(model_copy / MODEL_FILE) in caught.value.message
+    assert caught.value.code == "E209" and str(model_copy / MODEL_FILE) in caught.value.message
 
 
 # --------------------------------------------------------------------------- damaged actor file
@@ -528,7 +546,7 @@ def test_every_new_fault_code_is_a_dyads_error_with_a_fix() -> None:
     """The codes this file checks are documented where the others of their area are."""
     docs = Path(__file__).resolve().parents[1] / "docs"
     training, actors = (docs / "training.md").read_text(encoding="utf-8"), (docs / "actors.md").read_text(encoding="utf-8")
-    for code in ("E203", "E204", "E205", "E206", "E207", "E208"):
+    for code in ("E203", "E204", "E205", "E206", "E207", "E208", "E209"):
         assert f"`{code}`" in training, code
     for code in ("E304", "E305", "E306"):
         assert f"`{code}`" in actors, code

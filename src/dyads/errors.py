@@ -43,7 +43,7 @@ class ModelError(DyadsError):
     A damaged classifier folder (docs/training.md): E203 ``dyads-model.json`` unreadable or not a
     JSON object, E204 a field of it of the wrong type, E205 ``tokenizer.json`` unparseable, E206
     ``model.onnx`` cannot be loaded, E207 it lacks a dyads classifier's inputs/outputs, E208 it gives
-    unusable output (also E910-E913).
+    unusable output, E209 its SHA-256 is not the recorded one (also E910-E913).
     """
 
 

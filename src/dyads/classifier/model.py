@@ -179,6 +179,7 @@ def read_meta(path: Path) -> dict[str, Any]:
         ("type_labels", lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v), "a list of type names"),
         ("max_length", lambda v: isinstance(v, int) and not isinstance(v, bool) and 8 <= v <= 4096, "an integer from 8 to 4096"),
         ("base", lambda v: isinstance(v, dict) and isinstance(v.get("tokenizer_sha256", ""), str), "an object with a text tokenizer_sha256"),
+        ("model_sha256", lambda v: isinstance(v, str) and len(v) == 64, "the 64 hex digits of model.onnx's SHA-256"),
     )
     for key, valid, wanted in checks:
         if key in meta and not valid(meta[key]):
@@ -186,16 +187,23 @@ def read_meta(path: Path) -> dict[str, Any]:
     return meta
 
 
-def _load_session(model: Path, *, threads: int):  # -> onnxruntime.InferenceSession
+def _load_session(model: Path, *, threads: int, sha256: str | None = None):  # -> onnxruntime.InferenceSession
     """An onnxruntime session of ``model``, checked to have a dyads classifier's inputs and outputs
-    (E206 cannot be loaded, E207 other inputs/outputs)."""
+    (E209 not the file ``sha256`` names, E206 cannot be loaded, E207 other inputs/outputs)."""
     import onnxruntime as ort
 
+    data = _read_bytes(model, "E206")
+    if sha256 is not None and hashlib.sha256(data).hexdigest() != sha256:
+        raise ModelError(
+            "E209",
+            f"{model} is not the model {META_FILE} describes (its SHA-256 differs from the recorded one): damaged or replaced",
+            fix=_MODEL_FIX,
+        )
     options = ort.SessionOptions()
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
     try:
-        session = ort.InferenceSession(str(model), sess_options=options, providers=["CPUExecutionProvider"])
+        session = ort.InferenceSession(data, sess_options=options, providers=["CPUExecutionProvider"])
     except _ort_errors() as exc:
         raise ModelError(
             "E206", f"{model} cannot be loaded by onnxruntime (damaged, cut short or not an ONNX file): {exc}", fix=_MODEL_FIX
@@ -220,7 +228,8 @@ class SentenceClassifier:
     E912 no tokenizer, E913 a tokenizer other than the training one, E203 ``dyads-model.json``
     unreadable or not JSON, E204 a field of it of the wrong type, E205 ``tokenizer.json``
     unreadable, E206 ``model.onnx`` damaged (onnxruntime cannot load it), E207 ``model.onnx``
-    without the inputs/outputs of a dyads classifier, E208 it loads but gives unusable output.
+    without the inputs/outputs of a dyads classifier, E208 it loads but gives unusable output,
+    E209 ``model.onnx`` is not the file whose SHA-256 ``dyads-model.json`` records.
     """
 
     def __init__(self, folder: Path, *, threads: int = 1) -> None:
@@ -260,7 +269,7 @@ class SentenceClassifier:
                 f"{tokenizer_path} cannot be loaded as a tokenizer: {exc}",
                 fix=f"Copy the {TOKENIZER_FILE} used in training into {folder}, or delete it there to use the packaged one.",
             ) from exc
-        self.session = _load_session(folder / MODEL_FILE, threads=threads)
+        self.session = _load_session(folder / MODEL_FILE, threads=threads, sha256=self.meta.get("model_sha256"))
         self.folder = folder
         self._check_output()
 

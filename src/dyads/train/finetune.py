@@ -183,6 +183,7 @@ def fit_and_export(examples: list[Example], *, options: TrainOptions, base: Path
         "loss_per_epoch": history,
         "train_seconds": round(seconds, 1),
         "int8_check": check,
+        "model_sha256": _sha256(out / MODEL_FILE),
         "torch": torch.__version__,
         "python": platform.python_version(),
         **note,

@@ -367,14 +367,21 @@ def test_query_time_limit_interrupts_the_query(make_client, monkeypatch) -> None
 
 
 def test_busy_server_is_503(make_client) -> None:
-    client = make_client(limits=ServerLimits(max_concurrent_queries=1, busy_wait_s=0))
-    gate = client.app.state.dyads.gate
-    gate.enter()
+    client = make_client(limits=ServerLimits(max_concurrent_queries=1, max_concurrent_lookups=1, busy_wait_s=0))
+    state = client.app.state.dyads
+    state.gate.enter()
     try:
-        assert_error(client.get("/api/health"), 503, "E625")
+        assert_error(client.get("/api/events"), 503, "E625")
+        assert client.get("/api/health").status_code == 200  # lookups have slots of their own
     finally:
-        gate.leave()
-    assert client.get("/api/health").status_code == 200
+        state.gate.leave()
+    state.lookup_gate.enter()
+    try:
+        assert_error(client.get("/api/articles/art-a"), 503, "E625")  # not answered before: not in the cache
+        assert client.get("/api/events").status_code == 200
+    finally:
+        state.lookup_gate.leave()
+    assert client.get("/api/articles/art-a").status_code == 200
 
 
 def test_gate_hands_slots_over_in_order_and_times_out_cleanly() -> None:

@@ -21,13 +21,14 @@ from dyads.server.models import (
     Summary,
 )
 from dyads.server.queries import event_json, events_page
-from dyads.server.state import read_session, state_of
+from dyads.server.state import lookup_session, read_session, state_of
 
 LABEL_PATTERN = r"^ *[A-Za-z0-9-]{2,}( +[A-Za-z0-9-]{2,})* *$"
 BBOX_PATTERN = r"^-?[0-9]{1,3}(\.[0-9]+)?(,-?[0-9]{1,3}(\.[0-9]+)?){3}$"
 ID_MAX = 200
 
 Session = Annotated[SessionStore, Depends(read_session)]
+Lookup = Annotated[SessionStore, Depends(lookup_session)]
 
 
 def common_filters(
@@ -74,13 +75,13 @@ def browse_router(limits: ServerLimits) -> APIRouter:
         return events_page(store, filters, limit=limit, cursor=cursor)
 
     @router.get("/events/{event_id}", response_model=Event, responses=error_responses(404, 422, 500, 503))
-    def get_event(store: Session, event_id: Annotated[str, Path(min_length=1, max_length=ID_MAX)]) -> Response:
+    def get_event(store: Lookup, event_id: Annotated[str, Path(min_length=1, max_length=ID_MAX)]) -> Response:
         """The full event record: actors, spans, date, place, attribution."""
         # The stored record is the Event's own JSON (Store.write_batch): sent as it is, not parsed and re-encoded.
         return Response(content=event_json(store, event_id), media_type="application/json")
 
     @router.get("/articles/{article_id}", response_model=ArticleWithEvents, responses=error_responses(404, 422, 500, 503))
-    def get_article(store: Session, article_id: Annotated[str, Path(min_length=1, max_length=ID_MAX)]) -> ArticleWithEvents:
+    def get_article(store: Lookup, article_id: Annotated[str, Path(min_length=1, max_length=ID_MAX)]) -> ArticleWithEvents:
         """An article's text and its events (spans are character offsets into the text)."""
         article = store.article(article_id)
         if article is None:
@@ -108,7 +109,7 @@ def browse_router(limits: ServerLimits) -> APIRouter:
         )
 
     @router.get("/health", response_model=Health, responses=error_responses(500, 503))
-    def get_health(store: Session, request: Request) -> Health:
+    def get_health(store: Lookup, request: Request) -> Health:
         """The server is up; how much the store holds; whether it is read-only."""
         row = store.query(
             "SELECT (SELECT count(*) FROM events) AS events, (SELECT count(*) FROM articles) AS articles"

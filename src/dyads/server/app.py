@@ -75,6 +75,7 @@ def create_app(
         )
     state = ServerState(
         store=store, limits=limits, gate=QueryGate(slots=limits.max_concurrent_queries, wait_s=limits.busy_wait_s),
+        lookup_gate=QueryGate(slots=limits.max_concurrent_lookups, wait_s=limits.busy_wait_s),
         token=token if allow_ingest else None, ingest=queue, fetch=fetch, cache=cache,
     )
 

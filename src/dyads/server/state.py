@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
 from fastapi import Request
@@ -21,6 +22,7 @@ class ServerState:
     store: ServedStore
     limits: ServerLimits
     gate: QueryGate
+    lookup_gate: QueryGate
     token: str | None = None
     ingest: IngestQueue | None = None
     fetch: FetchPolicy = field(default_factory=FetchPolicy)
@@ -45,14 +47,9 @@ def state_of(request: Request) -> ServerState:
     return state
 
 
-async def read_session(request: Request) -> AsyncIterator[SessionStore]:
-    """FastAPI dependency: a read-only cursor of the store with the request's time limit.
-
-    Waits, in the event loop, for a free query slot (E625 when none frees up in time); the
-    cursor is interrupted when the request's queries pass ``limits.query_timeout_s`` (E625).
-    """
-    state = state_of(request)
-    await state.gate.wait_enter()
+@asynccontextmanager
+async def _session(state: ServerState, gate: QueryGate) -> AsyncIterator[SessionStore]:
+    await gate.wait_enter()
     try:
         session = state.store.session(read_only=True)
         try:
@@ -61,4 +58,22 @@ async def read_session(request: Request) -> AsyncIterator[SessionStore]:
         finally:
             session.close()
     finally:
-        state.gate.leave()
+        gate.leave()
+
+
+async def read_session(request: Request) -> AsyncIterator[SessionStore]:
+    """FastAPI dependency: a read-only cursor of the store with the request's time limit.
+
+    Waits, in the event loop, for a free query slot (E625 when none frees up in time); the
+    cursor is interrupted when the request's queries pass ``limits.query_timeout_s`` (E625).
+    """
+    async with _session(state_of(request), state_of(request).gate) as session:
+        yield session
+
+
+async def lookup_session(request: Request) -> AsyncIterator[SessionStore]:
+    """As :func:`read_session`, for requests that read rows by key (one event, one article, the
+    health counts): they have slots of their own (``limits.max_concurrent_lookups``), so a
+    millisecond's lookup does not queue behind lists and analytics that scan the store."""
+    async with _session(state_of(request), state_of(request).lookup_gate) as session:
+        yield session

@@ -125,7 +125,10 @@ def code_cases(cases: list[Case], *, overrides: dict[str, Any] | None = None) ->
             continue
         attribution = event.attribution
         speaker = attribution.speaker.code if attribution.speaker is not None else None
-        outcomes.append(Outcome(case, True, attribution.status, speaker or "", attribution.reporting_source or ""))
+        # A negated act of cooperation is coded as the refusal it states (REJECT, dyads.coder.refusal),
+        # which records the negation in negated_code; negation outranks every other status here.
+        status = "negated" if event.negated_code is not None else attribution.status
+        outcomes.append(Outcome(case, True, status, speaker or "", attribution.reporting_source or ""))
     return outcomes
 
 

@@ -165,6 +165,11 @@ class Event(Record):
     quad_class: int = Field(description="0 neutral, 1 verbal coop, 2 material coop, 3 verbal conflict, 4 material conflict")
     goldstein: float
     statement_only: bool = False
+    negated_code: str | None = Field(
+        default=None,
+        description="for a refusal coded from a negated act of cooperation (\"will not lift the ban\": CAMEO 12x,"
+        " PLOVER REJECT): the CAMEO code of the act refused",
+    )
     intended_code: str | None = Field(
         default=None, description="for a stated intent or threat (CAMEO 03x/13x): the CAMEO code of the act intended"
     )

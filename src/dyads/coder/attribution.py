@@ -4,8 +4,11 @@ Status, most local first: ``negated`` ("did not attack", "no strikes"), ``hypoth
 ("will strike", "plans to visit", "threatened to expel", "if ... attacks"), then the reporting
 verb above the event: ``denied`` ("Moscow denied that ...", "an attack that Moscow has denied"),
 ``claimed`` ("X said / claimed / alleged that ...", "according to X"), ``asserted`` otherwise
-(also for "confirmed", "acknowledged"). Negation never flips an event into another code: the
-event keeps its code and is marked ``negated``.
+(also for "confirmed", "acknowledged"). Negation never flips an event into another code
+silently: a negated conflict event keeps its code and is marked ``negated``; a negated act of
+cooperation ("will not lift the ban", "failed to reach agreement") is a refusal, which CAMEO and
+PLOVER both code as a rejection (:mod:`dyads.coder.refusal`): the event records the refused act's
+code in ``negated_code``.
 """
 
 from __future__ import annotations
@@ -51,6 +54,15 @@ class Report:
     status: Status
     cue: Token
     speaker_token: Token | None
+
+
+def _conditional(trigger: Token) -> bool:
+    """"if"/"unless" on the trigger or on a clause it governs."""
+    return any(
+        (child.dep_ == "mark" and child.lower_ in {"if", "unless"})
+        or (child.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in {"if", "unless"} for m in child.children))
+        for child in trigger.children
+    )
 
 
 def local_status(trigger: Token) -> Status | None:
@@ -184,14 +196,20 @@ def is_outlet(actor: Actor | None, token: Token | None) -> bool:
     return token is not None and token.ent_type_ == "ORG" and actor is None
 
 
-def attribute(trigger: Token, sentence: SpacySpan, find: MentionFinder, *, stated_intent: bool = False) -> Attribution:
+def attribute(
+    trigger: Token, sentence: SpacySpan, find: MentionFinder, *, stated_intent: bool = False, refusal: bool = False
+) -> Attribution:
     """The attribution of the event whose trigger is ``trigger``.
 
     For a stated intent ("Iran will release ...", coded as the intent) the modal is the
-    intent itself, not a doubt about it: only negation counts locally.
+    intent itself, not a doubt about it: only negation counts locally. For a refusal (a negated
+    act of cooperation coded as a rejection, :mod:`dyads.coder.refusal`) the negation and the
+    modal are the refusal itself ("will not lift"): only a condition ("if", "unless") counts.
     """
     local = local_status(trigger)
-    if stated_intent and local == "hypothetical":
+    if refusal:
+        local = "hypothetical" if _conditional(trigger) else None
+    elif stated_intent and local == "hypothetical":
         local = None
     status: Status = local or "asserted"
     report = reporting_above(trigger)

@@ -1,5 +1,6 @@
 """Stage ``dyads_attribution``: status (asserted, claimed, denied, negated, hypothetical),
-speaker and reporting source of every event (rules in :mod:`dyads.coder.attribution`)."""
+speaker and reporting source of every event (rules in :mod:`dyads.coder.attribution`); a negated
+act of cooperation becomes the refusal it states (:mod:`dyads.coder.refusal`)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from spacy.tokens import Doc
 
 from dyads.actors import mentions_for
 from dyads.coder.attribution import attribute
+from dyads.coder.refusal import as_refusal
 from dyads.stages.extensions import ensure_extensions, trigger_token
 
 ensure_extensions()
@@ -21,16 +23,21 @@ class AttributionTagger:
         if not events:
             return doc
         sentences = list(doc.sents)
+        find = lambda t: mentions_for(doc, t)  # noqa: E731
+        coded = []
         for event in events:
             trigger = trigger_token(doc, event)
             if trigger is None:
+                coded.append(event)
                 continue
-            event.attribution = attribute(
-                trigger,
-                sentences[event.sentence_index],
-                lambda t: mentions_for(doc, t),
-                stated_intent=event.intended_code is not None,
-            )
+            sentence = sentences[event.sentence_index]
+            event.attribution = attribute(trigger, sentence, find, stated_intent=event.intended_code is not None)
+            refused = as_refusal(event) if event.attribution.status == "negated" else None
+            if refused is not None:
+                refused.attribution = attribute(trigger, sentence, find, refusal=True)
+                event = refused
+            coded.append(event)
+        doc._.dyads_events = coded
         return doc
 
 

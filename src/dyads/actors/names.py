@@ -39,6 +39,7 @@ SECTOR_ORDER: tuple[str, ...] = (
     "AGR",
     "EDU",
     "REL",
+    "ELI",
 )
 
 #: Sectors of non-state actors: when present they override GOV/MIL taken from

@@ -138,6 +138,21 @@ def _single(token: Token, mentions: list[Mention]) -> list[Mention]:
     return found
 
 
+def _listed_appositive(token: Token, mentions: list[Mention]) -> list[Token]:
+    """"The United States, India, Israel and Pakistan sent ...": a list the parse hung on the
+    first name as an appositive; its members when the appositive names a country, capital,
+    group or IGO and is itself conjoined (a plain appositive, "its capital, Kabul", is not a list)."""
+    if _at(mentions, token.i) is None:
+        return []
+    for child in token.children:
+        if child.dep_ != "appos" or not child.conjuncts:
+            continue
+        first = _at(mentions, child.i)
+        if first is not None and first.kind in _MEMBER_KINDS:
+            return [child, *child.conjuncts]
+    return []
+
+
 def mentions_for(doc: Doc, token: Token) -> list[Mention]:
     """The actor mention(s) that the argument headed by ``token`` denotes.
 
@@ -150,7 +165,7 @@ def mentions_for(doc: Doc, token: Token) -> list[Mention]:
     if not mentions:
         return []
     found: list[Mention] = []
-    for current in (token, *token.conjuncts):
+    for current in (token, *token.conjuncts, *_listed_appositive(token, mentions)):
         for mention in _single(current, mentions):
             if all((m.start, m.end) != (mention.start, mention.end) for m in found):
                 found.append(mention)

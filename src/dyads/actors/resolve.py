@@ -37,6 +37,8 @@ MOD_DEPS = frozenset({"compound", "amod", "nmod", "flat", "nummod", "npadvmod", 
 _REGION_DEPS = MOD_DEPS | {"cc", "conj", "punct", "advmod", "hmod", "hyph"}
 _LEADING_JUNK = frozenset({"det", "predet", "punct", "cc", "case", "poss", "prep"})
 _BACKED = frozenset({"backed", "supported", "sponsored", "funded", "armed", "trained", "allied", "aligned", "financed"})
+#: "the Israeli-occupied West Bank", "Kurdish-held Kirkuk": who holds a place, not what it is
+_CONTROLLED = frozenset({"occupied", "held", "controlled", "run", "administered", "annexed"})
 _HYPHENED = re.compile(r"^(?P<pre>.+?)-(?P<suf>[a-z]+)$", re.IGNORECASE)
 _PRO = re.compile(r"^pro-(?P<rest>.+)$", re.IGNORECASE)
 _TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "lord", "lady", "gen", "col", "sen", "rep"})
@@ -64,6 +66,8 @@ _LINK_PREPS = frozenset({"of", "for", "from"})
 _BODY_PREPS = frozenset({"on", "in", "at"})
 _DEFINITE = frozenset({"the", "this", "that", "these", "those"})
 _ARTICLES = frozenset({"the", "a", "an", "this", "that", "these", "those"})
+#: quantifying determiners a coder marks with the phrase: "both ministers", "several suspects"
+_QUANTIFIERS = frozenset({"both", "all", "some", "several", "many", "another", "each", "every", "most"})
 # "President Erdogan of Turkey", "a court in Bishkek", "the ambassador to the United Kingdom"
 _PLACE_LINK_PREPS = frozenset({"of", "for", "from", "in", "to"})
 _PLACE_ENTS = frozenset({"GPE", "NORP", "ORG", "LOC", "FAC"})
@@ -73,6 +77,9 @@ _MOBILE_SECTORS = frozenset({"MIL", "SPY"})
 _DOMESTIC_SECTORS = frozenset({"LEG", "JUD", "OPP", "PTY"})
 """Bodies that only act at home: "Iraq's prime minister asked parliament" means Iraq's parliament."""
 _BODY_KINDS = frozenset({"country", "capital", "group", "igo"})
+#: subject pronouns whose span shows their antecedent in the same sentence, as coders mark it
+_ANTECEDENT_SHOWN = frozenset({"it", "itself", "he", "she", "they", "its", "his", "her", "their"})
+_OWN_STATE_WORDS = frozenset({"country", "nation", "homeland", "state"})
 
 
 @dataclass
@@ -82,6 +89,7 @@ class _Hit:
     entries: tuple[ActorEntry, ...]
     is_role: bool
     backer: bool = False
+    controller: bool = False
 
     @property
     def entry(self) -> ActorEntry:
@@ -136,12 +144,13 @@ def phrase_bounds(doc: Doc, phrase: "_Phrase") -> tuple[int, int]:
     German government"), a possessor ("Russia's Supreme Court"), a bracketed acronym
     ("the Foreign Office (FO)"), the name in an appositive after a role ("the Palestinian
     president, Mahmoud Abbas") and an of/for/from/in/to phrase naming a place or body
-    ("President Erdogan of Turkey", "a court in Bishkek"); *it* with an antecedent earlier in
-    its sentence shows the antecedent's span. At most :data:`_MAX_SPAN_TOKENS` tokens.
+    ("President Erdogan of Turkey", "a court in Bishkek"); a pronoun (*it, he, she, they, its,
+    his, her, their*) with an antecedent earlier in its sentence shows the antecedent's span
+    ("Putin said his country ...": Putin). At most :data:`_MAX_SPAN_TOKENS` tokens.
     """
     start, end = phrase.start, phrase.end
     source = phrase.antecedent
-    if phrase.kind == "pronoun" and source is not None and doc[start].lower_ in _NEUTER - _POSSESSIVES and source.end <= start:
+    if phrase.kind == "pronoun" and source is not None and _shows_antecedent(doc[start]) and source.end <= start:
         if _sentence_of(doc, source.start) == _sentence_of(doc, start):
             return phrase_bounds(doc, source)  # "the Syrian regime said it would ...": the name, as coders mark it
     if phrase.kind == "pronoun" or not 0 <= phrase.head < len(doc) or not start < end:
@@ -152,8 +161,11 @@ def phrase_bounds(doc: Doc, phrase: "_Phrase") -> tuple[int, int]:
     for child in head.lefts:
         if child.dep_ == "poss" and child.i < start and child.lower_ not in _POSSESSIVES:
             start = min(start, child.left_edge.i)
-    while start > 0 and doc[start - 1].lower_ in _ARTICLES and doc[start - 1].dep_ in ("det", "predet") and doc[start - 1].head.i in range(start, end):
+    while start > 0 and doc[start - 1].lower_ in _ARTICLES | _QUANTIFIERS and doc[start - 1].dep_ in ("det", "predet") and doc[start - 1].head.i in range(start, end):
         start -= 1
+    if doc[start].dep_ == "nummod":
+        # "some 163 Chinese peacekeepers", "around 3,000 fighters": the number's own modifiers
+        start = min([start] + [c.left_edge.i for c in doc[start].lefts if c.dep_ in ("quantmod", "advmod")])
     if end + 2 < len(doc) and doc[end].text == "(" and doc[end + 2].text == ")" and _is_acronym(doc[end + 1].text):
         end += 3
     has_role = phrase.kind in ("sector", "person") or any(h.is_role for h in phrase.hits)
@@ -166,14 +178,23 @@ def phrase_bounds(doc: Doc, phrase: "_Phrase") -> tuple[int, int]:
     for child in head.rights:
         if child.dep_ == "prep" and child.i == end and child.lower_ in _PLACE_LINK_PREPS:
             objects = [o for o in child.children if o.dep_ == "pobj"]
-            if objects and objects[0].ent_type_ in _PLACE_ENTS and (has_role or child.lower_ != "of"):
-                end = child.right_edge.i + 1
+            named = objects and (objects[0].ent_type_ in _PLACE_ENTS or (has_role and objects[0].pos_ == "PROPN"))
+            if named and (has_role or child.lower_ != "of"):
+                end = child.right_edge.i + 1  # "Government of Guatemala" though the parser missed the place
             break
     while end > start + 1 and doc[end - 1].is_punct and doc[end - 1].text not in (")",):
         end -= 1
     if end - start > _MAX_SPAN_TOKENS:
         end = phrase.end  # a long appositive or place phrase: keep the actor words' end
     return start, end
+
+
+def _shows_antecedent(token: Token) -> bool:
+    """A pronoun coders mark by its antecedent; not the owner in "his country" / "their
+    homeland", which names the country itself (the places stage reads that phrase)."""
+    if token.lower_ not in _ANTECEDENT_SHOWN:
+        return False
+    return not (token.lower_ in _POSSESSIVES | {"her"} and token.dep_ == "poss" and token.head.lemma_.lower() in _OWN_STATE_WORDS)
 
 
 def _is_acronym(text: str) -> bool:
@@ -232,7 +253,28 @@ def find_mentions(
             )
         )
         last_end = phrase.end
-    return mentions
+    return _without_absorbed(mentions)
+
+
+def _without_absorbed(mentions: list[Mention]) -> list[Mention]:
+    """Drop a country named only as the possessor of a role phrase that took its code
+    ("Nicaragua's Sandinista government" is one actor, NIC GOV, not also NIC)."""
+    out: list[Mention] = []
+    for mention in mentions:
+        span = mention.actor.span
+        absorbed = mention.kind in ("country", "capital") and span is not None and any(
+            other is not mention
+            and other.kind == "sector"
+            and other.start > mention.start
+            and other.actor.code == mention.actor.code
+            and other.actor.span is not None
+            and other.actor.span.start <= span.start
+            and span.end <= other.actor.span.end
+            for other in mentions
+        )
+        if not absorbed:
+            out.append(mention)
+    return out
 
 
 # -- 1. hits ---------------------------------------------------------------------------
@@ -272,9 +314,13 @@ def _find_hits(doc: Doc, dictionary: ActorDictionary, *, on: dt.date | None) -> 
             if match is None:
                 i += 1
                 continue
+            if match.is_role and all(doc[j].pos_ == "VERB" for j in range(match.start, match.end)):
+                i += 1  # "jailed for spying", "policing the border": a role word used as a verb
+                continue
             hit = _Hit(match.start, match.end, match.entries, match.is_role)
             if not hit.is_role:
                 _mark_backer(doc, hit, s_start, s_end)
+                _mark_controller(doc, hit, s_end)
             hits.append(hit)
             i = hit.end
     return hits
@@ -299,6 +345,16 @@ def _hyphen_hit(token: Token, dictionary: ActorDictionary, on: dt.date | None) -
     if entry is None:
         return None
     return _Hit(token.i, token.i + 1, (entry,), is_role=False, backer=suffix in _BACKED)
+
+
+def _mark_controller(doc: Doc, hit: _Hit, s_end: int) -> None:
+    """"Israeli - occupied", "Kurdish-held" split over tokens: the hit names who holds the place."""
+    end = hit.end
+    if hit.backer or end >= s_end:
+        return
+    nxt = doc[end].lower_
+    split = nxt in ("-", "\u2010", "\u2013") and end + 1 < s_end and doc[end + 1].lower_ in _CONTROLLED
+    hit.controller = split or (nxt.startswith("-") and nxt[1:] in _CONTROLLED)
 
 
 def _mark_backer(doc: Doc, hit: _Hit, s_start: int, s_end: int) -> None:
@@ -537,7 +593,10 @@ def _place_people(doc: Doc, phrase: _Phrase, by_token: dict[int, _Phrase]) -> No
 
 
 def _code(doc: Doc, phrase: _Phrase, dictionary: ActorDictionary, *, on: dt.date | None) -> None:
-    parts = [Part(doc[h.start : h.end].text, h.entry, h.backer) for h in phrase.hits]
+    hits = phrase.hits
+    if any(h.controller for h in hits) and any(not (h.controller or h.backer or h.is_role) and h.entry.code for h in hits):
+        hits = [h for h in hits if not h.controller]  # "the Israeli-occupied West Bank" is the West Bank
+    parts = [Part(doc[h.start : h.end].text, h.entry, h.backer) for h in hits]
     person_entry = next((h.entry for h in phrase.hits if h.entry.kind == "person"), None)
     if phrase.person is not None and person_entry is None:
         text = doc[phrase.person[0] : phrase.person[1]].text
@@ -556,6 +615,22 @@ def _code(doc: Doc, phrase: _Phrase, dictionary: ActorDictionary, *, on: dt.date
     if head_hit is None and phrase.kind == "sector":
         head_hit = next((h for h in reversed(phrase.hits) if h.is_role), None)
     phrase.role_entry = head_hit.entry if head_hit else None
+    if _former(doc, phrase):
+        phrase.sectors = sort_sectors([("ELI" if s in _OFFICE_SECTORS else s) for s in phrase.sectors])
+
+
+#: sectors of an office; a *former* holder is one of the elites (CAMEO ELI), no longer the office
+_OFFICE_SECTORS = frozenset({"GOV", "MIL", "LEG", "JUD", "COP"})
+
+
+def _former(doc: Doc, phrase: _Phrase) -> bool:
+    """"former president Carlos Menem", "ex-prime minister ...": the role word's own modifier
+    says the office is no longer held (the word right before the role word or its phrase)."""
+    role = next((h for h in phrase.hits if h.is_role and h.entry.denotes == "person" and h.entry.sectors), None)
+    if role is None:
+        return False
+    before = [doc[i] for i in range(max(0, min(phrase.start, role.start) - 1), role.start)]
+    return any(t.lower_ in ("former", "ex") or t.lower_.startswith("ex-") for t in before[-3:])
 
 
 def _index_phrases(phrases: list[_Phrase]) -> dict[int, _Phrase]:
@@ -790,8 +865,11 @@ def _coreference(
             continue
         lower = token.lower_
         bound = _bound_subject(token, by_token) if token.dep_ == "poss" and lower in _POSSESSIVES else None
+        speaker = _reported_speaker(token, {**by_token, **copies}) if lower in _SUBJECT_PRONOUNS else None
         if bound is not None:
             extra.append(_copy(token, bound, kind="pronoun"))
+        elif speaker is not None:
+            extra.append(_copy(token, speaker, kind="pronoun"))
         elif token.pos_ == "PROPN" and token.text[:1].isupper() and normalise_word(token.text) in known:
             extra.append(_copy(token, known[normalise_word(token.text)], kind="person"))
         elif lower in _PERSONAL and token.pos_ in ("PRON", "DET", "") and last_person is not None:
@@ -808,6 +886,36 @@ def _coreference(
             copies[i] = extra[-1]
         i += 1
     return extra
+
+
+_SUBJECT_PRONOUNS = frozenset({"it", "they", "he", "she"})
+_REPORTED_DEPS = frozenset({"ccomp"})
+
+
+def _reported_speaker(token: Token, by_token: dict[int, _Phrase]) -> _Phrase | None:
+    """The subject pronoun of a reported clause refers to the speaker: "Farc has said it will
+    release ...", "the rebels said that they would free ...", "Trump said he would call ...".
+    The speaker is the coded subject of the verb the clause hangs on, before the pronoun, and
+    agrees with it: *he/she* a person, *it* no person, *they* a plural or conjoined phrase."""
+    if token.dep_ not in ("nsubj", "nsubjpass") or token.pos_ not in ("PRON", "") or _is_expletive(token):
+        return None
+    clause = token.head
+    if clause.dep_ not in _REPORTED_DEPS or clause.head is clause:
+        return None
+    speaker = next((c for c in clause.head.children if c.dep_ == "nsubj" and c.i < token.i), None)
+    phrase = by_token.get(speaker.i) if speaker is not None else None
+    if phrase is None or not phrase.codable():
+        return None
+    denotes = phrase.role_entry.denotes if phrase.role_entry else None
+    # the head word decides: "the Assad regime" is a body though a person names it
+    person = denotes == "person" if denotes else phrase.kind == "person"
+    lower = token.lower_
+    if lower in ("he", "she"):
+        return phrase if person and speaker.tag_ not in ("NNS", "NNPS") else None
+    if lower == "it":
+        return phrase if not person and speaker.tag_ not in ("NNS", "NNPS") else None
+    plural = speaker.tag_ in ("NNS", "NNPS") or any(c.dep_ == "conj" for c in speaker.children)
+    return phrase if plural else None
 
 
 def _bound_subject(token: Token, by_token: dict[int, _Phrase]) -> _Phrase | None:

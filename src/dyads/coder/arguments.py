@@ -32,7 +32,20 @@ def is_passive(verb: Token) -> bool:
     """True for a passive verb ("was struck", "rebels backed by the US")."""
     if any(child.dep_ in PASSIVE_SUBJECT_DEPS or child.dep_ == "auxpass" for child in verb.children):
         return True
-    return verb.dep_ == "acl" and verb.tag_ == "VBN"
+    return verb.dep_ == "acl" and verb.tag_ == "VBN" and not _misparsed_main_verb(verb)
+
+
+def _misparsed_main_verb(verb: Token) -> bool:
+    """"The Iraqi air force carried out strikes": a sentence parsed with its subject noun as the
+    root and the main verb as that noun's participle; a participle with a direct object acts."""
+    head = verb.head
+    return (
+        verb.dep_ == "acl"
+        and head.dep_ == "ROOT"
+        and head.pos_ in ("NOUN", "PROPN")
+        and head.i < verb.i
+        and any(child.dep_ == "dobj" for child in verb.children)
+    )
 
 
 #: "X used Y's base to strike Z": the object of these verbs is an instrument, not the doer
@@ -46,6 +59,11 @@ def subject_of(verb: Token, *, _depth: int = 0) -> Token | None:
             if child.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
                 return verb.head
             return child
+    stranded = _subject_on_auxiliary(verb)
+    if stranded is not None:
+        return stranded
+    if _misparsed_main_verb(verb):
+        return verb.head
     if is_passive(verb):
         agent = agent_of(verb)
         if agent is not None:
@@ -75,6 +93,17 @@ def subject_of(verb: Token, *, _depth: int = 0) -> Token | None:
         if verb.dep_ == "ccomp":
             return None
         return subject_of(verb.head, _depth=_depth + 1)
+    return None
+
+
+def _subject_on_auxiliary(verb: Token) -> Token | None:
+    """A subject the parse hung on the verb's auxiliary ("The UK and France however have
+    opposed": an adverb between subject and auxiliary often makes "have" its head)."""
+    for aux in verb.children:
+        if aux.dep_ in ("aux", "auxpass") and aux.i < verb.i:
+            for child in aux.children:
+                if child.dep_ in SUBJECT_DEPS and child.i < aux.i:
+                    return child
     return None
 
 
@@ -166,6 +195,8 @@ def _with_span(mention: Mention, token: Token) -> Mention:
         return mention  # "his country": a pronoun's copy keeps its own word
     doc = token.doc
     start, end = bounds
+    if any(doc[i].dep_ == "cc" for i in range(start, end)):
+        return mention  # "USAID and other donors": a list, each member marked on its own
     if not (doc[start].idx <= actor.span.start and actor.span.end <= doc[end - 1].idx + len(doc[end - 1].text)):
         return mention  # the actor lies outside the phrase (a coreference copy): keep its own span
     from dyads.actors.resolve import char_span
@@ -190,7 +221,8 @@ def verb_arguments(
     for child in verb.children:
         if child.dep_ in OBJECT_DEPS:
             if object_lemma and child.lemma_.lower() == object_lemma:
-                targets.extend(_mentions_of_all(prep_objects(child, preps), find))
+                # "expelled the diplomats from X" names X; "expelled two Russian diplomats" the owner
+                targets.extend(_mentions_of_all(prep_objects(child, preps), find) or find(child))
             else:
                 targets.extend(nested_mentions(child, find))
     if not targets:
@@ -200,17 +232,50 @@ def verb_arguments(
             if child.dep_ == "xcomp":
                 # "Moon agreed to visit Pyongyang": the intended act names the target
                 targets.extend(verb_arguments(child, find=find, target_preps=preps)[1])
+    if not targets:
+        for child in verb.children:
+            if child.dep_ in OBJECT_DEPS:
+                targets.extend(recipients_of(child, find))
     if not targets and any(child.dep_ in OBJECT_DEPS for child in verb.children):
         targets.extend(placed_object(verb, find) or placed_country(verb, find))
     if not targets and verb.lemma_.lower() in DEMAND_VERBS:
         targets.extend(addressee_of_demand(verb, find))
+    if not targets and subject is not None and verb.lemma_.lower() in JOINT_VERBS:
+        sources = joint_subject(subject, sources)
+    mutual = (
+        (object_lemma or "") in MUTUAL_NOUNS
+        or verb.lemma_.lower() in MUTUAL_VERBS
+        or any(c.dep_ in OBJECT_DEPS and c.lemma_.lower() in MUTUAL_NOUNS for c in verb.children)
+    )
+    if mutual and _other_sides(sources, targets):
+        return sources + targets, []  # "A held talks with B": both sides talk (coded A<->B)
     if targets and sources and _own_forces(sources, targets):
         # "Syria will withdraw its troops from Lebanon", "France will send troops to Liberia": the
         # source's own forces are the instrument; the country they move from or to is the target
-        moved = [m for m in _mentions_of_all(prep_objects(verb, MOVE_PREPS), find) if m.actor.code]
+        moved = [m for p in prep_objects(verb, MOVE_PREPS) for m in _place_mentions(p, find)]
         if moved:
             targets = moved
     return sources, targets
+
+
+#: prepositions after an object noun that name whom the act is for or against: "imposed
+#: sanctions on Iran", "sent aid to Nepal", "broke off relations with Congo"
+RECIPIENT_PREPS = ("to", "with", "on", "against", "for", "toward", "towards")
+
+
+def recipients_of(noun: Token, find: MentionFinder) -> list[Mention]:
+    """Actors named by the to/with/on/against/for phrase of an object noun that names no actor
+    itself ("lifted the ban on the LTTE", "suspended military aid to the rebels"), also one
+    "of" phrase down ("suspended part of an aid program for Bosnia")."""
+    heads = [noun]
+    heads += [o for p in noun.children if p.dep_ == "prep" and p.lower_ == "of" for o in p.children if o.dep_ == "pobj"]
+    # "lifted sanctions imposed on India": the participle after the object names the recipient
+    heads += [c for c in noun.children if c.dep_ == "acl" and c.tag_ == "VBN"]
+    for head in heads:
+        found = _mentions_of_all(prep_objects(head, RECIPIENT_PREPS), find)
+        if found:
+            return found
+    return []
 
 
 #: verbs whose that-clause names who is asked to act: "demanded that the US cancel plans" -> USA
@@ -233,7 +298,25 @@ def addressee_of_demand(verb: Token, find: MentionFinder) -> list[Mention]:
 def _own_forces(sources: list[Mention], targets: list[Mention]) -> bool:
     """True when every target is coded as the source's own country (its troops, its borders)."""
     codes = {m.actor.code for m in sources if m.actor.code}
-    return bool(codes) and all(m.actor.code in codes and m.kind in ("sector", "pronoun") for m in targets)
+    # forces with no country of their own ("withdrew peacekeepers from ...") are the source's too
+    return bool(codes) and all((m.actor.code in codes or m.actor.code is None) and m.kind in ("sector", "pronoun") for m in targets)
+
+
+def _place_mentions(place: Token, find: MentionFinder) -> list[Mention]:
+    """The coded actors of a place phrase, or failing that the country of a place name the
+    gazetteer knows ("Abyei" -> SDN), spanning the place phrase."""
+    found = [m for m in nested_mentions(place, find) if m.actor.code]
+    if found:
+        return found
+    code = _place_country(place, find)
+    bounds = argument_span(place)
+    if code is None or bounds is None:
+        return []
+    from dyads.actors.resolve import char_span
+    from dyads.records import Actor
+
+    start, end = bounds
+    return [Mention(start=start, end=end, head=place.i, kind="country", actor=Actor(code=code, span=char_span(place.doc, start, end)))]
 
 
 def placed_country(token: Token, find: MentionFinder) -> list[Mention]:
@@ -334,7 +417,47 @@ def noun_arguments(
         targets = _mentions_of_all(prep_objects(clause, preps), find)
     if not targets:
         targets = placed_country(noun, find) or (placed_country(clause, find) if clause is not None and noun.head is clause else [])
+    if noun.lemma_.lower() in MUTUAL_NOUNS and _other_sides(sources, targets):
+        return sources + targets, []  # "A held talks with B": both sides talk (coded A<->B)
     return sources, targets
+
+
+#: nouns of acts both sides do alike: "A held talks with B" is A<->B, as coders mark it
+#: (not "meeting": the PLOVER records code "A held a meeting with B" and "A met B" as A->B)
+MUTUAL_NOUNS = frozenset({"talk", "talks", "negotiation", "negotiations"})
+#: verbs of acts both sides do alike: "A negotiated with B"
+MUTUAL_VERBS = frozenset({"negotiate"})
+#: verbs whose conjoined subject acts together: "A and B agreed" (coders mark "A and B" as one span)
+JOINT_VERBS = frozenset({"agree", "sign", "meet", "negotiate", "talk", "cooperate", "reconcile", "discuss", "conclude"})
+
+
+def _other_sides(sources: list[Mention], targets: list[Mention]) -> bool:
+    """True when both lists hold coded actors and no code is on both sides."""
+    own = {m.actor.code for m in sources if m.actor.code}
+    other = {m.actor.code for m in targets if m.actor.code}
+    return bool(own) and bool(other) and not own & other
+
+
+def joint_subject(subject: Token, sources: list[Mention]) -> list[Mention]:
+    """"Mexico and the United Kingdom signed an agreement": conjoined doers of a joint act get
+    the whole coordination as their span (two or more actors with different codes); otherwise
+    ``sources`` unchanged."""
+    conjuncts = [subject, *subject.conjuncts]
+    if len(conjuncts) < 2 or len({m.actor.code for m in sources if m.actor.code}) < 2 or len(sources) != len(conjuncts):
+        return sources
+    start = min(t.left_edge.i for t in conjuncts)
+    end = max(t.right_edge.i for t in conjuncts) + 1
+    doc = subject.doc
+    while start < end and (doc[start].is_punct or doc[start].dep_ == "cc"):
+        start += 1
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].dep_ == "cc"):
+        end -= 1
+    if end - start > MAX_ARGUMENT_TOKENS or any(m.actor.span is None for m in sources):
+        return sources
+    from dyads.actors.resolve import char_span
+
+    span = char_span(doc, start, end)
+    return [m.model_copy(update={"actor": m.actor.model_copy(update={"span": span})}) for m in sources]
 
 
 def _mentions_of_all(tokens: Iterable[Token], find: MentionFinder) -> list[Mention]:

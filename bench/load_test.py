@@ -14,8 +14,9 @@ URLs are drawn with ``--seed`` from ``--working-set`` event ids (and their artic
 store and from 14 actor labels, 10 years, 8 countries, 7 types and 6 words, so they vary: most
 event and article lookups of a round miss the server's answer cache, the filter combinations repeat.
 
-Printed: per endpoint and overall, requests, errors (any status other than 200) and p50/p95/p99
-latency in ms; the server's resident memory (VmRSS) before, sampled during and after each round
+Printed: per endpoint and overall, requests, errors (any status other than 200), p50/p95/p99
+latency in ms and the latencies' sum (with ``--concurrency 1``: what each kind of request costs the
+server in all); the server's resident memory (VmRSS) before, sampled during and after each round
 (a leak shows as growth from round to round); the load average.
 
 ``--ingest N`` also posts the first N demo articles (``dyads/demo/articles.jsonl``, up to 30,
@@ -296,15 +297,16 @@ def report(result: dict, *, title: str) -> tuple[int, float]:
     errors = sum(len(v) for v in result["errors"].values())
     print(f"\n{title}: {len(everything)} requests in {result['seconds']:.1f} s "
           f"({len(everything) / result['seconds']:.0f} req/s), {errors} errors")
-    print(f"{'endpoint':<18} {'requests':>8} {'errors':>6} {'p50':>8} {'p95':>8} {'p99':>8} {'max':>8}")
+    # sum s: the endpoint's latencies added up; with --concurrency 1, the server time it took in all
+    print(f"{'endpoint':<18} {'requests':>8} {'errors':>6} {'p50':>8} {'p95':>8} {'p99':>8} {'max':>8} {'sum s':>8}")
     for name, _ in MIX:
         values = latencies.get(name, [])
         if values:
             print(f"{name:<18} {len(values):>8} {len(result['errors'].get(name, [])):>6} {pct(values, 50):>8.1f} "
-                  f"{pct(values, 95):>8.1f} {pct(values, 99):>8.1f} {max(values):>8.1f}")
+                  f"{pct(values, 95):>8.1f} {pct(values, 99):>8.1f} {max(values):>8.1f} {sum(values) / 1000:>8.1f}")
     p99 = pct(everything, 99)
     print(f"{'all':<18} {len(everything):>8} {errors:>6} {pct(everything, 50):>8.1f} {pct(everything, 95):>8.1f} "
-          f"{p99:>8.1f} {max(everything):>8.1f}")
+          f"{p99:>8.1f} {max(everything):>8.1f} {sum(everything) / 1000:>8.1f}")
     for name, items in result["errors"].items():
         print(f"  errors on {name}: {items[:3]}")
     rss = [r for r in result["rss"] if r]

@@ -383,7 +383,8 @@ def test_role_phrases_set_spans_fix_swaps_and_fill_gaps() -> None:
 
     empty = rule_event("120")  # no actors: the phrases bring the mentioned actor, or an uncoded one
     apply_roles(doc, empty, (phrase(doc, 1, 3, "source"), phrase(doc, 6, 7, "target")), sentence=doc[:])
-    assert [(a.code, a.sectors, a.span.text) for a in empty.sources] == [("CHE", ["JUD"], "Swiss court")]
+    # the phrase left out the article of its noun: the span takes it, as coders mark it
+    assert [(a.code, a.sectors, a.span.text) for a in empty.sources] == [("CHE", ["JUD"], "A Swiss court")]
     assert [(a.code, a.name, a.span.text) for a in empty.targets] == [(None, "request", "request")]
 
     both = rule_event("040")

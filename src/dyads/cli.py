@@ -647,6 +647,14 @@ def serve(
         f"serving {db} ({'read-write, ingestion on' if allow_ingest else 'read-only'}) at http://{host}:{port}/",
         highlight=False,
     )
+    from dyads.io.optimize import suggest_optimizing
+
+    if suggest_optimizing(app_.state.dyads.store):
+        err.print(
+            f"hint: {db} is large and not in date order; stop the server and run `dyads optimize --db {db}`"
+            " for 2-4 times faster date-windowed queries (docs/storage.md)",
+            highlight=False,
+        )
     try:
         # Keep-alive of 20 s: a busy server must not close a connection whose next request has arrived.
         uvicorn.run(app_, host=host, port=port, workers=1, server_header=False, log_level="info", timeout_keep_alive=20)

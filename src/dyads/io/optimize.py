@@ -41,6 +41,22 @@ ARTICLE_INDEX = "CREATE INDEX IF NOT EXISTS events_article_id ON events (article
 events in about 1 ms instead of a scan of every row group on 1,000,000 events)."""
 
 
+SUGGEST_FROM_EVENTS = 100_000
+"""``dyads serve`` suggests ``dyads optimize`` for a store of at least this many events that never had it."""
+
+
+def is_optimized(store: Store) -> bool:
+    """Whether ``optimize_store`` has run on this store (it leaves the article index behind)."""
+    return bool(store.query("SELECT 1 FROM duckdb_indexes() WHERE index_name = 'events_article_id'"))
+
+
+def suggest_optimizing(store: Store) -> bool:
+    """A large store that was never optimized."""
+    if is_optimized(store):
+        return False
+    return int(store.query("SELECT count(*) AS n FROM events")[0]["n"]) >= SUGGEST_FROM_EVENTS
+
+
 class OptimizeReport(BaseModel):
     """What :func:`optimize_store` did: rows per table copied, file sizes before and after, seconds."""
 

@@ -220,6 +220,12 @@ class Gazetteer:
             self._by_id = {m.place.geonameid: m.place for matches in self._index.values() for m in matches if m.place.geonameid}
         return self._by_id.get(geonameid)
 
+    def load_towns(self) -> None:
+        """Read the small-town table now (about 2 s and 50 MB, once), instead of at the first
+        "Town, Region" of a run; the pipeline does this when it is built."""
+        if self._towns is None:
+            self._towns = _read_small_towns()
+
     def town_in(self, name: str, region: Place | Location) -> Place | None:
         """A town of 1,000 to 15,000 people called ``name`` in ``region`` (a country, or an
         admin-1 region: a US state by its code, elsewhere within 300 km of the region's point),
@@ -231,8 +237,8 @@ class Gazetteer:
         country = pycountry.countries.get(alpha_3=region.country)
         if country is None:
             return None
-        if self._towns is None:
-            self._towns = _read_small_towns()
+        self.load_towns()
+        assert self._towns is not None
         state = _US_STATE_CODES.get(region.name) if region.feature == "admin1" and region.country == "USA" else None
         if region.feature == "admin1" and region.country == "USA" and state is None:
             return None

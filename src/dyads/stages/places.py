@@ -36,7 +36,10 @@ class PlacesComponent:
                 fix="set [components.dyads_places] inherit_article_location = true|false",
             )
         self.inherit_article_location = inherit_article_location
-        self.gazetteer = gazetteer or Gazetteer.default()
+        if gazetteer is None:
+            gazetteer = Gazetteer.default()
+            gazetteer.load_towns()  # with the pipeline's other tables, not in the middle of the first articles
+        self.gazetteer = gazetteer
 
     def __call__(self, doc: Doc) -> Doc:
         events = doc._.dyads_events

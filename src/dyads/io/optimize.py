@@ -112,6 +112,9 @@ def optimize_store(path: str | Path) -> OptimizeReport:
                 con.execute(ddl)
             con.execute(ARTICLE_INDEX)
             con.execute("CHECKPOINT")
+        log = path.with_name(path.name + ".wal")
+        if log.exists():  # it would be replayed onto the new file; closing the store above checkpoints it
+            raise OSError(f"{log} is still there after the store was closed (another process wrote to it)")
         os.replace(scratch, path)
     except (duckdb.Error, OSError) as exc:
         with contextlib.suppress(OSError):

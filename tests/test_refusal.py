@@ -69,3 +69,24 @@ def test_a_negated_attack_stays_negated(rules_pipeline) -> None:
     (events,) = rules_pipeline.code_texts(["Russian troops did not shell the border town on Monday."])
     event = next(e for e in events if e.trigger.text == "shell")
     assert event.plover_type == "ASSAULT" and event.attribution.status == "negated" and event.negated_code is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "trigger", "code", "refused"),
+    [
+        ("Hungary refused to sign a joint EU statement on Hong Kong.", "sign", "120", "057"),
+        ("Russia refused to meet Ukrainian negotiators in Istanbul.", "meet", "125", "040"),
+        ("The government refused to release the detained journalists.", "release", "124", "084"),
+    ],
+)
+def test_refused_to_act_is_one_refusal_of_that_act(rules_pipeline, sentence, trigger, code, refused) -> None:
+    """"refused to sign": the signing did not happen (it used to be coded as asserted), and its
+    refusal replaces the REJECT of "refused" itself, so the refusal is counted once."""
+    (events,) = rules_pipeline.code_texts([sentence])
+    assert [(e.trigger.text, e.plover_type, e.cameo_code, e.negated_code) for e in events] == [(trigger, "REJECT", code, refused)]
+    assert events[0].attribution.status == "asserted" and events[0].sources
+
+
+def test_refusing_a_thing_stays_a_rejection(rules_pipeline) -> None:
+    (events,) = rules_pipeline.code_texts(["Serbia refused the proposal."])
+    assert [(e.trigger.text, e.plover_type, e.negated_code) for e in events] == [("refused", "REJECT", None)]

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from spacy.tokens import Span as SpacySpan, Token
 
 from dyads.coder.arguments import MentionFinder, subject_of
+from dyads.coder.refusal import REFUSING_VERBS
 from dyads.records import Actor, Attribution, Span, Status
 from dyads.stages.extensions import doc_text
 
@@ -32,7 +33,7 @@ REPORTING_VERBS: dict[str, Status] = {
 # Nouns that carry a report: "denied reports that ...", "rejected accusations that ..."
 REPORTING_NOUNS = frozenset({"report", "claim", "allegation", "accusation", "charge", "suggestion", "assertion", "rumour", "rumor"})
 OBJECT_REPORTING_VERBS = frozenset({"deny", "confirm", "report", "claim", "dispute", "acknowledge", "admit", "reject", "dismiss", "refute"})
-FAILING_HEADS = frozenset({"fail"})
+FAILING_HEADS = frozenset({"fail"}) | REFUSING_VERBS
 HYPOTHETICAL_HEADS = frozenset({
     "plan", "expect", "intend", "threaten", "want", "hope", "prepare", "seek", "vow", "promise", "aim",
     "consider", "propose", "offer", "try", "attempt", "pledge", "ask", "urge", "call", "demand", "agree",

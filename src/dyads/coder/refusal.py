@@ -11,8 +11,14 @@ negated statement or appeal (CAMEO 01-02).
 
 from __future__ import annotations
 
+from spacy.tokens import Token
+
 from dyads.ontology import cameo
 from dyads.records import Event
+
+REFUSING_VERBS = frozenset({"refuse", "decline"})
+"""Verbs whose infinitive complement is an act not done ("refused to sign"): the act is negated,
+and its refusal replaces the verb's own REJECT event (:func:`superseded`)."""
 
 REFUSALS: dict[str, str] = {
     "03": "120",  # express intent to cooperate -> reject
@@ -60,3 +66,11 @@ def as_refusal(event: Event) -> Event | None:
             "intended_code": None,
         }
     )
+
+
+def refusing_head(trigger: Token) -> Token | None:
+    """The refusing verb whose infinitive complement ``trigger`` is ("refused to *sign*"), or None."""
+    head = trigger.head
+    if trigger.dep_ == "xcomp" and head.i != trigger.i and head.lemma_.lower() in REFUSING_VERBS:
+        return head
+    return None

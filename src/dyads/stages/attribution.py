@@ -9,7 +9,7 @@ from spacy.tokens import Doc
 
 from dyads.actors import mentions_for
 from dyads.coder.attribution import attribute
-from dyads.coder.refusal import as_refusal
+from dyads.coder.refusal import as_refusal, refusing_head
 from dyads.stages.extensions import ensure_extensions, trigger_token
 
 ensure_extensions()
@@ -25,6 +25,7 @@ class AttributionTagger:
         sentences = list(doc.sents)
         find = lambda t: mentions_for(doc, t)  # noqa: E731
         coded = []
+        replaced_heads: set[int] = set()  # "refused" in "refused to sign": the refusal of the signing replaces it
         for event in events:
             trigger = trigger_token(doc, event)
             if trigger is None:
@@ -36,8 +37,15 @@ class AttributionTagger:
             if refused is not None:
                 refused.attribution = attribute(trigger, sentence, find, refusal=True)
                 event = refused
+                head = refusing_head(trigger)
+                if head is not None:
+                    replaced_heads.add(head.i)
             coded.append(event)
-        doc._.dyads_events = coded
+        doc._.dyads_events = [
+            event for event in coded
+            if not (event.plover_type == "REJECT" and event.negated_code is None
+                    and (token := trigger_token(doc, event)) is not None and token.i in replaced_heads)
+        ]
         return doc
 
 

@@ -18,11 +18,6 @@ ensure_extensions()
 
 
 @pytest.fixture(scope="module")
-def actors() -> ActorDictionary:
-    return ActorDictionary.default()
-
-
-@pytest.fixture(scope="module")
 def vocab():
     return spacy.blank("en").vocab
 

@@ -3,7 +3,6 @@ forces), each on a sentence we wrote with a hand-built parse (no model needed)."
 
 from __future__ import annotations
 
-import pytest
 import spacy
 from spacy.tokens import Doc
 
@@ -14,11 +13,6 @@ from dyads.stages.extensions import ensure_extensions
 
 ensure_extensions()
 VOCAB = spacy.blank("en").vocab
-
-
-@pytest.fixture(scope="module")
-def actors() -> ActorDictionary:
-    return ActorDictionary.default()
 
 
 def parse(rows: list[tuple], ents: list[str] | None = None) -> Doc:

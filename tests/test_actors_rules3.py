@@ -16,7 +16,7 @@ from dyads.coder.arguments import (
 )
 from dyads.records import Actor, Mention, Span
 from dyads.stages.extensions import ensure_extensions
-from test_actors_rules2 import actors, parse  # noqa: F401  (actors: the shared fixture)
+from test_actors_rules2 import parse
 
 ensure_extensions()
 

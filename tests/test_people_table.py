@@ -77,11 +77,6 @@ def rows() -> list[Row]:
     return found
 
 
-@pytest.fixture(scope="module")
-def actors() -> ActorDictionary:
-    return ActorDictionary.default()
-
-
 def test_loader_reads_every_row(rows: list[Row]) -> None:
     people = [e for e in package_entries() if e.kind == "person"]
     assert len(people) == len(rows) > 500

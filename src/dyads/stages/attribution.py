@@ -41,11 +41,13 @@ class AttributionTagger:
                 if head is not None:
                     replaced_heads.add(head.i)
             coded.append(event)
-        doc._.dyads_events = [
-            event for event in coded
-            if not (event.plover_type == "REJECT" and event.negated_code is None
-                    and (token := trigger_token(doc, event)) is not None and token.i in replaced_heads)
-        ]
+        if replaced_heads:  # rare: only sentences with "refused / declined to <act>"
+            coded = [
+                event for event in coded
+                if not (event.plover_type == "REJECT" and event.negated_code is None
+                        and (token := trigger_token(doc, event)) is not None and token.i in replaced_heads)
+            ]
+        doc._.dyads_events = coded
         return doc
 
 

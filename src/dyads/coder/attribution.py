@@ -28,7 +28,8 @@ REPORTING_VERBS: dict[str, Status] = {
     "write": "claimed", "declare": "claimed", "suggest": "claimed", "accuse": "claimed", "charge": "claimed",
     "confirm": "asserted", "acknowledge": "asserted", "admit": "asserted", "verify": "asserted",
     "deny": "denied", "dismiss": "denied", "refute": "denied", "dispute": "denied", "reject": "denied",
-    "warn": "claimed", "expect": "claimed",
+    "warn": "claimed", "expect": "claimed", "reiterate": "claimed", "stress": "claimed", "emphasise": "claimed",
+    "emphasize": "claimed", "argue": "claimed",
 }
 # Nouns that carry a report: "denied reports that ...", "rejected accusations that ..."
 REPORTING_NOUNS = frozenset({"report", "claim", "allegation", "accusation", "charge", "suggestion", "assertion", "rumour", "rumor"})

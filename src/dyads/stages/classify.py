@@ -238,13 +238,19 @@ def apply_roles(doc: Doc, event: Event, phrases: tuple[RoleSpan, ...], *, senten
     place: see the module docstring."""
     starts = [token.idx - sentence.start_char for token in sentence]
     reported = _reported_clause(doc, event)
+    trigger = trigger_token(doc, event)
+    # forces "were deployed / withdrawn / demobilized" by their own side: the subject's side acts
+    # "Israel is opposed to", "was quoted as saying": participles that state the subject's own stance
+    voiced = trigger is not None and event.plover_type not in SELF_MOVING_TYPES and trigger.lower_ not in STATIVE_PARTICIPLES
     for phrase in phrases:
         first = sentence.start + max(0, bisect.bisect_right(starts, phrase.start) - 1)
         last = sentence.start + max(0, bisect.bisect_left(starts, phrase.end) - 1)
         if reported is not None and not reported[0] <= doc[first : last + 1].root.i <= reported[1]:
             continue  # "Zelenskiy said Russia had attacked ...": the speaker is no argument of the attack
-        wanted = ("source", "target") if phrase.role == "reciprocal" else (phrase.role,)
         end = _phrase_end(doc, last)
+        if voiced and phrase.role != _voice_role(doc[first : end + 1].root, trigger, phrase.role):
+            continue  # "was arrested by police": the passive's subject is never its doer
+        wanted = ("source", "target") if phrase.role == "reciprocal" else (phrase.role,)
         for a, b in _conjuncts(doc, _phrase_start(doc, first, end), end):
             span = span_of(doc, doc[a].idx, doc[b].idx + len(doc[b].text))
             for role in wanted:
@@ -262,6 +268,24 @@ def apply_roles(doc: Doc, event: Event, phrases: tuple[RoleSpan, ...], *, senten
                     own.extend(inside)
                 for actor in inside:
                     actor.span = span
+
+
+SELF_MOVING_TYPES = frozenset({"MOBILIZE", "RETREAT"})
+STATIVE_PARTICIPLES = frozenset({
+    "opposed", "engaged", "involved", "committed", "quoted", "determined", "prepared", "concerned",
+    "interested", "united", "divided", "poised", "resolved", "inclined", "dedicated", "devoted",
+})
+
+
+def _voice_role(root: Token, trigger: Token, role: str) -> str:
+    """The role a phrase must have when the grammar of a passive trigger says so: its subject
+    ("An Italian journalist was arrested") is the target, its by-agent ("... by the police") the
+    source; ``role`` otherwise. The role head sometimes tags a passive subject as the doer."""
+    if root.head.i == trigger.i and root.dep_ == "nsubjpass":
+        return "target"
+    if root.dep_ == "pobj" and root.head.dep_ == "agent" and root.head.head.i == trigger.i:
+        return "source"
+    return role
 
 
 def _reported_clause(doc: Doc, event: Event) -> tuple[int, int] | None:

@@ -7,6 +7,10 @@ military cooperation with the attacker (CAMEO 062, PLOVER COOPERATE, context mil
 launch site as its trigger span and ``coder = "compound-host-base"`` so it is never mistaken for a
 directly worded event. "The United States used a Qatari base to launch strikes" implies the same:
 an attack whose verb completes "use/employ <country's> base" makes that country the host.
+
+The same stage gives an event whose doer the text leaves unnamed the source its place implies
+("a roadside bomb near Mosul killed ..." -> IRQ UAF; "was arrested in Egypt" -> EGY):
+:mod:`dyads.coder.perpetrator`.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from spacy.tokens import Doc
 
 from dyads.actors import mentions_for
 from dyads.coder.arguments import INSTRUMENT_VERBS, nested_mentions
+from dyads.coder.perpetrator import implied_source
 from dyads.ontology import cameo
 from dyads.records import Actor, Event, Location, Span
 from dyads.stages.extensions import ensure_extensions, trigger_token
@@ -87,6 +92,9 @@ class CompoundEvents:
         events = doc._.dyads_events or []
         seen: set[tuple[str | None, tuple[str | None, ...]]] = set()
         for event in list(events):
+            implied = implied_source(doc, event)
+            if implied is not None:
+                event.sources = [implied]
             extra = host_base_event(event) or used_base_event(doc, event)
             if extra is None:
                 continue

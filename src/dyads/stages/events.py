@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Span as SpacySpan, Token
 from dyads.actors import mentions_for
 from dyads.coder.arguments import MentionFinder, depth, noun_arguments, subject_of, verb_arguments
 from dyads.coder.attribution import Report, reporting_above
+from dyads.coder.demand import demand_code, obliged
 from dyads.coder.intent import intent_code, states_intent
 from dyads.ontology import LexEntry, cameo, load_lexicon, mode_for
 from dyads.records import Actor, Event, Mention, Span, content_hash
@@ -118,6 +119,10 @@ class EventCoder:
             if not event.targets and token.pos_ == "VERB":
                 event.targets = self._referred_doers(token, entries, [*earlier, *(e for _, e in coded)], event.sources)
             coded.append((token, event))
+        demands = self._reported_demands(doc, sentence, sentence_index, article_id, coded, entries)
+        if demands:  # "declared that China must ...": the demand replaces the bare statement
+            cues = {cue.i for cue, _ in demands}
+            coded = [(t, e) for t, e in coded if not (t.i in cues and e.statement_only)] + demands
         coded = [(token, event) for token, event in coded if not self._governs_other(token, event, coded)]
         coded.sort(key=lambda pair: (depth(pair[0]), pair[0].i))
         return [event for _, event in coded]
@@ -215,6 +220,53 @@ class EventCoder:
         doers = {m.actor.code for m in find(subject)}
         speakers = {m.actor.code for m in find(report.speaker_token)}
         return bool(doers) and doers == speakers
+
+    def _reported_demands(
+        self,
+        doc: Doc,
+        sentence: SpacySpan,
+        sentence_index: int,
+        article_id: str,
+        coded: list[tuple[Token, Event]],
+        entries: dict[int, LexEntry],
+    ) -> list[tuple[Token, Event]]:
+        """"Russia said Sudan must return the helicopter": the speaker's demand on whoever must
+        act (:mod:`dyads.coder.demand`), triggered by the reporting verb. The act's code gives
+        the demand's (105: demand that the target yield); an act the lexicon does not know
+        ("China must drop barriers") makes an unspecified demand (100)."""
+        acts = {token.i: event for token, event in coded}
+        find = lambda arg: mentions_for(doc, arg)  # noqa: E731
+        demands: list[tuple[Token, Event]] = []
+        for token in sentence:
+            if token.pos_ not in {"VERB", "AUX"} or not obliged(token):
+                continue
+            report = reporting_above(token)
+            if report is None or report.speaker_token is None or report.status != "claimed":
+                continue
+            cue = report.cue
+            own = entries.get(cue.i)
+            if own is not None and cameo(own.cameo).plover_type is not None:
+                continue  # "insisted that Japan must apologise": the verb's own event is the demand
+            act = acts.get(token.i)
+            targets = act.sources if act is not None else actors_of(verb_arguments(token, find=find, target_preps=())[0])
+            speakers = actors_of(find(report.speaker_token))
+            if not targets or not speakers or self._speaks_for_itself(token, report, find):
+                continue  # "France said it must send more troops" is no demand
+            code = cameo(demand_code(act.intended_code or act.cameo_code) if act is not None else demand_code(""))
+            demands.append((cue, Event(
+                article_id=article_id,
+                sentence_index=sentence_index,
+                sentence=span_of(doc, sentence.start_char, sentence.end_char),
+                trigger=token_span(cue),
+                plover_type=code.plover_type,
+                cameo_code=code.code,
+                quad_class=code.quad_class,
+                goldstein=code.goldstein,
+                sources=speakers,
+                targets=[actor.model_copy(deep=True) for actor in targets],
+                coder="lexicon-rules",
+            )))
+        return demands
 
     @staticmethod
     def _referred_doers(

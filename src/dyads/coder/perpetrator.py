@@ -1,0 +1,70 @@
+"""Who did it when the text does not say: the state where it happened.
+
+News often reports an attack or an arrest without naming who carried it out: "A roadside bomb
+near Mosul killed two soldiers", "Two police officers were shot dead in Peshawar", "An Italian
+journalist was arrested in Egypt". CAMEO-style coding (and the PLOVER gold records) give such an
+event a source all the same, from where it happened:
+
+* violence by no one named (ASSAULT with no source, or only a weapon or an unnamed gunman as
+  its doer) -> the place's country with sector ``UAF``, unidentified armed forces;
+* an arrest, detention, expulsion, charge or investigation in the passive with no "by" agent
+  ("was arrested in Egypt") -> the place's country: the state that holds the power to do it.
+
+Only a place named in the event's own sentence counts (not one inherited from the article, and
+not one that is the event's own actor), and the actor's span is that place name, so the
+provenance stays visible.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+from dyads.records import Actor, Event
+from dyads.stages.extensions import trigger_token
+
+#: words of an uncoded doer phrase that name a weapon or an unnamed attacker, not an actor
+WEAPON_WORDS = frozenset({
+    "bomb", "bombs", "bombing", "bombings", "explosion", "explosions", "blast", "blasts", "mine", "mines",
+    "minefield", "device", "devices", "ied", "ieds", "shell", "shells", "shelling", "rocket", "rockets",
+    "missile", "missiles", "grenade", "grenades", "mortar", "mortars", "attack", "attacks", "ambush",
+    "gunfire", "gunman", "gunmen", "assailant", "assailants", "attacker", "attackers", "sniper", "snipers",
+})
+#: CAMEO codes of acts only a state's authorities do: investigate a crime, find guilty, seize
+#: property, restrict, arrest or charge, deport, repress
+STATE_ACT_PREFIXES = ("090", "091", "116", "171", "172", "173", "174", "175")
+#: where the place came from: a toponym of the sentence (rules or learned chooser)
+SENTENCE_PLACES = frozenset({"sentence", "learned"})
+
+
+def implied_source(doc: Doc, event: Event) -> Actor | None:
+    """The source the place implies for an event whose doer the text leaves unnamed, or None.
+    It replaces the event's uncoded sources (a weapon phrase) where it is not None."""
+    place = event.location
+    if place is None or place.country is None or place.span is None or place.derived_from not in SENTENCE_PLACES:
+        return None
+    if any(a.code for a in event.sources) or _is_own_actor(event, place.span.start, place.span.end):
+        return None  # a coded doer, or the place is an actor of the event ("shelled Syrian villages")
+    if event.plover_type == "ASSAULT" and all(_weapon_phrase(a) for a in event.sources):
+        # the weapon's phrase ("A roadside bomb") keeps its span; with none, the place name is the span
+        weapon = event.sources[0].span if event.sources else None
+        return Actor(code=place.country, sectors=["UAF"], span=weapon or place.span)
+    if not event.sources and event.cameo_code.startswith(STATE_ACT_PREFIXES) and _agentless_passive(doc, event):
+        return Actor(code=place.country, span=place.span)
+    return None
+
+
+def _weapon_phrase(actor: Actor) -> bool:
+    text = actor.span.text if actor.span else (actor.name or "")
+    return any(word.strip(".,").lower() in WEAPON_WORDS for word in text.split())
+
+
+def _agentless_passive(doc: Doc, event: Event) -> bool:
+    trigger = trigger_token(doc, event)
+    if trigger is None:
+        return False
+    deps = {child.dep_ for child in trigger.children}
+    return "nsubjpass" in deps and "agent" not in deps
+
+
+def _is_own_actor(event: Event, start: int, end: int) -> bool:
+    return any(a.code and a.span is not None and a.span.start < end and start < a.span.end for a in event.targets)

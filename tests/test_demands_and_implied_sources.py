@@ -134,3 +134,36 @@ def test_a_stative_participle_keeps_its_subject_as_the_doer(rules_pipeline) -> N
     event = next(e for e in doc._.dyads_events if e.trigger.text == "opposed")
     apply_roles(doc, event, (_phrase(text, "Israel", "source"),), sentence=next(doc.sents), fill_threshold=0.5)
     assert "ISR" in _codes(event.sources)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "trigger", "role", "code"),
+    [
+        ("About 200 ethnic Serbs protested in Croatia on Sunday against the new law.", "protested", "sources", "HRV"),
+        ("Serbian police detained three ethnic Albanians in Macedonia.", "detained", "targets", "MKD"),
+    ],
+)
+def test_an_ethnic_minority_is_coded_where_it_lives(rules_pipeline, sentence, trigger, role, code) -> None:
+    (events,) = rules_pipeline.code_texts([sentence])
+    event = next(e for e in events if e.trigger.text == trigger)
+    assert code in _codes(getattr(event, role))
+
+
+def test_a_people_in_its_own_state_keeps_its_code(rules_pipeline) -> None:
+    (events,) = rules_pipeline.code_texts(["Thousands of Serbs protested in Belgrade against the government."])
+    event = next(e for e in events if e.trigger.text == "protested")
+    assert _codes(event.sources) == ["SRB"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "code", "sectors"),
+    [
+        ("UNITA rebels shelled the city of Kuito on Monday.", "AGO", ["REB"]),
+        ("Kosovo Liberation Army fighters ambushed a Serbian police patrol.", "XKX", ["REB"]),
+        ("The Lord's Resistance Army abducted dozens of children in northern Uganda.", "UGA", ["REB"]),
+        ("The Asia-Pacific Economic Cooperation forum agreed to set up a trade office in Lima.", "APEC", ["IGO"]),
+    ],
+)
+def test_more_armed_groups_and_igos_are_known(rules_pipeline, sentence, code, sectors) -> None:
+    (events,) = rules_pipeline.code_texts([sentence])
+    assert [(a.code, a.sectors) for a in events[0].sources] == [(code, sectors)]

@@ -1,4 +1,4 @@
-"""Who did it when the text does not say: the state where it happened.
+"""Actors the event's place decides: an unnamed doer, and an ethnic minority.
 
 News often reports an attack or an arrest without naming who carried it out: "A roadside bomb
 near Mosul killed two soldiers", "Two police officers were shot dead in Peshawar", "An Italian
@@ -9,6 +9,10 @@ event a source all the same, from where it happened:
   its doer) -> the place's country with sector ``UAF``, unidentified armed forces;
 * an arrest, detention, expulsion, charge or investigation in the passive with no "by" agent
   ("was arrested in Egypt") -> the place's country: the state that holds the power to do it.
+
+* an ethnic group living in another state ("ethnic Albanians demonstrated in Serbia") -> the
+  state where the event happened, not the group's namesake: "ethnic Albanian" names a people,
+  and CAMEO codes a people by where it lives (:func:`minority_home`).
 
 Only a place named in the event's own sentence counts (not one inherited from the article, and
 not one that is the event's own actor), and the actor's span is that place name, so the
@@ -68,3 +72,16 @@ def _agentless_passive(doc: Doc, event: Event) -> bool:
 
 def _is_own_actor(event: Event, start: int, end: int) -> bool:
     return any(a.code and a.span is not None and a.span.start < end and start < a.span.end for a in event.targets)
+
+
+def minority_home(event: Event) -> None:
+    """Recode, in place, the event's "ethnic <people>" actors to the country the event happened
+    in, where that differs from the people's namesake state ("ethnic Turks in Sweden" -> SWE)."""
+    place = event.location
+    if place is None or place.country is None or place.derived_from not in SENTENCE_PLACES:
+        return
+    for actor in [*event.sources, *event.targets]:
+        text = actor.span.text.lower() if actor.span else ""
+        if actor.code and actor.code != place.country and "ethnic " in text:
+            actor.code = place.country
+

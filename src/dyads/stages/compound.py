@@ -9,7 +9,8 @@ directly worded event. "The United States used a Qatari base to launch strikes" 
 an attack whose verb completes "use/employ <country's> base" makes that country the host.
 
 The same stage gives an event whose doer the text leaves unnamed the source its place implies
-("a roadside bomb near Mosul killed ..." -> IRQ UAF; "was arrested in Egypt" -> EGY):
+("a roadside bomb near Mosul killed ..." -> IRQ UAF; "was arrested in Egypt" -> EGY), and an
+ethnic minority the state it lives in ("ethnic Albanians demonstrated in Serbia" -> SRB):
 :mod:`dyads.coder.perpetrator`.
 """
 
@@ -20,7 +21,7 @@ from spacy.tokens import Doc
 
 from dyads.actors import mentions_for
 from dyads.coder.arguments import INSTRUMENT_VERBS, nested_mentions
-from dyads.coder.perpetrator import implied_source
+from dyads.coder.perpetrator import implied_source, minority_home
 from dyads.ontology import cameo
 from dyads.records import Actor, Event, Location, Span
 from dyads.stages.extensions import ensure_extensions, trigger_token
@@ -95,6 +96,7 @@ class CompoundEvents:
             implied = implied_source(doc, event)
             if implied is not None:
                 event.sources = [implied]
+            minority_home(event)
             extra = host_base_event(event) or used_base_event(doc, event)
             if extra is None:
                 continue

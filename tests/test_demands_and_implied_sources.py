@@ -14,7 +14,7 @@ from dyads.classifier.model import RoleSpan
 from dyads.coder.demand import demand_code
 from dyads.coder.perpetrator import implied_source
 from dyads.ontology import cameo
-from dyads.records import Actor, Location, Span
+from dyads.records import Actor, Location, Span, main_event
 from dyads.stages.classify import apply_roles
 
 
@@ -167,3 +167,21 @@ def test_a_people_in_its_own_state_keeps_its_code(rules_pipeline) -> None:
 def test_more_armed_groups_and_igos_are_known(rules_pipeline, sentence, code, sectors) -> None:
     (events,) = rules_pipeline.code_texts([sentence])
     assert [(a.code, a.sectors) for a in events[0].sources] == [(code, sectors)]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "trigger", "code"),
+    [
+        ("Thousands of workers began an open-ended strike on Monday.", "strike", "143"),
+        ("The nurses' union announced a four-day strike over pay.", "strike", "143"),
+        ("Farmers blocked the main highway into the capital for six hours.", "blocked", "144"),
+        ("The teachers' union called off its strike after talks with the government.", "called", "082"),
+        ("Israeli jets carried out a strike on a weapons depot near Damascus.", "strike", "195"),
+    ],
+)
+def test_strikes_and_blockades_of_roads(rules_pipeline, sentence, trigger, code) -> None:
+    """A work stoppage is a protest (143), not an attack; so is blocking a road (144);
+    calling off a strike eases dissent (082)."""
+    (events,) = rules_pipeline.code_texts([sentence])
+    main = main_event(events)
+    assert main is not None and (main.trigger.text, main.cameo_code) == (trigger, code)

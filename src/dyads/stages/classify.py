@@ -157,7 +157,7 @@ class EventClassifier:
             if agreeing is not proposals[0] and class_p >= self.retype_threshold:
                 events.remove(agreeing)  # the classifier names another proposal the main event
                 events.insert(events.index(proposals[0]), agreeing)
-            elif len(proposals) == 1 and wanted and wanted != agreeing.plover_type:
+            elif len(proposals) == 1 and wanted and wanted != agreeing.plover_type and not self._specific(doc, agreeing):
                 if prediction.type_probability(wanted) >= self.retype_threshold:
                     self._retype(doc, agreeing, wanted, prediction)
             return None
@@ -195,6 +195,13 @@ class EventClassifier:
             coder="classifier",
             confidence=round(prediction.type_probability(plover_type), 4),
         )
+
+    def _specific(self, doc: Doc, event: Event) -> bool:
+        """The rules coded the event from a lexicon entry with its own object or particle ("lift
+        the blockade": 087, not "lift" alone): the classifier does not re-type it within its class."""
+        trigger = trigger_token(doc, event)
+        entry = self.lexicon.match(trigger) if trigger is not None else None
+        return entry is not None and entry.specificity > 0 and entry.cameo == event.cameo_code
 
     def _retype(self, doc: Doc, event: Event, plover_type: str, prediction: Prediction) -> None:
         sentence = doc.char_span(event.sentence.start, event.sentence.end, alignment_mode="expand")

@@ -173,7 +173,7 @@ def test_more_armed_groups_and_igos_are_known(rules_pipeline, sentence, code, se
     ("sentence", "trigger", "code"),
     [
         ("Thousands of workers began an open-ended strike on Monday.", "strike", "143"),
-        ("The nurses' union announced a four-day strike over pay.", "strike", "143"),
+        ("Thousands of workers began a four-day strike over pay.", "strike", "143"),
         ("Farmers blocked the main highway into the capital for six hours.", "blocked", "144"),
         ("The teachers' union called off its strike after talks with the government.", "called", "082"),
         ("Israeli jets carried out a strike on a weapons depot near Damascus.", "strike", "195"),

@@ -10,6 +10,7 @@ from spacy.tokens import Doc
 from dyads.actors import mentions_for
 from dyads.coder.attribution import attribute
 from dyads.coder.refusal import as_refusal, refusing_head
+from dyads.records import Event
 from dyads.stages.extensions import ensure_extensions, trigger_token
 
 ensure_extensions()
@@ -25,7 +26,7 @@ class AttributionTagger:
         sentences = list(doc.sents)
         find = lambda t: mentions_for(doc, t)  # noqa: E731
         coded = []
-        replaced_heads: set[int] = set()  # "refused" in "refused to sign": the refusal of the signing replaces it
+        replaced_heads: dict[int, Event] = {}  # "refused" in "refused to sign": the refusal of the signing replaces it
         for event in events:
             trigger = trigger_token(doc, event)
             if trigger is None:
@@ -39,14 +40,18 @@ class AttributionTagger:
                 event = refused
                 head = refusing_head(trigger)
                 if head is not None:
-                    replaced_heads.add(head.i)
+                    replaced_heads[head.i] = refused
             coded.append(event)
         if replaced_heads:  # rare: only sentences with "refused / declined to <act>"
-            coded = [
-                event for event in coded
-                if not (event.plover_type == "REJECT" and event.negated_code is None
-                        and (token := trigger_token(doc, event)) is not None and token.i in replaced_heads)
-            ]
+            kept = []
+            for event in coded:
+                token = trigger_token(doc, event) if event.plover_type == "REJECT" and event.negated_code is None else None
+                refusal = replaced_heads.get(token.i) if token is not None else None
+                if refusal is None:
+                    kept.append(event)
+                elif not refusal.sources:  # the refuser the rules (or the role head) found on "refused"
+                    refusal.sources = [actor.model_copy(deep=True) for actor in event.sources]
+            coded = kept
         doc._.dyads_events = coded
         return doc
 

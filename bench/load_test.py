@@ -4,7 +4,8 @@
                               [--rounds 2] [--ingest 0] [--seed 0] [--optimize]
 
 Builds the synthetic store with ``bench/synthetic_store.py`` unless ``--db`` already holds ``--n``
-events (``--optimize``: then rewrites it newest first with ``dyads optimize``, unless done before), starts ``dyads serve`` on it in a subprocess (read-only; with ``--ingest N``: on a copy of
+events (``--optimize``: then rewrites it newest first with ``dyads optimize``, which also builds the
+actor index of ``dyads.io.rollups``, unless done before), starts ``dyads serve`` on it in a subprocess (read-only; with ``--ingest N``: on a copy of
 the store, read-write, with a bearer token), and sends ``--requests`` GET requests per round from an
 small keep-alive HTTP/1.1 client of our own (:class:`Connection`) with ``--concurrency`` requests in
 flight, over a fixed mix of endpoints:
@@ -55,6 +56,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synthetic_store import make_synthetic_store, stored_events
 
 from dyads.io.optimize import is_optimized, optimize_store
+from dyads.io.rollups import index_ready
 from dyads.io.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -382,7 +384,7 @@ def main(argv: list[str] | None = None) -> int:
         made = make_synthetic_store(args.db, n_events=args.n, overwrite=True)
         print(f"built {args.db}: {made['events']:,} events in {made['seconds']} s")
     with Store.open(args.db, read_only=True) as store:
-        done_before = is_optimized(store)
+        done_before = is_optimized(store) and index_ready(store)  # optimize also builds the actor index
     if args.optimize and not done_before:
         done = optimize_store(args.db)
         print(f"optimized {args.db} in {done.seconds} s")
@@ -398,7 +400,9 @@ def main(argv: list[str] | None = None) -> int:
     rng = random.Random(args.seed)
     events, articles = sample_ids(db, args.working_set, args.seed)
     load = "load average {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
-    print(f"{db}: {stored_events(db):,} events; {os.cpu_count()} CPUs, {load} before start")
+    with Store.open(db, read_only=True) as store:
+        indexed = "with" if index_ready(store) else "WITHOUT"
+    print(f"{db}: {stored_events(db):,} events, {indexed} the actor index; {os.cpu_count()} CPUs, {load} before start")
     server = Server(db, token_file=token_file, extra=args.serve_option)
     failures = 0
     try:

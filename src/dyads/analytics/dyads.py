@@ -20,6 +20,7 @@ from dyads.analytics.filters import (
     where,
 )
 from dyads.analytics.models import DyadPoint, DyadSeries
+from dyads.io.rollups import directed_key, index_ready, undirected_key
 from dyads.io.store import Store
 
 _DECIMALS = 6
@@ -66,7 +67,28 @@ def dyad_series(
     by = check_period(by)
     left, right = actor_label(source), actor_label(target)
     start, end = check_window(since, until)
-    clauses, params = date_window("e.date", start, end)
+    rows = _series_rows(store, left, right, by=by, since=start, until=end, directed=directed)
+    points = _points(rows, by)
+    return DyadSeries(
+        source=left, target=right, by=by, directed=directed, total=sum(p.events for p in points), points=points
+    )
+
+
+def _series_rows(
+    store: Store, left: str, right: str, *, by: str, since: dt.date | None, until: dt.date | None, directed: bool
+) -> list[dict[str, Any]]:
+    """Events per (period, quad, type) with their Goldstein sum: when the index covers the store
+    (:mod:`dyads.io.rollups`), the pair's own rows of ``dyad_index`` (one per matching event);
+    otherwise every event is tested."""
+    clauses, params = date_window("e.date", since, until)
+    if index_ready(store):
+        key = directed_key(left, right) if directed else undirected_key(left, right)
+        sql = (
+            f"SELECT {period_sql(by)} AS period, e.quad_class AS quad,"
+            " coalesce(e.plover_type, ?) AS plover_type, count(*) AS n, sum(e.goldstein) AS goldstein"
+            " FROM dyad_index e" + where(["e.pair = ?", "e.date IS NOT NULL", *clauses]) + " GROUP BY 1, 2, 3"
+        )
+        return store.query(sql, [STATEMENT, key, *params])
     sql = (
         f"SELECT {period_sql(by)} AS period, e.quad_class AS quad,"
         f" coalesce(e.plover_type, ?) AS plover_type, count(*) AS n, sum(e.goldstein) AS goldstein"
@@ -74,11 +96,7 @@ def dyad_series(
         + where([dyad_match_sql(directed=directed), "e.date IS NOT NULL", *clauses])
         + " GROUP BY 1, 2, 3"
     )
-    rows = store.query(sql, [STATEMENT, *dyad_params(left, right, directed=directed), *params])
-    points = _points(rows, by)
-    return DyadSeries(
-        source=left, target=right, by=by, directed=directed, total=sum(p.events for p in points), points=points
-    )
+    return store.query(sql, [STATEMENT, *dyad_params(left, right, directed=directed), *params])
 
 
 def _points(rows: list[dict[str, Any]], by: str) -> list[DyadPoint]:

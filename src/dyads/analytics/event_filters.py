@@ -19,6 +19,7 @@ from dyads.analytics.filters import (
     date_window,
 )
 from dyads.errors import AnalyticsError
+from dyads.io.rollups import directed_key, index_driver, index_ready
 
 _CODE = re.compile(r"^[A-Z0-9-]{2,}$")
 
@@ -151,3 +152,19 @@ def filter_sql(filters: EventFilters) -> tuple[list[str], list[Any]]:
     return clauses, params
 
 
+def filter_from(store: Any, filters: EventFilters) -> tuple[str, list[str], list[Any]]:
+    """Where to read the events matching ``filters``: ``FROM`` text naming the rows ``e``, the WHERE
+    clauses and their parameters. The actor index (:mod:`dyads.io.rollups`: one label's rows, with
+    the columns these filters test named as on ``events``) when the filters name an actor and
+    nothing it lacks and it covers every stored event (``dyad_index``, the pair's rows, for a source
+    and a target); ``events`` otherwise. All give the same rows."""
+    label = index_driver(filters)
+    if label is not None and index_ready(store):
+        if filters.source is not None and filters.target is not None and filters.actor is None:
+            # the directed pair's own rows (dyad_index): the two label tests are its key
+            rest = filter_sql(filters.model_copy(update={"source": None, "target": None}))
+            return "dyad_index e", ["e.pair = ?", *rest[0]], [directed_key(filters.source, filters.target), *rest[1]]
+        clauses, params = filter_sql(filters)
+        return "actor_index e", ["e.prefix = ?", *clauses], [label, *params]
+    clauses, params = filter_sql(filters)
+    return "events e", clauses, params

@@ -12,6 +12,7 @@ from typing import Any, get_args
 
 from dyads.analytics.models import Period
 from dyads.errors import AnalyticsError
+from dyads.io.rollups import NON_STATE_SECTORS
 from dyads.io.store import actor_match_sql, prefix_needle
 from dyads.records import Status
 
@@ -21,8 +22,6 @@ QUADS: tuple[str, ...] = ("0", "1", "2", "3", "4")
 STATEMENT = "STATEMENT"
 """How events without a PLOVER type (CAMEO 01-02 statements) are counted in type mixes."""
 
-NON_STATE_SECTORS: tuple[str, ...] = ("PTY", "OPP", "REB", "INS", "UAF", "CRM")
-"""Sectors that make an actor its own alignment node ("SYR REB"), apart from its country."""
 
 _LABEL = re.compile(r"^[A-Z0-9-]{2,}( [A-Z0-9-]{2,})*$")
 _TRUNC = {"day": "day", "week": "week", "month": "month"}

@@ -21,6 +21,7 @@ from dyads.analytics.filters import (
     where,
 )
 from dyads.analytics.models import ActorProfile, Partner, TypeCount
+from dyads.io.rollups import index_ready
 from dyads.io.store import Store
 
 _DECIMALS = 6
@@ -61,17 +62,28 @@ def actor_profile(
     label = actor_label(actor)
     start, end = check_window(since, until)
     top = check_count("top", top, minimum=0)
-    window, window_params = date_window("e.date", start, end)
-    head = _selected(window)
-    head_params = _selected_params(label, window_params)
+    if index_ready(store):
+        # The actor index holds the actor's events with their partners' keys: no scan, no join.
+        window, window_params = date_window("x.date", start, end)
+        head = (
+            "WITH sel AS MATERIALIZED (SELECT x.id, x.date, x.quad_class, x.plover_type, x.goldstein, x.src, x.tgt,"
+            " x.partners FROM actor_index x" + where(["x.prefix = ?", *window]) + "),"
+            " p AS (SELECT s.id, s.quad_class, s.goldstein, unnest(s.partners) AS partner FROM sel s),"
+        )
+        head_params = [label, *window_params]
+    else:
+        window, window_params = date_window("e.date", start, end)
+        head = (
+            _selected(window) + ", p AS (SELECT DISTINCT s.id, s.quad_class, s.goldstein, "
+            + actor_key_sql("o")
+            + " AS partner FROM sel s JOIN event_actors o ON o.event_id = s.id"
+            " WHERE o.code IS NOT NULL AND NOT " + label_match("o")
+            + " AND ((s.src AND o.role = 'target') OR (s.tgt AND o.role = 'source'))),"
+        )
+        head_params = [*_selected_params(label, window_params), *actor_key_params(), prefix_param(label)]
 
     rows = store.query(
-        head + ", p AS (SELECT DISTINCT s.id, s.quad_class, s.goldstein, "
-        + actor_key_sql("o")
-        + " AS partner FROM sel s JOIN event_actors o ON o.event_id = s.id"
-        " WHERE o.code IS NOT NULL AND NOT " + label_match("o")
-        + " AND ((s.src AND o.role = 'target') OR (s.tgt AND o.role = 'source'))),"
-        " mix AS (SELECT quad_class AS quad, coalesce(plover_type, ?) AS plover_type, src, tgt, count(*) AS n,"
+        head + " mix AS (SELECT quad_class AS quad, coalesce(plover_type, ?) AS plover_type, src, tgt, count(*) AS n,"
         " min(date) AS first_seen, max(date) AS last_seen FROM sel GROUP BY ALL),"
         " best AS (SELECT partner, count(*) AS n, count(*) FILTER (WHERE quad_class IN (1, 2)) AS cooperation,"
         " count(*) FILTER (WHERE quad_class IN (3, 4)) AS conflict, avg(goldstein) AS goldstein_mean"
@@ -80,7 +92,7 @@ def actor_profile(
         " NULL AS cooperation, NULL AS conflict, NULL AS goldstein_mean FROM mix"
         " UNION ALL SELECT 'partner', NULL, NULL, NULL, NULL, n, NULL, NULL, partner, cooperation, conflict,"
         " goldstein_mean FROM best",
-        [*head_params, *actor_key_params(), prefix_param(label), STATEMENT, top],
+        [*head_params, STATEMENT, top],
     )
     mix = [row for row in rows if row["kind"] == "mix"]
     partners = sorted((row for row in rows if row["kind"] == "partner"), key=lambda row: (-row["n"], row["partner"]))

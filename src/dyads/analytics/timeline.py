@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from dyads.analytics.event_filters import event_filters, filter_sql
+from dyads.analytics.event_filters import event_filters, filter_from
 from dyads.analytics.filters import (
     check_period,
     empty_quads,
@@ -27,9 +27,9 @@ def timeline(store: Store, *, by: str = "day", **filters: Any) -> Timeline:
         AnalyticsError: E630 bad ``by``, E631-E635 bad filters.
     """
     by = check_period(by)
-    clauses, params = filter_sql(event_filters(**filters))
+    source, clauses, params = filter_from(store, event_filters(**filters))  # the actor index when it can answer
     rows = store.query(
-        f"SELECT {period_sql(by)} AS period, e.quad_class AS quad, count(*) AS n FROM events e"
+        f"SELECT {period_sql(by)} AS period, e.quad_class AS quad, count(*) AS n FROM {source}"
         + where(["e.date IS NOT NULL", *clauses])
         + " GROUP BY 1, 2",
         params,

@@ -10,7 +10,8 @@ list) stops after the first few row groups (figures in docs/storage.md).
 The store is written again into a new file beside it (``FILE.optimizing``) and then put in its
 place with one rename: a crash or a full disk leaves the original untouched. Rows, ids and
 every column stay as they were; only the order of ``events`` and ``event_actors`` changes, and
-``events`` gains an index on ``article_id`` (its events for one article).
+``events`` gains an index on ``article_id`` (its events for one article). The actor index
+(:mod:`dyads.io.rollups`) is built again, sorted by prefix, newest first.
 Events ingested later are appended after the sorted part: run it again after a large ingest.
 """
 
@@ -25,12 +26,14 @@ import duckdb
 from pydantic import BaseModel, ConfigDict
 
 from dyads.errors import StoreError
+from dyads.io.rollups import TABLE as ACTOR_INDEX
+from dyads.io.rollups import build_index, index_ready
 from dyads.io.store import Store
 
 ORDERED = {
-    "events": "SELECT * FROM old.events ORDER BY date DESC NULLS LAST, id",
+    "events": "SELECT * FROM _dyads_source.events ORDER BY date DESC NULLS LAST, id",
     "event_actors": (
-        "SELECT a.* FROM old.event_actors a LEFT JOIN old.events e ON e.id = a.event_id"
+        "SELECT a.* FROM _dyads_source.event_actors a LEFT JOIN _dyads_source.events e ON e.id = a.event_id"
         " ORDER BY e.date DESC NULLS LAST, a.event_id, a.role, a.position"
     ),
 }
@@ -51,8 +54,8 @@ def is_optimized(store: Store) -> bool:
 
 
 def suggest_optimizing(store: Store) -> bool:
-    """A large store that was never optimized."""
-    if is_optimized(store):
+    """A large store that was never optimized, or lacks the actor index (optimized by an earlier dyads)."""
+    if is_optimized(store) and index_ready(store):
         return False
     return int(store.query("SELECT count(*) AS n FROM events")[0]["n"]) >= SUGGEST_FROM_EVENTS
 
@@ -63,6 +66,7 @@ class OptimizeReport(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     rows: dict[str, int]
+    index_seconds: float = 0.0
     bytes_before: int
     bytes_after: int
     seconds: float
@@ -95,22 +99,27 @@ def optimize_store(path: str | Path) -> OptimizeReport:
             leftover.unlink(missing_ok=True)
         with duckdb.connect(str(scratch)) as con:
             con.execute("SET enable_progress_bar = false")
-            con.execute(f"ATTACH {_literal(path)} AS old (READ_ONLY)")
+            con.execute(f"ATTACH {_literal(path)} AS _dyads_source (READ_ONLY)")
             tables = con.execute(
-                "SELECT table_name, sql FROM duckdb_tables() WHERE database_name = 'old' AND schema_name = 'main' ORDER BY table_name"
+                "SELECT table_name, sql FROM duckdb_tables() WHERE database_name = '_dyads_source' AND schema_name = 'main' ORDER BY table_name"
             ).fetchall()
             for name, ddl in tables:
+                if name == ACTOR_INDEX:
+                    continue  # built again below, in its own order
                 con.execute(ddl)
-                source = ORDERED.get(name, f'SELECT * FROM old."{name}"')
+                source = ORDERED.get(name, f'SELECT * FROM _dyads_source."{name}"')
                 con.execute(f'INSERT INTO "{name}" {source}')
                 rows[name] = int(con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0])
             indexes = con.execute(
-                "SELECT sql FROM duckdb_indexes() WHERE database_name = 'old' AND sql IS NOT NULL"
+                "SELECT sql FROM duckdb_indexes() WHERE database_name = '_dyads_source' AND sql IS NOT NULL"
             ).fetchall()
-            con.execute("DETACH old")
+            con.execute("DETACH _dyads_source")
             for (ddl,) in indexes:
                 con.execute(ddl)
             con.execute(ARTICLE_INDEX)
+            indexing = time.perf_counter()
+            rows[ACTOR_INDEX] = build_index(con)
+            index_seconds = round(time.perf_counter() - indexing, 2)
             con.execute("CHECKPOINT")
         log = path.with_name(path.name + ".wal")
         if log.exists():  # it would be replayed onto the new file; closing the store above checkpoints it
@@ -123,5 +132,5 @@ def optimize_store(path: str | Path) -> OptimizeReport:
             "E604", f"cannot optimize {path} (the original is unchanged): {exc}",
             fix="free disk space beside the store (it is written once more) and run it again",
         ) from exc
-    return OptimizeReport(rows=rows, bytes_before=before, bytes_after=path.stat().st_size,
+    return OptimizeReport(rows=rows, index_seconds=index_seconds, bytes_before=before, bytes_after=path.stat().st_size,
                           seconds=round(time.perf_counter() - started, 2))

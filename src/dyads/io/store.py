@@ -29,6 +29,7 @@ import pyarrow as pa
 
 from dyads.errors import StoreError
 from dyads.io.dedup import ArticleCopy, Fingerprint
+from dyads.io.rollups import add_to_index
 from dyads.records import Actor, Article, Event, Span, Status
 
 SCHEMA_VERSION = "2"
@@ -691,6 +692,7 @@ class Store:
             self._insert("articles", _ARTICLE_SCHEMA, [_article_row(a, coded_at) for a in new_articles])
             self._insert("events", _EVENT_SCHEMA, [_event_row(e) for e in new_events])
             self._insert("event_actors", _ACTOR_SCHEMA, [row for e in new_events for row in _actor_rows(e)])
+            add_to_index(con, new_events)  # the actor index (dyads.io.rollups) stays exact
             touched = sorted({e.article_id for e in new_events})
             if touched:
                 con.execute(

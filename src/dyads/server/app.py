@@ -13,7 +13,7 @@ from dyads.errors import ServerError
 from dyads.server.analytics_api import analytics_router
 from dyads.server.api import browse_router
 from dyads.server.cache import ResponseCache, ResponseCacheMiddleware
-from dyads.server.database import QueryGate, open_served
+from dyads.server.database import QueryGate, open_served, preload_titles
 from dyads.server.errors import CatchAllMiddleware, install_error_handlers
 from dyads.server.ingest import IngestQueue
 from dyads.server.ingest_api import ingest_router
@@ -66,6 +66,7 @@ def create_app(
             )
         check_token_strength(token, min_chars=limits.min_token_chars)
     store = open_served(db, writable=allow_ingest)
+    preload = preload_titles(store)  # the events list's outlets and titles, from memory (server/article_titles.py)
     cache = ResponseCache(max_bytes=limits.cache_bytes, max_entry_bytes=limits.cache_entry_bytes)
     queue = None
     if allow_ingest:
@@ -76,7 +77,7 @@ def create_app(
     state = ServerState(
         store=store, limits=limits, gate=QueryGate(slots=limits.max_concurrent_queries, wait_s=limits.busy_wait_s),
         lookup_gate=QueryGate(slots=limits.max_concurrent_lookups, wait_s=limits.busy_wait_s),
-        token=token if allow_ingest else None, ingest=queue, fetch=fetch, cache=cache,
+        token=token if allow_ingest else None, ingest=queue, fetch=fetch, cache=cache, preload=preload,
     )
 
     app = FastAPI(

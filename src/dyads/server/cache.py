@@ -5,10 +5,14 @@ and a read-only server keeps writers out), so a GET answer stays right until the
 commits a batch, which empties the cache. Only ``200`` answers of ``GET /api/...`` (not
 ``/api/ingest``, whose answers follow a job) are kept, each up to ``max_entry_bytes``, least
 recently used first out once ``max_bytes`` are held. The key is the path and the raw query string.
+A request that arrives while the same one is being answered waits for that answer (up to
+``follow_s``) and is sent it from the cache, so a burst of one costly request is computed once.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -85,11 +89,18 @@ class ResponseCache:
 class ResponseCacheMiddleware:
     """Answers repeated ``GET /api/...`` requests from a :class:`ResponseCache`."""
 
-    def __init__(self, app: ASGIApp, *, cache: ResponseCache, prefix: str = "/api/", skip: str = "/api/ingest") -> None:
+    def __init__(
+        self, app: ASGIApp, *, cache: ResponseCache, prefix: str = "/api/", skip: str = "/api/ingest",
+        follow_s: float = 15.0,
+    ) -> None:
         self.app = app
         self.cache = cache
         self.prefix = prefix
         self.skip = skip
+        self.follow_s = follow_s
+        # Misses being answered now, by event loop and key: a second request for one of them waits
+        # for that answer (it is kept in the cache) instead of computing it again.
+        self._running: dict[tuple[int, str], asyncio.Event] = {}
 
     def _key(self, scope: Scope) -> str | None:
         if scope["type"] != "http" or scope.get("method") != "GET" or not self.cache.enabled:
@@ -104,11 +115,30 @@ class ResponseCacheMiddleware:
         if key is None:
             await self.app(scope, receive, send)
             return
+        slot = (id(asyncio.get_running_loop()), key)
+        running = self._running.get(slot)
+        if running is not None:
+            # The same request is being answered: wait for it, then replay its answer if it was kept
+            # (not when it failed, was too big, or the store changed meanwhile: then answer it anew).
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(running.wait(), self.follow_s)
         found = self.cache.get(key)
         if found is not None:
             await send({"type": "http.response.start", "status": found.status, "headers": list(found.headers)})
             await send({"type": "http.response.body", "body": found.body, "more_body": False})
             return
+        if slot in self._running:  # waited too long: answer it too
+            await self._answer(key, scope, receive, send)
+            return
+        done = self._running[slot] = asyncio.Event()
+        try:
+            await self._answer(key, scope, receive, send)
+        finally:
+            del self._running[slot]
+            done.set()
+
+    async def _answer(self, key: str, scope: Scope, receive: Receive, send: Send) -> None:
+        """Run the app, keeping a 200 answer in the cache."""
         generation = self.cache.generation
         start: tuple[tuple[bytes, bytes], ...] | None = None
         chunks: list[bytes] = []

@@ -9,6 +9,7 @@ while the worker writes. A request's cursor is interrupted when its time is up (
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 from collections import deque
 from collections.abc import Sequence
@@ -17,31 +18,44 @@ from typing import Any
 
 import duckdb
 
-from dyads.errors import ServerError
+from dyads.errors import DyadsError, ServerError
+from dyads.io.rollups import IndexMemo
 from dyads.io.store import Store
+from dyads.server.article_titles import ArticleTitles
+
+LOG = logging.getLogger("dyads.server.database")
 
 
 class SessionStore(Store):
     """A :class:`Store` on a connection of its own, for one request or the ingestion worker.
 
     Everything it runs (its own queries, the analytics', ``summary()``...) goes through that
-    connection, so :meth:`start_deadline` can interrupt whatever is running when time is up.
+    connection, so :meth:`expire` (:meth:`start_deadline` for a timer of its own) can interrupt
+    whatever is running when time is up.
     """
 
-    def __init__(self, connection: duckdb.DuckDBPyConnection, *, path: str, read_only: bool) -> None:
+    def __init__(
+        self, connection: duckdb.DuckDBPyConnection, *, path: str, read_only: bool, index_memo: IndexMemo | None = None,
+        article_titles: ArticleTitles | None = None,
+    ) -> None:
         super().__init__(connection, path=path, read_only=read_only)
+        # shared by the served store's sessions: dyads.io.rollups.index_ready, server.queries.event_rows
+        self.index_memo = index_memo
+        self.article_titles = article_titles
         self._expired = threading.Event()
         self._lock = threading.Lock()
         self._timer: threading.Timer | None = None
 
     def start_deadline(self, seconds: float) -> None:
         """Interrupt the running query, and refuse further ones (E625), after ``seconds``."""
-        timer = threading.Timer(seconds, self._expire)
+        timer = threading.Timer(seconds, self.expire)
         timer.daemon = True
         self._timer = timer
         timer.start()
 
-    def _expire(self) -> None:
+    def expire(self) -> None:
+        """Interrupt the running query now and refuse further ones (E625); the server's requests
+        call it from the event loop when their time is up (``loop.call_later``: no thread each)."""
         self._expired.set()
         with self._lock:
             if self._con is not None:
@@ -75,12 +89,17 @@ class ServedStore(Store):
     def __init__(self, connection: duckdb.DuckDBPyConnection, *, path: str, read_only: bool) -> None:
         super().__init__(connection, path=path, read_only=read_only)
         self._cursor_lock = threading.Lock()
+        # Every write of this process goes through write_batch, which keeps the actor index: a
+        # covering index stays covering, so the sessions may remember it (dyads.io.rollups).
+        self.index_memo = IndexMemo()
+        self.article_titles = ArticleTitles()
 
     def session(self, *, read_only: bool = True) -> SessionStore:
         """A new connection to the same database; close it when done."""
         with self._cursor_lock:
             cursor = self._connection().cursor()
-        return SessionStore(cursor, path=self.path, read_only=read_only or self.read_only)
+        return SessionStore(cursor, path=self.path, read_only=read_only or self.read_only, index_memo=self.index_memo,
+                            article_titles=self.article_titles)
 
 
 def open_served(db: str | Path, *, writable: bool) -> ServedStore:
@@ -88,6 +107,28 @@ def open_served(db: str | Path, *, writable: bool) -> ServedStore:
     store = ServedStore.open(db, read_only=not writable)
     assert isinstance(store, ServedStore)
     return store
+
+
+def preload_titles(store: ServedStore) -> threading.Thread:
+    """Fill ``store.article_titles`` in a background thread, on a session of its own (requests are
+    answered meanwhile; a title not yet there is read from the store). Returns the thread."""
+
+    def fill() -> None:
+        try:
+            session = store.session()
+        except DyadsError as exc:  # closed already: titles are read on demand
+            LOG.info("article titles not preloaded: %s", exc)
+            return
+        try:
+            store.article_titles.preload(session)
+        except (duckdb.Error, DyadsError) as exc:
+            LOG.info("article titles not preloaded: %s", exc)
+        finally:
+            session.close()
+
+    thread = threading.Thread(target=fill, name="dyads-titles", daemon=True)
+    thread.start()
+    return thread
 
 
 class QueryGate:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -27,6 +29,8 @@ class ServerState:
     ingest: IngestQueue | None = None
     fetch: FetchPolicy = field(default_factory=FetchPolicy)
     cache: ResponseCache = field(default_factory=lambda: ResponseCache(max_bytes=0, max_entry_bytes=1))
+    preload: threading.Thread | None = None
+    """The thread filling the article titles (server/database.py): joined before the store closes."""
 
     def check_ingest_allowed(self, authorization: str | None) -> IngestQueue:
         """The queue, when ingestion is on and ``authorization`` carries the token (E624, E622)."""
@@ -38,6 +42,8 @@ class ServerState:
     def close(self) -> None:
         if self.ingest is not None:
             self.ingest.close()
+        if self.preload is not None:
+            self.preload.join(60)
         self.store.close()
 
 
@@ -52,10 +58,12 @@ async def _session(state: ServerState, gate: QueryGate) -> AsyncIterator[Session
     await gate.wait_enter()
     try:
         session = state.store.session(read_only=True)
+        # The deadline is a timer of the event loop: starting a thread for each request cost more.
+        deadline = asyncio.get_running_loop().call_later(state.limits.query_timeout_s, session.expire)
         try:
-            session.start_deadline(state.limits.query_timeout_s)
             yield session
         finally:
+            deadline.cancel()
             session.close()
     finally:
         gate.leave()

@@ -185,3 +185,28 @@ def test_strikes_and_blockades_of_roads(rules_pipeline, sentence, trigger, code)
     (events,) = rules_pipeline.code_texts([sentence])
     main = main_event(events)
     assert main is not None and (main.trigger.text, main.cameo_code) == (trigger, code)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "trigger", "code", "intended"),
+    [
+        ("Rebel leaders vowed to attack the capital within a week.", "vowed", "138", "190"),
+        ("Nigeria announced that it will withdraw its peacekeeping force from Chad unless the president agrees to a ceasefire.",
+         "withdraw", "139", "087"),
+        ("The interim government said it is prepared to impose martial law in the capital.", "impose", "137", "172"),
+        ("NATO confirmed on Wednesday it would tighten the naval blockade of the port.", "tighten", "138", "191"),
+    ],
+)
+def test_vows_ultimatums_and_readiness_are_threats(rules_pipeline, sentence, trigger, code, intended) -> None:
+    """"vowed to attack" is a threat of force (138), "will withdraw ... unless" an ultimatum
+    (139), "prepared to impose martial law" a threat of repression (137); the act is kept in
+    ``intended_code``."""
+    (events,) = rules_pipeline.code_texts([sentence])
+    main = main_event(events)
+    assert main is not None and (main.trigger.text, main.cameo_code, main.intended_code) == (trigger, code, intended)
+    assert main.plover_type == "THREATEN"
+
+
+def test_an_offer_on_a_condition_is_no_ultimatum(rules_pipeline) -> None:
+    (events,) = rules_pipeline.code_texts(["Japan will send aid to Myanmar if the junta allows access."])
+    assert not any(e.cameo_code == "139" for e in events)

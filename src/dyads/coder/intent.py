@@ -12,7 +12,9 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 INTENT_MODALS = frozenset({"will", "would", "shall", "'ll", "wo"})
-INTENT_HEADS = frozenset({"plan", "intend", "prepare", "want", "aim", "seek", "hope", "expect", "decide", "move"})
+INTENT_HEADS = frozenset({
+    "plan", "intend", "prepare", "want", "aim", "seek", "hope", "expect", "decide", "move", "prepared", "ready", "willing", "determined",
+})
 
 # CAMEO root of the act -> CAMEO code of the intent to do it
 INTENT_CODES = {
@@ -34,6 +36,33 @@ def states_intent(trigger: Token, *, triggers: set[int], reported: bool = False)
         return True
     head = trigger.head
     return trigger.dep_ == "xcomp" and head.lemma_.lower() in INTENT_HEADS and head.i not in triggers
+
+
+ULTIMATUM_CODE = "139"
+PROMISING_VERBS = frozenset({"vow", "pledge", "promise", "swear"})
+"""Verbs whose infinitive names the act promised ("vowed to fight"): the promise is the intent
+to do that act (CAMEO 03x, or 13x for a conflict act), not a bare 030."""
+
+
+def ultimatum(trigger: Token, *, reported: bool = False) -> bool:
+    """"Nigeria will withdraw its force unless the president arranges a ceasefire": an act its
+    subject says it will do unless another acts is an ultimatum (CAMEO 139, PLOVER THREATEN)."""
+    modals = {c.lower_ for c in trigger.children if c.dep_ == "aux"} & INTENT_MODALS
+    if not (modals - {"would"} or (modals and reported)):
+        return False
+    return any(
+        c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "unless" for m in c.children) for c in trigger.children
+    )
+
+
+def promised_act(promise: Token, acts: dict[int, str]) -> tuple[Token, str] | None:
+    """The coded act (its token and CAMEO code) a promising verb's infinitive names, or None."""
+    if promise.lemma_.lower() not in PROMISING_VERBS:
+        return None
+    for child in promise.children:
+        if child.dep_ == "xcomp" and child.i in acts:
+            return child, acts[child.i]
+    return None
 
 
 def intent_code(act_code: str) -> str | None:

@@ -18,7 +18,7 @@ from dyads.actors import mentions_for
 from dyads.coder.arguments import MentionFinder, depth, noun_arguments, subject_of, verb_arguments
 from dyads.coder.attribution import Report, reporting_above
 from dyads.coder.demand import demand_code, obliged
-from dyads.coder.intent import intent_code, states_intent
+from dyads.coder.intent import ULTIMATUM_CODE, intent_code, promised_act, states_intent, ultimatum
 from dyads.ontology import LexEntry, cameo, load_lexicon, mode_for
 from dyads.records import Actor, Event, Mention, Span, content_hash
 from dyads.stages.extensions import doc_text, ensure_extensions
@@ -123,6 +123,7 @@ class EventCoder:
         if demands:  # "declared that China must ...": the demand replaces the bare statement
             cues = {cue.i for cue, _ in demands}
             coded = [(t, e) for t, e in coded if not (t.i in cues and e.statement_only)] + demands
+        self._promises(coded)
         coded = [(token, event) for token, event in coded if not self._governs_other(token, event, coded)]
         coded.sort(key=lambda pair: (depth(pair[0]), pair[0].i))
         return [event for _, event in coded]
@@ -165,14 +166,13 @@ class EventCoder:
                     cameo_code = override
         intended = None
         report = reporting_above(token) if token.pos_ == "VERB" else None
-        if (
-            token.pos_ == "VERB"
-            and states_intent(token, triggers=triggers, reported=report is not None)
-            and self._speaks_for_itself(token, report, find)
-        ):
-            intent = intent_code(cameo_code)
-            if intent is not None:
-                intended, cameo_code, mode = cameo_code, intent, None
+        if token.pos_ == "VERB" and self._speaks_for_itself(token, report, find):
+            if ultimatum(token, reported=report is not None):
+                intended, cameo_code, mode = cameo_code, ULTIMATUM_CODE, None
+            elif states_intent(token, triggers=triggers, reported=report is not None):
+                intent = intent_code(cameo_code)
+                if intent is not None:
+                    intended, cameo_code, mode = cameo_code, intent, None
         if cameo(cameo_code).plover_type == "ASSAULT" and not target_actors and self._show_of_force(token):
             cameo_code, mode = "150", "weapons"
         final = cameo(cameo_code)
@@ -220,6 +220,21 @@ class EventCoder:
         doers = {m.actor.code for m in find(subject)}
         speakers = {m.actor.code for m in find(report.speaker_token)}
         return bool(doers) and doers == speakers
+
+    @staticmethod
+    def _promises(coded: list[tuple[Token, Event]]) -> None:
+        """"vowed to fight", "pledged to send troops": the promise takes the code of the intent
+        to do the act promised (138 threaten military force, 032 intent to cooperate militarily),
+        the act's own code kept in ``intended_code``; the act stays coded, hypothetical."""
+        acts = {token.i: event.cameo_code for token, event in coded}
+        for token, event in coded:
+            found = promised_act(token, acts) if event.cameo_code == "030" else None
+            intent = intent_code(found[1]) if found is not None else None
+            if intent is None:
+                continue
+            final = cameo(intent)
+            event.cameo_code, event.plover_type, event.quad_class = final.code, final.plover_type, final.quad_class
+            event.goldstein, event.plover_mode, event.intended_code = final.goldstein, None, found[1]
 
     def _reported_demands(
         self,

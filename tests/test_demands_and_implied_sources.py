@@ -210,3 +210,17 @@ def test_vows_ultimatums_and_readiness_are_threats(rules_pipeline, sentence, tri
 def test_an_offer_on_a_condition_is_no_ultimatum(rules_pipeline) -> None:
     (events,) = rules_pipeline.code_texts(["Japan will send aid to Myanmar if the junta allows access."])
     assert not any(e.cameo_code == "139" for e in events)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "trigger", "code"),
+    [
+        ("Police prevented the demonstration planned by students outside parliament.", "prevented", "172"),
+        ("The court cancelled restrictions on the use of minority languages on national radio.", "cancelled", "081"),
+        ("The governor shortened the nightly curfew by one hour.", "shortened", "081"),
+    ],
+)
+def test_preventing_protests_and_easing_restrictions(rules_pipeline, sentence, trigger, code) -> None:
+    (events,) = rules_pipeline.code_texts([sentence])
+    main = main_event(events)
+    assert main is not None and (main.trigger.text, main.cameo_code) == (trigger, code)

@@ -354,3 +354,21 @@ def test_event_location_on_real_gold(pipeline) -> None:
     assert s["n"] == 5 and s["gold_with_location"] + s["gold_without_location"] == 5
     assert s["accuracy"] is not None and 0.0 <= s["accuracy"] <= 1.0
     assert s["verb_matched"] >= 1  # the coder found the gold verb's event somewhere
+
+
+def test_scoring_learned_places_on_the_choosers_training_sentences_says_so(monkeypatch) -> None:
+    from dyads.geo import chooser_model
+    from dyads.geo.chooser_model import LocationModel, text_fingerprint
+
+    text = "Rebels attacked Homs on Monday."
+    record = parse_event_location(loc_row(text, "attacked", ["Homs"]), "t:1")
+    trained = LocationModel({"cand": 1.0}, meta={"texts_fingerprint": text_fingerprint([text])})
+    monkeypatch.setattr(chooser_model.LocationModel, "load", classmethod(lambda cls, path=None: trained))
+    learned = score_event_location([record], [[ev(text, "attacked", location="Homs", derived_from="learned")]])
+    assert learned["accuracy"] == 1.0 and "training-set figure" in learned["learned_chooser"]
+    assert "--cv 5" in learned["learned_chooser"]
+    # the rules' places, or sentences the weights never saw, carry no such note
+    assert "learned_chooser" not in score_event_location([record], [[ev(text, "attacked", location="Homs")]])
+    other = "Troops shelled Idlib at dawn."
+    record = parse_event_location(loc_row(other, "shelled", ["Idlib"]), "t:2")
+    assert "learned_chooser" not in score_event_location([record], [[ev(other, "shelled", location="Idlib", derived_from="learned")]])

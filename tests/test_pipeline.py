@@ -115,7 +115,8 @@ def test_event_locations_follow_the_clause_and_the_kind_of_event(pipeline):
     (_, events), = list(pipeline.code_articles([article]))
     by_trigger = {e.trigger.text: e for e in events}
     attack = by_trigger["attacked"]
-    assert attack.location.country == "UKR" and attack.location.derived_from == "target-actor"  # not Russia, the doer
+    assert attack.location.country == "UKR"  # not Russia, the doer
+    assert attack.location.derived_from in ("target-actor", "learned")  # the learned chooser (default) names itself
     assert by_trigger["praised"].location is None  # said somewhere, not "in Russia"
     visit = by_trigger["visited"]
     assert visit.location.country == "USA" and visit.location.name == "Washington"

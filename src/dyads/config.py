@@ -62,6 +62,8 @@ class DateSettings(_Section):
 
 class PlaceSettings(_Section):
     inherit_article_location: bool = Field(default=False, description="give place-less events the article's dominant place")
+    chooser: Literal["learned", "rules"] = Field(default="learned", description='who picks an event\'s place among its sentence\'s toponyms: "learned" (a small logistic model over the rules\' features, docs/places.md) or "rules" (the hand rules alone)')
+    chooser_model: str = Field(default="", description='weights file of the learned chooser (python -m dyads.geo.train_locations); "": the shipped one')
 
 
 class InputSettings(_Section):

@@ -52,6 +52,9 @@ class DataError(DyadsError):
 
     A user actor file (docs/actors.md): E301 unreadable or unparseable, E302 a bad entry, E304 a
     key given twice in one entry, E305 not a regular file or too large, E306 binary or not UTF-8.
+    The learned place chooser's weights (docs/places.md): E340 unreadable or not JSON, E341 not a
+    dyads location-chooser file (format, version), E342 its features or weights malformed; an
+    unknown ``places.chooser`` is ConfigError E343.
     """
 
 

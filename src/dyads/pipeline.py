@@ -42,7 +42,8 @@ def _stage_config(stage: str, settings: Settings) -> dict[str, Any]:
     if stage == "dyads_dates":
         return {"max_token_distance": settings.dates.max_token_distance}
     if stage == "dyads_places":
-        return {"inherit_article_location": settings.places.inherit_article_location}
+        places = settings.places
+        return {"inherit_article_location": places.inherit_article_location, "chooser": places.chooser, "chooser_model": places.chooser_model or None}
     return {}
 
 

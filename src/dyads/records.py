@@ -136,7 +136,7 @@ class Location(Record):
     geonameid: int | None = None
     span: Span | None = None
     derived_from: str = Field(
-        default="sentence", description="sentence (a toponym there), target-actor (a target that is a place in the sentence, or a whole country), article (inherited)"
+        default="sentence", description="sentence (a toponym there), target-actor (a target that is a place in the sentence, or a whole country), learned (the learned chooser picked it among those, docs/places.md), article (inherited)"
     )
 
 

@@ -621,7 +621,7 @@ def score_event_location(records: Sequence[EventLocationRecord], predictions: Se
             error = _location_error(record, event, p)
             errors.setdefault(error["error"], []).append(error)
     accuracy = _share(sum(right), len(right))
-    return {
+    summary = {
         "n": len(records),
         "accuracy": accuracy,
         "f1": accuracy,  # one outcome per record over all outcomes: micro F1 == accuracy
@@ -640,3 +640,25 @@ def score_event_location(records: Sequence[EventLocationRecord], predictions: Se
         "confusion": confusion(gold, pred),
         "errors": spread_errors(errors),
     }
+    if any(e is not None and e.location is not None and e.location.derived_from == "learned" for e in chosen):
+        note = training_data_note([r.text for r in records])
+        if note:
+            summary["learned_chooser"] = note
+    return summary
+
+
+def training_data_note(texts: Sequence[str]) -> str | None:
+    """A warning when most of the scored sentences trained the shipped learned place chooser
+    (its weights keep a fingerprint of their training sentences)."""
+    from dyads.geo.chooser_model import LocationModel, share_trained_on
+
+    try:
+        share = share_trained_on(LocationModel.load().meta, texts)
+    except DataError:
+        return None
+    if share is None or share < 0.5:
+        return None
+    return (
+        f"{share:.0%} of these sentences trained the shipped place chooser: this is (partly) a training-set figure;"
+        " the cross-validated one: python -m dyads.geo.train_locations FILE --cv 5"
+    )

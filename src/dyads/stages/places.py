@@ -8,13 +8,16 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from dyads.errors import ConfigError
+from dyads.geo.candidates import PlaceCandidate, event_candidates
 from dyads.geo.choose import (
+    Choice,
     Toponym,
     choose_location,
     dominant_location,
     find_toponyms,
     is_affiliation,
 )
+from dyads.geo.chooser_model import LocationModel
 from dyads.geo.gazetteer import Gazetteer
 from dyads.records import Actor, Event, Location
 from dyads.stages.extensions import ensure_extensions
@@ -23,12 +26,33 @@ ensure_extensions()
 
 #: nouns that name a country as a whole: a target "his country" coded to a country is that country
 STATE_WORDS = frozenset({"country", "nation", "homeland", "state"})
+#: who picks an event's place among its candidates: the hand rules, or the learned chooser
+CHOOSERS = ("rules", "learned")
 
 
 class PlacesComponent:
     """Sets ``event.location`` and ``event.launch_site`` on every event in ``doc._.dyads_events``."""
 
-    def __init__(self, *, inherit_article_location: bool = False, gazetteer: Gazetteer | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        inherit_article_location: bool = False,
+        gazetteer: Gazetteer | None = None,
+        chooser: str = "rules",
+        chooser_model: str | None = None,
+        model: LocationModel | None = None,
+    ) -> None:
+        if chooser not in CHOOSERS:
+            raise ConfigError(
+                "E343",
+                f"dyads_places: chooser must be one of {', '.join(CHOOSERS)}, got {chooser!r}",
+                fix='set [places] chooser = "learned" (or "rules")',
+            )
+        self.chooser = chooser
+        # a damaged weights file fails here, when the pipeline is built (E340-E342)
+        self.model: LocationModel | None = None
+        if chooser == "learned":
+            self.model = model if model is not None else LocationModel.load(chooser_model or None)
         if not isinstance(inherit_article_location, bool):
             raise ConfigError(
                 "E503",
@@ -45,6 +69,24 @@ class PlacesComponent:
         events = doc._.dyads_events
         if not events:
             return doc
+        toponyms = self.toponyms(doc)
+        fallback = dominant_location(toponyms, self.gazetteer) if self.inherit_article_location else None
+        for event in events:
+            choice, location = self.rules_choice(doc, event, toponyms)
+            launch_site = choice.launch_site
+            if self.model is not None:
+                picked = self.model.choose(self.candidates(doc, event, toponyms, choice, location))
+                location = _learned_location(picked, location)
+                if location is not None and launch_site is not None and launch_site.span == location.span:
+                    launch_site = None
+            if location is None and fallback is not None:
+                location = fallback.model_copy()
+            event.location = location
+            event.launch_site = launch_site
+        return doc
+
+    def toponyms(self, doc: Doc) -> list[Toponym]:
+        """The article's toponyms, resolved with its coded actors' countries as context."""
         mentions = doc._.dyads_mentions or []
         actor_countries = {
             m.actor.code for m in mentions if m.actor.code and self.gazetteer.is_country_code(m.actor.code)
@@ -55,18 +97,25 @@ class PlacesComponent:
             if m.actor.code in actor_countries
             for i in range(m.start, m.end)
         }
-        toponyms = find_toponyms(
+        return find_toponyms(
             doc, self.gazetteer, context_countries=actor_countries, unresolved=True, token_countries=token_countries
         )
-        fallback = dominant_location(toponyms, self.gazetteer) if self.inherit_article_location else None
-        for event in events:
-            choice = choose_location(doc, event, toponyms)
-            location = choice.location or self._target_place(doc, event, toponyms)
-            if location is None and fallback is not None:
-                location = fallback.model_copy()
-            event.location = location
-            event.launch_site = choice.launch_site
-        return doc
+
+    def rules_choice(self, doc: Doc, event: Event, toponyms: Sequence[Toponym]) -> tuple[Choice, Location | None]:
+        """The hand rules' choice among the sentence's toponyms, and their answer (with a target place)."""
+        choice = choose_location(doc, event, toponyms)
+        return choice, choice.location or self._target_place(doc, event, toponyms)
+
+    def candidates(
+        self, doc: Doc, event: Event, toponyms: Sequence[Toponym], choice: Choice, rules_location: Location | None
+    ) -> list[PlaceCandidate]:
+        """The learned chooser's candidates for ``event`` (also what training reads)."""
+        target_country = None
+        if rules_location is not None and rules_location.derived_from == "target-actor":
+            spans = {(t.start_char, t.end_char) for t in toponyms}
+            if rules_location.span is not None and (rules_location.span.start, rules_location.span.end) not in spans:
+                target_country = rules_location  # a country named as a whole ("attacked his country")
+        return event_candidates(doc, event, toponyms, rules=choice, rules_location=rules_location, target_country=target_country)
 
 
     def _target_place(self, doc: Doc, event: Event, toponyms: Sequence[Toponym]) -> Location | None:
@@ -97,6 +146,17 @@ class PlacesComponent:
         return None
 
 
+def _learned_location(picked: PlaceCandidate, rules_location: Location | None) -> Location | None:
+    """The chosen candidate's place, ``derived_from="learned"``; where it is the rules' own
+    answer, theirs (a target place keeps the country the rules gave it)."""
+    if picked.location is None:
+        return None
+    span = picked.location.span
+    if rules_location is not None and span is not None and rules_location.span == span:
+        return rules_location.model_copy(update={"derived_from": "learned"})
+    return picked.location
+
+
 def _names_a_country(doc: Doc, actor: Actor) -> bool:
     """The target is a country as a whole: "the country" coded to one, or the owner of
     "his country" / "their homeland" (coded to that person's country)."""
@@ -113,8 +173,10 @@ def _names_a_country(doc: Doc, actor: Actor) -> bool:
     "dyads_places",
     requires=["doc._.dyads_events", "doc.ents"],
     assigns=["doc._.dyads_events"],
-    default_config={"inherit_article_location": False},
+    default_config={"inherit_article_location": False, "chooser": "learned", "chooser_model": None},
 )
-def make_places(nlp: Language, name: str, inherit_article_location: bool) -> PlacesComponent:
+def make_places(
+    nlp: Language, name: str, inherit_article_location: bool, chooser: str, chooser_model: str | None
+) -> PlacesComponent:
     """Factory for ``nlp.add_pipe("dyads_places")``."""
-    return PlacesComponent(inherit_article_location=inherit_article_location)
+    return PlacesComponent(inherit_article_location=inherit_article_location, chooser=chooser, chooser_model=chooser_model)

@@ -54,8 +54,16 @@ TABLES: dict[str, tuple[str, ...]] = {
     "article_copies": ("seen_at",),
     "article_fingerprints": (),
     "meta": (),
+    "actor_index": (),
+    "dyad_index": (),
+    "bloc_index": (),
 }
-"""The store's tables and the columns left out of the comparison (wall-clock timestamps)."""
+"""The store's tables and the columns left out of the comparison (wall-clock timestamps). The
+index tables (``dyads.io.rollups``) are compared too: a rerun must rebuild them row for row."""
+
+COUNTER_SUFFIX = "_index_events"
+"""``meta`` keys that count how many events an index covers: a store cut short by a kill covers
+fewer, which is no foreign row (the rows it covers are compared in the index tables)."""
 
 CHILD = r"""
 import os, signal, sys, threading
@@ -153,6 +161,8 @@ def snapshot(db: Path) -> dict[str, Counter[tuple[Any, ...]]]:
                 out[table] = Counter()
                 continue
             rows = store.query(f"SELECT {', '.join(columns)} FROM {table}")
+            if table == "meta":
+                rows = [row for row in rows if not str(row.get("key", "")).endswith(COUNTER_SUFFIX)]
             out[table] = Counter(tuple(_frozen(row[c]) for c in columns) for row in rows)
     return out
 

@@ -67,7 +67,9 @@ _BODY_PREPS = frozenset({"on", "in", "at"})
 _DEFINITE = frozenset({"the", "this", "that", "these", "those"})
 _ARTICLES = frozenset({"the", "a", "an", "this", "that", "these", "those"})
 #: quantifying determiners a coder marks with the phrase: "both ministers", "several suspects"
-_QUANTIFIERS = frozenset({"both", "all", "some", "several", "many", "another", "each", "every", "most"})
+_QUANTIFIERS = frozenset({"both", "all", "some", "several", "many", "another", "each", "every", "most", "any"})
+#: nouns that count the people of an "of" phrase, marked with it: "dozens of Islamic State fighters"
+_COUNT_NOUNS = frozenset({"dozens", "hundreds", "thousands", "tens", "scores", "millions", "dozen", "hundred", "thousand"})
 # "President Erdogan of Turkey", "a court in Bishkek", "the ambassador to the United Kingdom"
 _PLACE_LINK_PREPS = frozenset({"of", "for", "from", "in", "to"})
 _PLACE_ENTS = frozenset({"GPE", "NORP", "ORG", "LOC", "FAC"})
@@ -166,6 +168,11 @@ def phrase_bounds(doc: Doc, phrase: "_Phrase") -> tuple[int, int]:
     if doc[start].dep_ == "nummod":
         # "some 163 Chinese peacekeepers", "around 3,000 fighters": the number's own modifiers
         start = min([start] + [c.left_edge.i for c in doc[start].lefts if c.dep_ in ("quantmod", "advmod")])
+    of = head.head
+    if head.dep_ == "pobj" and of.lower_ == "of" and of.i == start - 1 and of.head.i == start - 2:
+        count = of.head
+        if count.lower_ in _COUNT_NOUNS or (count.pos_ == "NUM" and count.dep_ not in ("nummod", "compound")):
+            start = count.left_edge.i  # "dozens of Islamic State fighters", "at least 20 of the soldiers"
     if end + 2 < len(doc) and doc[end].text == "(" and doc[end + 2].text == ")" and _is_acronym(doc[end + 1].text):
         end += 3
     has_role = phrase.kind in ("sector", "person") or any(h.is_role for h in phrase.hits)

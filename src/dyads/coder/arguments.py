@@ -183,6 +183,8 @@ def argument_span(token: Token) -> tuple[int, int] | None:
             break
     while end > token.i + 1 and doc[end - 1].is_punct:
         end -= 1
+    if end + 2 < len(doc) and doc[end].text == "(" and doc[end + 2].text == ")" and doc[end + 1].dep_ == "appos":
+        end += 3  # "Lesotho Defence Force (LDF)": the bracketed acronym belongs to the name
     if end - start > MAX_ARGUMENT_TOKENS:
         return None
     return start, end
@@ -226,6 +228,9 @@ def verb_arguments(
             else:
                 targets.extend(nested_mentions(child, find))
     if not targets:
+        # "detained dozens of demonstrators in Yerevan": the people held, not the place
+        targets.extend(people_object(verb, find, direct_only=True))
+    if not targets:
         targets.extend(_mentions_of_all(prep_objects(verb, preps), find))
     if not targets:
         for child in verb.children:
@@ -236,12 +241,16 @@ def verb_arguments(
         for child in verb.children:
             if child.dep_ in OBJECT_DEPS:
                 targets.extend(recipients_of(child, find))
+    if not targets:
+        targets.extend(people_object(verb, find, preps))
     if not targets and any(child.dep_ in OBJECT_DEPS for child in verb.children):
         targets.extend(placed_object(verb, find) or placed_country(verb, find))
     if not targets and verb.lemma_.lower() in DEMAND_VERBS:
         targets.extend(addressee_of_demand(verb, find))
     if not targets and subject is not None and verb.lemma_.lower() in JOINT_VERBS:
         sources = joint_subject(subject, sources)
+    if len(targets) == 1:
+        targets = [_with_place(verb, targets[0], find)]
     mutual = (
         (object_lemma or "") in MUTUAL_NOUNS
         or verb.lemma_.lower() in MUTUAL_VERBS
@@ -256,6 +265,30 @@ def verb_arguments(
         if moved:
             targets = moved
     return sources, targets
+
+
+def _with_place(verb: Token, mention: Mention, find: MentionFinder) -> Mention:
+    """A direct object's span taking in the place phrase right after it that the parser hung
+    on the verb: "detained dozens of demonstrators in Yerevan", "attacked an army camp in
+    western Kabul" (coders mark the object with where it is). Only a place phrase that names
+    a country or a place the gazetteer knows; ``mention`` unchanged otherwise."""
+    actor = mention.actor
+    if actor.span is None or mention.kind == "pronoun":
+        return mention
+    doc = verb.doc
+    objects = [c for c in verb.children if c.dep_ in OBJECT_DEPS]
+    if not any(o.left_edge.idx <= actor.span.start and actor.span.end == doc[o.right_edge.i].idx + len(doc[o.right_edge.i].text) for o in objects):
+        return mention
+    end = next(o.right_edge.i + 1 for o in objects if actor.span.end == doc[o.right_edge.i].idx + len(doc[o.right_edge.i].text))
+    place = next((c for c in verb.children if c.dep_ == "prep" and c.i == end and c.lower_ in ("in", "inside", "near")), None)
+    if place is None or not any(_place_country(o, find) for o in place.children if o.dep_ == "pobj"):
+        return mention
+    start = next(t.i for t in doc if t.idx == actor.span.start) if any(t.idx == actor.span.start for t in doc) else None
+    if start is None or place.right_edge.i + 1 - start > MAX_ARGUMENT_TOKENS:
+        return mention
+    from dyads.actors.resolve import char_span
+
+    return mention.model_copy(update={"actor": actor.model_copy(update={"span": char_span(doc, start, place.right_edge.i + 1)})})
 
 
 #: prepositions after an object noun that name whom the act is for or against: "imposed
@@ -299,7 +332,11 @@ def _own_forces(sources: list[Mention], targets: list[Mention]) -> bool:
     """True when every target is coded as the source's own country (its troops, its borders)."""
     codes = {m.actor.code for m in sources if m.actor.code}
     # forces with no country of their own ("withdrew peacekeepers from ...") are the source's too
-    return bool(codes) and all((m.actor.code in codes or m.actor.code is None) and m.kind in ("sector", "pronoun") for m in targets)
+    # civilians are never a side's forces ("Armenian police detained dozens of demonstrators in Yerevan")
+    return bool(codes) and all(
+        (m.actor.code in codes or m.actor.code is None) and m.kind in ("sector", "pronoun") and "CVL" not in m.actor.sectors
+        for m in targets
+    )
 
 
 def _place_mentions(place: Token, find: MentionFinder) -> list[Mention]:
@@ -352,6 +389,71 @@ def placed_object(verb: Token, find: MentionFinder) -> list[Mention]:
 
                 actor = Actor(code=code, span=char_span(verb.doc, start, stop))
                 return [Mention(start=start, end=stop, head=obj.i, kind="country", actor=actor)]
+    return []
+
+
+#: nouns naming people, not an organised actor: an object headed by one is the target even
+#: though it codes no actor ("detained several suspects", "gave aid to 550 households")
+PEOPLE_NOUNS = frozenset({
+    "people", "person", "persons", "civilian", "civilians", "household", "households", "family", "families",
+    "resident", "residents", "villager", "villagers", "demonstrator", "demonstrators", "protester",
+    "protesters", "protestor", "protestors", "suspect", "suspects", "man", "men", "woman", "women",
+    "child", "children", "migrant", "migrants", "refugee", "refugees", "worker", "workers", "passenger",
+    "passengers", "pilgrim", "pilgrims", "supporter", "supporters", "detainee", "detainees", "prisoner",
+    "prisoners", "hostage", "hostages", "inmate", "inmates", "victim", "victims", "survivor", "survivors",
+    "asylum", "seekers", "voter", "voters", "citizen", "citizens", "national", "nationals", "tourist",
+    "tourists", "fisherman", "fishermen", "farmer", "farmers", "member", "members",
+})
+#: nouns that count a group before "of": "dozens of demonstrators", "hundreds of families"
+QUANTITY_NOUNS = frozenset({
+    "dozens", "hundreds", "thousands", "tens", "scores", "millions", "dozen", "hundred", "thousand",
+    "number", "group", "groups", "handful", "some", "many", "several", "most", "all", "both", "each",
+})
+#: prepositions of a verb that name whom an act reaches: "gave aid to households"
+RECIPIENT_VERB_PREPS = ("to", "for", "against", "on")
+
+
+def _people_head(token: Token) -> Token | None:
+    """The people noun a phrase is about: the token itself, or the object of "of" after a
+    quantity ("dozens of demonstrators"); ``None`` when the phrase is about no people."""
+    if token.lower_ in PEOPLE_NOUNS and token.pos_ in ("NOUN", "PROPN"):
+        return token
+    if token.lower_ in QUANTITY_NOUNS or token.pos_ == "NUM":
+        for obj in prep_objects(token, ("of",)):
+            if obj.lower_ in PEOPLE_NOUNS:
+                return obj
+    return None
+
+
+def people_object(verb: Token, find: MentionFinder, preps: Iterable[str] = (), *, direct_only: bool = False) -> list[Mention]:
+    """An object of ``verb`` that names no actor but a number of people (*detained several
+    suspects*, *killed at least 75 displaced people*, *gave assistance to about 550
+    households*): the target, uncoded, with the object's whole phrase as its span, taking in a
+    place phrase right after it on the verb (*detained dozens of demonstrators in Yerevan*),
+    whose country becomes its code. Coders mark such objects as the event's target. ``[]``
+    when no object is about people."""
+    from dyads.actors.resolve import char_span
+    from dyads.records import Actor
+
+    doc = verb.doc
+    objects = [c for c in verb.children if c.dep_ in OBJECT_DEPS or c.dep_ in PASSIVE_SUBJECT_DEPS and is_passive(verb)]
+    if not direct_only:
+        objects += prep_objects(verb, (*preps, *RECIPIENT_VERB_PREPS))
+    for obj in objects:
+        if _people_head(obj) is None:
+            continue
+        bounds = argument_span(obj)
+        if bounds is None:
+            continue
+        start, end = bounds
+        code = None
+        place = next((c for c in verb.rights if c.dep_ == "prep" and c.i == end and c.lower_ in ("in", "inside", "near")), None)
+        if place is not None and place.right_edge.i + 1 - start <= MAX_ARGUMENT_TOKENS:
+            code = next((_place_country(o, find) for o in place.children if o.dep_ == "pobj"), None)
+            if code is not None:
+                end = place.right_edge.i + 1
+        span = char_span(doc, start, end)
+        return [Mention(start=start, end=end, head=obj.i, kind="sector", actor=Actor(code=code, name=span.text, span=span))]
     return []
 
 

@@ -258,7 +258,7 @@ def apply_roles(doc: Doc, event: Event, phrases: tuple[RoleSpan, ...], *, senten
         if voiced and phrase.role != _voice_role(doc[first : end + 1].root, trigger, phrase.role):
             continue  # "was arrested by police": the passive's subject is never its doer
         wanted = ("source", "target") if phrase.role == "reciprocal" else (phrase.role,)
-        for a, b in _conjuncts(doc, _phrase_start(doc, first, end), end):
+        for a, b in _conjuncts(doc, _phrase_start(doc, first, end), _closed_bracket(doc, end)):
             span = span_of(doc, doc[a].idx, doc[b].idx + len(doc[b].text))
             for role in wanted:
                 own, other = (event.sources, event.targets) if role == "source" else (event.targets, event.sources)
@@ -274,7 +274,8 @@ def apply_roles(doc: Doc, event: Event, phrases: tuple[RoleSpan, ...], *, senten
                     inside = [_actor_in(doc, a, b, held) or Actor(name=span.text)]
                     own.extend(inside)
                 for actor in inside:
-                    actor.span = span
+                    if not _wider(doc, actor.span, span):
+                        actor.span = span
 
 
 SELF_MOVING_TYPES = frozenset({"MOBILIZE", "RETREAT"})
@@ -328,6 +329,41 @@ def _phrase_start(doc: Doc, first: int, last: int) -> int:
     while first > 0 and doc[first - 1].dep_ in {"det", "predet"} and first <= doc[first - 1].head.i <= last:
         first -= 1
     return first
+
+
+def _wider(doc: Doc, own: Span | None, tagged: Span) -> bool:
+    """True when the rules' span of an actor holds the role head's phrase and more of the same
+    noun phrase: its title, count or article ("Russian President Vladimir Putin" for "Vladimir
+    Putin", "dozens of demonstrators"), a bracketed acronym or an *of* phrase after it
+    ("President Recep Tayyip Erdogan of Turkey"), an *in* phrase after what is no person ("the
+    U.S. Embassy in Athens"), the rest of a conjoined pair ("India and Mercosur agreed"). Then
+    the rules' span is kept; not when it runs on into another prepositional phrase (*near
+    Damascus*, *to Germany*) or places a person (*Macron in Paris*)."""
+    if own is None or not (own.start <= tagged.start and tagged.end <= own.end) or (own.start, own.end) == (tagged.start, tagged.end):
+        return False
+    if tagged.end == own.end:
+        return True
+    after = doc.char_span(tagged.end, own.end, alignment_mode="expand")
+    phrase = doc.char_span(tagged.start, tagged.end, alignment_mode="expand")
+    if not after or phrase is None:
+        return False
+    first = after[0]
+    if first.lower_ == "in":
+        return phrase.root.ent_type_ != "PERSON"
+    return first.dep_ != "prep" or first.lower_ == "of"
+
+
+def _closed_bracket(doc: Doc, last: int) -> int:
+    """The last token of a tagged phrase, moved right to the closing bracket when the phrase
+    ends inside one ("the Central African Republic ( CAR" -> "... ( CAR )"): the role head often
+    stops one token short of it."""
+    if last + 1 < len(doc) and doc[last + 1].text == ")":
+        sentence = doc[last].sent
+        opened = [t.i for t in doc[sentence.start : last + 1] if t.text == "("]
+        closed = [t.i for t in doc[sentence.start : last + 1] if t.text == ")"]
+        if opened and (not closed or closed[-1] < opened[-1]) and last + 1 - opened[-1] <= 6:
+            return last + 1
+    return last
 
 
 def _conjuncts(doc: Doc, first: int, last: int) -> list[tuple[int, int]]:

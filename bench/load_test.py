@@ -56,7 +56,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synthetic_store import make_synthetic_store, stored_events
 
 from dyads.io.optimize import is_optimized, optimize_store
-from dyads.io.rollups import index_ready
+from dyads.io.rollups import blocs_ready, index_ready
 from dyads.io.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -384,7 +384,7 @@ def main(argv: list[str] | None = None) -> int:
         made = make_synthetic_store(args.db, n_events=args.n, overwrite=True)
         print(f"built {args.db}: {made['events']:,} events in {made['seconds']} s")
     with Store.open(args.db, read_only=True) as store:
-        done_before = is_optimized(store) and index_ready(store)  # optimize also builds the actor index
+        done_before = is_optimized(store) and index_ready(store) and blocs_ready(store)  # optimize builds both indexes
     if args.optimize and not done_before:
         done = optimize_store(args.db)
         print(f"optimized {args.db} in {done.seconds} s")

@@ -613,6 +613,9 @@ def serve(
     cache_mib: Annotated[
         int, typer.Option("--cache-mib", min=0, help="Memory for repeated GET /api answers, MiB (emptied when ingestion writes); 0: off.")
     ] = 64,
+    max_queries: Annotated[
+        Optional[int], typer.Option("--max-queries", min=1, help="Requests listing or analysing events at once, more wait (default: ServerLimits'); lookups by id have slots of their own.")
+    ] = None,
     config: ConfigOpt = None,
     set_: SetOpt = None,
 ) -> None:
@@ -641,7 +644,8 @@ def serve(
     app_ = create_app(
         db=db, allow_ingest=allow_ingest, token=token, settings=_settings(config, set_), cors_origins=cors_origin or (),
         fetch=fetch_policy(hosts=fetch_host or (), networks=fetch_network or ()),
-        limits=ServerLimits(cache_bytes=cache_mib * 1024 * 1024),
+        limits=ServerLimits(cache_bytes=cache_mib * 1024 * 1024,
+                            **({} if max_queries is None else {"max_concurrent_queries": max_queries})),
     )
     err.print(
         f"serving {db} ({'read-write, ingestion on' if allow_ingest else 'read-only'}) at http://{host}:{port}/",

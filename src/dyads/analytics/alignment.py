@@ -15,11 +15,12 @@ from dyads.analytics.filters import (
     date_window,
 )
 from dyads.analytics.models import Alignment, AlignmentEdge, AlignmentNode, Bloc
+from dyads.io.rollups import BLOCS, blocs_ready
 from dyads.io.store import Store
 
 _KEYED = (
     "SELECT a.event_id, a.role, {key} AS k, a.span_start, a.span_end, a.span_text, len(a.sectors) = 0 AS bare"
-    " FROM event_actors a{join}"
+    " FROM {actors} a{join}"
     " WHERE a.role IN ('source', 'target') AND a.code IS NOT NULL"
 )
 # one row per (event, unordered pair of different keys): a source and a target, or two sources
@@ -51,12 +52,15 @@ _PLACE = (
     f" OR regexp_matches(p.t_text, '^[^A-Z]*\\b({_WORDS})\\s+[a-z -]*[A-Z][^ ]*( [A-Z][^ ]*){{0,2}}$')"
     "), false)"
 )
-_SEL = (
-    " sel AS MATERIALIZED (SELECT p.event_id, p.a, p.b, e.quad_class, bool_or(p.joint) AS joint,"
+_FACTS = (
+    "SELECT p.event_id, p.a, p.b, e.quad_class, bool_or(p.joint) AS joint,"
     f" bool_and({_PLACE}) AS place,"
-    " bool_or(e.quad_class = 0 AND e.cameo_code LIKE '02%' AND e.goldstein > 0) AS appeal"
-    " FROM pairs p JOIN {events} e ON e.id = p.event_id GROUP BY p.event_id, p.a, p.b, e.quad_class),"
+    " bool_or(e.quad_class = 0 AND e.cameo_code LIKE '02%' AND e.goldstein > 0) AS appeal{date}"
+    " FROM pairs p JOIN {events} e ON e.id = p.event_id GROUP BY p.event_id, p.a, p.b, e.quad_class{date}"
 )
+"""One row per (event, unordered pair of keys) with its facts (the ``sel`` CTE below; with ``, e.date``
+for ``{date}`` also the event's date: the rows of ``bloc_index``, :mod:`dyads.io.rollups`)."""
+_SEL = " sel AS MATERIALIZED (" + _FACTS.replace("{date}", "") + "),"
 _EDGES = (
     " edges AS (SELECT a, b, count(*) AS events,"
     " count(*) FILTER (WHERE joint OR quad_class IN (1, 2) OR appeal) AS cooperation,"
@@ -83,14 +87,43 @@ def _pairs_sql(
         return (
             "WITH ev AS (SELECT e.id, e.quad_class, e.cameo_code, e.goldstein, e.sentence_text, e.sentence_start"
             f" FROM events e WHERE {' AND '.join(window)}),"
-            f" keyed AS ({_KEYED.format(key=key, join=' JOIN ev ON ev.id = a.event_id')}),"
+            f" keyed AS ({_KEYED.format(key=key, actors='event_actors', join=' JOIN ev ON ev.id = a.event_id')}),"
             + _PAIRS + "," + _SEL.replace("{events}", "ev") + _EDGES,
             [*window_params, *actor_key_params(), *tail],
         )
     return (
-        f"WITH keyed AS ({_KEYED.format(key=key, join='')}),"
+        f"WITH keyed AS ({_KEYED.format(key=key, actors='event_actors', join='')}),"
         + _PAIRS + "," + _SEL.replace("{events}", "events") + _EDGES,
         [*actor_key_params(), *tail],
+    )
+
+
+def pair_facts_sql(*, tables: tuple[str, str] | None = None) -> tuple[str, list[Any]]:
+    """A query of the ``bloc_index`` rows (:mod:`dyads.io.rollups`): ``event_id, a, b, quad_class,
+    joint, place, appeal, date`` for every stored event, or for the events and actor rows of
+    ``tables`` (two relations shaped as ``events`` and ``event_actors``: a batch being written).
+    The same SQL as :func:`alignment` without the index, so the two give the same pairs. Returns
+    the SQL and its parameters."""
+    key = actor_key_sql("a")
+    facts = _FACTS.replace("{date}", ", e.date")
+    events, actors = tables or ("events", "event_actors")
+    return (
+        f"WITH keyed AS ({_KEYED.format(key=key, actors=actors, join='')}),"
+        + _PAIRS + " " + facts.replace("{events}", events),
+        [*actor_key_params()],
+    )
+
+
+def _indexed_sql(
+    window: list[str], window_params: list[Any], min_events: int, *, place_targets: bool
+) -> tuple[str, list[Any]]:
+    """As :func:`_pairs_sql`, the pairs read from ``bloc_index`` (one window's rows, sorted by date)."""
+    cond = (" WHERE " + " AND ".join(window)) if window else ""
+    return (
+        "WITH sel AS MATERIALIZED (SELECT e.event_id, e.a, e.b, e.quad_class, e.joint, e.place, e.appeal"
+        f" FROM {BLOCS} e{cond}),"
+        + _EDGES,
+        [*window_params, place_targets, min_events],
     )
 
 
@@ -137,7 +170,8 @@ def alignment(
     min_events = check_count("min_events", min_events, minimum=1)
     seed = check_count("seed", seed, minimum=0)
     window, window_params = date_window("e.date", start, end)
-    head, params = _pairs_sql(window, window_params, min_events, place_targets=place_targets)
+    build = _indexed_sql if blocs_ready(store) else _pairs_sql
+    head, params = build(window, window_params, min_events, place_targets=place_targets)
     rows = store.query(head + _RESULT, params)
     edge_rows = sorted((row for row in rows if row["kind"] == "edge"), key=lambda row: (row["a"], row["b"]))
     node_rows = sorted((row for row in rows if row["kind"] == "node"), key=lambda row: row["a"])

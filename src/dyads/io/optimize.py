@@ -26,8 +26,8 @@ import duckdb
 from pydantic import BaseModel, ConfigDict
 
 from dyads.errors import StoreError
+from dyads.io.rollups import BLOCS, PAIRS, blocs_ready, build_index, index_ready
 from dyads.io.rollups import TABLE as ACTOR_INDEX
-from dyads.io.rollups import build_index, index_ready
 from dyads.io.store import Store
 
 ORDERED = {
@@ -54,8 +54,9 @@ def is_optimized(store: Store) -> bool:
 
 
 def suggest_optimizing(store: Store) -> bool:
-    """A large store that was never optimized, or lacks the actor index (optimized by an earlier dyads)."""
-    if is_optimized(store) and index_ready(store):
+    """A large store that was never optimized, or lacks the actor index or the bloc index (optimized by
+    an earlier dyads)."""
+    if is_optimized(store) and index_ready(store) and blocs_ready(store):
         return False
     return int(store.query("SELECT count(*) AS n FROM events")[0]["n"]) >= SUGGEST_FROM_EVENTS
 
@@ -104,8 +105,8 @@ def optimize_store(path: str | Path) -> OptimizeReport:
                 "SELECT table_name, sql FROM duckdb_tables() WHERE database_name = '_dyads_source' AND schema_name = 'main' ORDER BY table_name"
             ).fetchall()
             for name, ddl in tables:
-                if name == ACTOR_INDEX:
-                    continue  # built again below, in its own order
+                if name in (ACTOR_INDEX, PAIRS, BLOCS):
+                    continue  # built again below, in their own order
                 con.execute(ddl)
                 source = ORDERED.get(name, f'SELECT * FROM _dyads_source."{name}"')
                 con.execute(f'INSERT INTO "{name}" {source}')
@@ -119,6 +120,8 @@ def optimize_store(path: str | Path) -> OptimizeReport:
             con.execute(ARTICLE_INDEX)
             indexing = time.perf_counter()
             rows[ACTOR_INDEX] = build_index(con)
+            for name in (PAIRS, BLOCS):
+                rows[name] = int(con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0])
             index_seconds = round(time.perf_counter() - indexing, 2)
             con.execute("CHECKPOINT")
         log = path.with_name(path.name + ".wal")

@@ -40,6 +40,10 @@ TABLE = "actor_index"
 PAIRS = "dyad_index"
 COVERED_KEY = "actor_index_events"
 """``meta`` key: how many events the two tables cover (they are used only while that is all of them)."""
+BLOCS = "bloc_index"
+BLOCS_COVERED_KEY = "bloc_index_events"
+"""``meta`` key: how many events ``bloc_index`` covers (its own count: a store indexed by an earlier
+dyads has the two actor tables and not this one)."""
 
 NON_STATE_SECTORS: tuple[str, ...] = ("PTY", "OPP", "REB", "INS", "UAF", "CRM")
 """Sectors that make an actor its own alignment node ("SYR REB"), apart from its country
@@ -70,6 +74,22 @@ PAIRS_DDL = f"""CREATE TABLE IF NOT EXISTS {PAIRS} (
 """``dyad_index``: one row per (event, pair key): ``"A>B"`` for a source prefix A and a target
 prefix B of the event (directed), and ``"A~B"`` (the two sorted) for the same pairs either way
 round, so an undirected pair lists each event once."""
+
+BLOCS_DDL = f"""CREATE TABLE IF NOT EXISTS {BLOCS} (
+    event_id VARCHAR NOT NULL,
+    a VARCHAR NOT NULL,
+    b VARCHAR NOT NULL,
+    quad_class TINYINT NOT NULL,
+    joint BOOLEAN NOT NULL,
+    place BOOLEAN NOT NULL,
+    appeal BOOLEAN NOT NULL,
+    date DATE
+)"""
+"""``bloc_index``: one row per (event, unordered pair of different alignment keys) as the blocs
+(:func:`dyads.analytics.alignment`) count them: whether the two act jointly (two sources), whether
+the target is only the place of the event, whether the event is an appeal, and its date. Filled by
+the alignment module's own query (:func:`dyads.analytics.alignment.pair_facts_sql`), so the blocs
+read from it are the blocs computed from ``events`` and ``event_actors``."""
 
 PAIRS_SCHEMA = pa.schema(
     [
@@ -176,19 +196,33 @@ def index_rows(event: Event, *, texts: tuple[str, str] | None = None) -> list[di
 
 
 def add_to_index(con: duckdb.DuckDBPyConnection, events: Sequence[Event], *, events_before: int | None = None) -> None:
-    """Add ``events`` (new to the store, already inserted in this transaction) to the index, in
-    the caller's transaction. A store without the index starts one only while it has no other
-    events (``events_before``, counted when None); otherwise it waits for ``dyads optimize``."""
-    covered = con.execute("SELECT value FROM meta WHERE key = ?", [COVERED_KEY]).fetchall()
-    if not covered:
-        if events_before is None:
-            events_before = int(con.execute("SELECT count(*) FROM events").fetchall()[0][0]) - len(events)
-        if events_before != 0:
-            return  # events from before the index: built by `dyads optimize`
-        con.execute(DDL)
-        con.execute(PAIRS_DDL)
-        con.execute("INSERT INTO meta VALUES (?, '0')", [COVERED_KEY])
+    """Add ``events`` (new to the store, already inserted in this transaction, with their
+    ``event_actors`` rows) to the index, in the caller's transaction. A store without the index
+    starts one only while it has no other events (``events_before``, counted when None); otherwise
+    it waits for ``dyads optimize``. The actor tables and ``bloc_index`` start (and wait) each on
+    their own count."""
+    started: dict[str, bool] = {}
+    for key, ddls in ((COVERED_KEY, (DDL, PAIRS_DDL)), (BLOCS_COVERED_KEY, (BLOCS_DDL,))):
+        covered = con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchall()
+        if not covered:
+            if events_before is None:
+                events_before = int(con.execute("SELECT count(*) FROM events").fetchall()[0][0]) - len(events)
+            if events_before != 0:
+                started[key] = False  # events from before the index: built by `dyads optimize`
+                continue
+            for ddl in ddls:
+                con.execute(ddl)
+            con.execute("INSERT INTO meta VALUES (?, '0')", [key])
+        started[key] = True
     if not events:
+        return
+    if started[BLOCS_COVERED_KEY]:
+        _add_blocs(con, events)
+        con.execute(
+            "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + ? AS VARCHAR) WHERE key = ?",
+            [len(events), BLOCS_COVERED_KEY],
+        )
+    if not started[COVERED_KEY]:
         return
     texts = [_prefix_texts(event) for event in events]
     for table, schema, rows in (
@@ -206,6 +240,48 @@ def add_to_index(con: duckdb.DuckDBPyConnection, events: Sequence[Event], *, eve
     con.execute(
         "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + ? AS VARCHAR) WHERE key = ?", [len(events), COVERED_KEY]
     )
+
+
+def _add_blocs(con: duckdb.DuckDBPyConnection, events: Sequence[Event]) -> None:
+    """Insert the ``bloc_index`` rows of ``events`` (ids set): the alignment query run on the
+    batch's own ``events`` / ``event_actors`` rows (registered views: no scan of the stored tables)."""
+    # imported here: the analytics import this module
+    from dyads.analytics.alignment import pair_facts_sql
+    from dyads.io.store import _ACTOR_SCHEMA, _EVENT_SCHEMA, _actor_rows, _event_row
+
+    if not events:
+        return
+    views = {
+        "_dyads_bloc_events": pa.Table.from_pylist([_event_row(e) for e in events], schema=_EVENT_SCHEMA),
+        "_dyads_bloc_actors": pa.Table.from_pylist([r for e in events for r in _actor_rows(e)], schema=_ACTOR_SCHEMA),
+    }
+    for name, table in views.items():
+        con.register(name, table)
+    try:
+        sql, params = pair_facts_sql(tables=("_dyads_bloc_events", "_dyads_bloc_actors"))
+        con.execute(f"INSERT INTO {BLOCS} (event_id, a, b, quad_class, joint, place, appeal, date) {sql}", params)
+    finally:
+        for name in views:
+            con.unregister(name)
+
+
+def build_bloc_index(con: duckdb.DuckDBPyConnection) -> int:
+    """(Re)build ``bloc_index`` alone from the base tables, sorted newest first, in the caller's
+    transaction, and mark it as covering every event. Returns its rows."""
+    from dyads.analytics.alignment import pair_facts_sql
+
+    sql, params = pair_facts_sql()
+    con.execute(f"DROP TABLE IF EXISTS {BLOCS}")
+    con.execute(BLOCS_DDL)
+    con.execute(
+        f"INSERT INTO {BLOCS} (event_id, a, b, quad_class, joint, place, appeal, date)"
+        f" SELECT * FROM ({sql}) ORDER BY date DESC NULLS LAST, event_id, a, b",
+        params,
+    )
+    total = int(con.execute("SELECT count(*) FROM events").fetchall()[0][0])
+    con.execute("DELETE FROM meta WHERE key = ?", [BLOCS_COVERED_KEY])
+    con.execute("INSERT INTO meta VALUES (?, ?)", [BLOCS_COVERED_KEY, str(total)])
+    return int(con.execute(f"SELECT count(*) FROM {BLOCS}").fetchall()[0][0])
 
 
 def _key_sql(alias: str) -> str:
@@ -264,6 +340,7 @@ def build_index(con: duckdb.DuckDBPyConnection) -> int:
         total = int(con.execute("SELECT count(*) FROM events").fetchall()[0][0])
         con.execute("DELETE FROM meta WHERE key = ?", [COVERED_KEY])
         con.execute("INSERT INTO meta VALUES (?, ?)", [COVERED_KEY, str(total)])
+        build_bloc_index(con)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -278,6 +355,30 @@ class IndexMemo:
 
     def __init__(self) -> None:
         self.ready = False
+        self.blocs_ready = False
+
+
+def _covers_all(store: Any, key: str) -> bool:
+    covered = store.query("SELECT value FROM meta WHERE key = ?", [key])
+    if not covered:
+        return False
+    return int(covered[0]["value"]) == int(store.query("SELECT count(*) AS n FROM events")[0]["n"])
+
+
+def blocs_ready(store: Any) -> bool:
+    """Whether ``store`` (a DuckDB :class:`Store`) holds a ``bloc_index`` covering every stored
+    event (as :func:`index_ready`, on its own count; remembered in an ``index_memo`` the same way)."""
+    from dyads.io.store import Store
+
+    if not isinstance(store, Store):
+        return False
+    memo = getattr(store, "index_memo", None)
+    if isinstance(memo, IndexMemo) and memo.blocs_ready:
+        return True
+    ready = _covers_all(store, BLOCS_COVERED_KEY)
+    if ready and isinstance(memo, IndexMemo):
+        memo.blocs_ready = True
+    return ready
 
 
 def index_ready(store: Any) -> bool:

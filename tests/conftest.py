@@ -11,3 +11,11 @@ from dyads.actors import ActorDictionary
 def actors() -> ActorDictionary:
     """The package's actor dictionary (built once per module)."""
     return ActorDictionary.default()
+
+
+@pytest.fixture(scope="module")
+def rules_pipeline():
+    """The pipeline with the rules alone: no classifier, the rule-based place chooser."""
+    from dyads import Pipeline, load_config
+
+    return Pipeline(load_config(overrides={"classifier.model": "none", "places.chooser": "rules"}))

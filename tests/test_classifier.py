@@ -428,34 +428,18 @@ def _parsed(words: list[str], lemmas: list[str], pos: list[str], heads: list[int
     return Doc(VOCAB, words=words, lemmas=lemmas, pos=pos, heads=heads, deps=deps)
 
 
-def _event_on(doc: Doc, index: int, code: str) -> Event:
-    final = cameo(code)
-    word = doc[index]
-    return Event(
-        article_id="a",
-        sentence_index=0,
-        sentence=Span(start=0, end=len(doc.text), text=doc.text),
-        trigger=Span(start=word.idx, end=word.idx + len(word.text), text=word.text),
-        plover_type=final.plover_type,
-        cameo_code=final.code,
-        quad_class=final.quad_class,
-        goldstein=final.goldstein,
-        coder="lexicon-rules",
-    )
-
-
 def test_a_rule_with_its_own_object_is_not_retyped_within_its_class(stage: EventClassifier) -> None:
     """"lifted the blockade" is the lexicon's 087 (RETREAT): a classifier that reads CONCEDE, the
     same class, does not override an entry that needed its object to match."""
     words = ["The", "army", "lifted", "the", "blockade", "."]
     doc = _parsed(words, ["the", "army", "lift", "the", "blockade", "."], ["DET", "NOUN", "VERB", "DET", "NOUN", "PUNCT"],
                   [1, 2, 2, 4, 2, 2], ["det", "nsubj", "ROOT", "det", "dobj", "punct"])
-    event = _event_on(doc, 2, "087")
+    event = event_on(doc, 2, "087")
     stage.decide(doc, [event], prediction("CONCEDE", 2, 0.9))
     assert (event.plover_type, event.cameo_code, event.coder) == ("RETREAT", "087", "lexicon-rules")
     # a bare verb ("eased", 081 CONCEDE) is still re-typed within its class
     eased = _parsed(["The", "army", "eased", "."], ["the", "army", "ease", "."], ["DET", "NOUN", "VERB", "PUNCT"],
                     [1, 2, 2, 2], ["det", "nsubj", "ROOT", "punct"])
-    generic = _event_on(eased, 2, "081")
+    generic = event_on(eased, 2, "081")
     stage.decide(eased, [generic], prediction("RETREAT", 2, 0.9))
     assert generic.plover_type == "RETREAT" and generic.coder == "lexicon+classifier"

@@ -28,13 +28,6 @@ def test_the_demand_for_each_kind_of_act(act: str, demand: str) -> None:
     assert cameo(demand).plover_type == "REQUEST" and cameo(demand).quad_class == 3
 
 
-@pytest.fixture(scope="module")
-def rules_pipeline():
-    from dyads import Pipeline, load_config
-
-    return Pipeline(load_config(overrides={"classifier.model": "none", "places.chooser": "rules"}))
-
-
 def _codes(actors: list[Actor]) -> list[str | None]:
     return [a.code for a in actors]
 

@@ -137,6 +137,15 @@ def test_csv_round_trip(tmp_path: Path) -> None:
     assert second["statement_only"] == "true" and second["coder"] == "model"
 
 
+def test_refused_and_intended_acts_are_exported() -> None:
+    struck, calm = build_events()
+    refusal = calm.model_copy(update={"plover_type": "REJECT", "cameo_code": "124", "quad_class": 3, "negated_code": "035"})
+    threat = struck.model_copy(update={"plover_type": "THREATEN", "cameo_code": "138", "quad_class": 3, "intended_code": "195"})
+    assert (event_to_row(refusal)["negated_code"], event_to_row(refusal)["intended_code"]) == ("035", None)
+    assert (event_to_row(threat)["negated_code"], event_to_row(threat)["intended_code"]) == (None, "195")
+    assert event_to_row(struck)["negated_code"] is None
+
+
 def test_parquet_round_trip(tmp_path: Path) -> None:
     events = build_events()
     path = tmp_path / "out.parquet"

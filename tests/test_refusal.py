@@ -43,13 +43,6 @@ def test_as_refusal_keeps_the_refused_code_and_everything_else() -> None:
     assert as_refusal(make_event(article, cameo="190", status="negated")) is None
 
 
-@pytest.fixture(scope="module")
-def rules_pipeline():
-    from dyads import Pipeline, load_config
-
-    return Pipeline(load_config(overrides={"classifier.model": "none"}))
-
-
 @pytest.mark.parametrize(
     ("sentence", "trigger", "code", "negated_code", "status"),
     [

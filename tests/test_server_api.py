@@ -23,6 +23,7 @@ from dyads.io.store import Store
 from dyads.records import Event
 from dyads.server import ServerLimits, create_app, shutdown
 from dyads.server.errors import CatchAllMiddleware
+from dyads.server.models import ArticleWithEvents
 from dyads.server.security import SECURITY_HEADERS, BodyLimitMiddleware
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -268,6 +269,10 @@ def test_article_with_its_events_and_spans(client, stored) -> None:
     assert body["article"]["id"] == "art-a" and body["article"]["url"] == "https://example.org/art-a"
     assert body["article"]["published"] == "2024-05-01"
     assert {e["id"] for e in body["events"]} == {e.id for e in stored[1] if e.article_id == "art-a"}
+    # The stored records are spliced in as they are: the document FastAPI would make from the models.
+    by_id = {e.id: e for e in stored[1]}
+    assert body["events"] == [by_id[e["id"]].model_dump(mode="json", by_alias=True) for e in body["events"]]
+    assert ArticleWithEvents.model_validate(body).article.id == "art-a"
     for event in body["events"]:
         for key in ("sentence", "trigger"):
             span = event[key]
@@ -382,6 +387,31 @@ def test_busy_server_is_503(make_client) -> None:
     finally:
         state.lookup_gate.leave()
     assert client.get("/api/articles/art-a").status_code == 200
+
+
+def test_dyad_series_reads_by_key_once_the_index_covers_the_store(make_client) -> None:
+    """Before the store's actor index is known to cover it, a dyad series may scan every event
+    and waits with the scans; after, it reads one pair's rows and takes a lookup slot."""
+    client = make_client(limits=ServerLimits(max_concurrent_queries=1, max_concurrent_lookups=1, busy_wait_s=0))
+    state = client.app.state.dyads
+    assert not state.store.index_memo.ready
+    state.gate.enter()
+    try:
+        assert_error(client.get("/api/dyads/RUS/SYR"), 503, "E625")
+    finally:
+        state.gate.leave()
+    assert client.get("/api/dyads/RUS/SYR").status_code == 200
+    assert state.store.index_memo.ready  # write_batch kept the index covering: the series read it
+    state.gate.enter()
+    try:
+        assert client.get("/api/dyads/RUS/SYR?by=week").status_code == 200  # not cached: a new question
+    finally:
+        state.gate.leave()
+    state.lookup_gate.enter()
+    try:
+        assert_error(client.get("/api/dyads/RUS/SYR?by=day"), 503, "E625")
+    finally:
+        state.lookup_gate.leave()
 
 
 def test_gate_hands_slots_over_in_order_and_times_out_cleanly() -> None:

@@ -902,6 +902,12 @@ class Store:
         ids = [row[0] for row in con.execute(sql, [*params, limit, offset]).fetchall()]
         return self._events_by_id(ids)
 
+    def event_records(self, article_id: str) -> list[str]:
+        """One article's events as their stored JSON records (each an :class:`Event`'s own JSON,
+        not parsed), in :meth:`events` order: what a server sends without re-encoding them."""
+        sql = "SELECT e.record FROM events e WHERE e.article_id = ?" + _ORDER
+        return [row[0] for row in self._connection().execute(sql, [article_id]).fetchall()]
+
     def _events_by_id(self, ids: list[str]) -> list[Event]:
         """The stored events with these ids, in the order of ``ids`` (unknown ids are left out)."""
         if not ids:

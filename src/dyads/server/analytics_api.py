@@ -20,7 +20,7 @@ from dyads.analytics import (
     timeline,
 )
 from dyads.analytics.models import Period
-from dyads.server.api import LABEL_PATTERN, Filters, Session
+from dyads.server.api import LABEL_PATTERN, Filters, Keyed, Session
 from dyads.server.errors import error_responses
 
 Since = Annotated[dt.date | None, Query(description="first event date, YYYY-MM-DD (inclusive)")]
@@ -34,7 +34,7 @@ def analytics_router() -> APIRouter:
 
     @router.get("/dyads/{source}/{target}", response_model=DyadSeries, responses=errors)
     def get_dyad(
-        store: Session,
+        store: Keyed,
         source: Label,
         target: Label,
         by: Annotated[Period, Query(description="period of each point")] = "month",

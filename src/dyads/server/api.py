@@ -7,21 +7,19 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from dyads.analytics import EventFilters, event_filters
-from dyads.errors import ServerError
 from dyads.records import Event, Status
 from dyads.server.database import SessionStore
 from dyads.server.errors import error_responses
 from dyads.server.limits import ServerLimits
 from dyads.server.models import (
-    ArticleBody,
     ArticleWithEvents,
     DyadCount,
     EventsPage,
     Health,
     Summary,
 )
-from dyads.server.queries import event_json, events_page
-from dyads.server.state import lookup_session, read_session, state_of
+from dyads.server.queries import article_json, event_json, events_page
+from dyads.server.state import keyed_session, lookup_session, read_session, state_of
 
 LABEL_PATTERN = r"^ *[A-Za-z0-9-]{2,}( +[A-Za-z0-9-]{2,})* *$"
 BBOX_PATTERN = r"^-?[0-9]{1,3}(\.[0-9]+)?(,-?[0-9]{1,3}(\.[0-9]+)?){3}$"
@@ -29,6 +27,7 @@ ID_MAX = 200
 
 Session = Annotated[SessionStore, Depends(read_session)]
 Lookup = Annotated[SessionStore, Depends(lookup_session)]
+Keyed = Annotated[SessionStore, Depends(keyed_session)]
 
 
 def common_filters(
@@ -81,16 +80,9 @@ def browse_router(limits: ServerLimits) -> APIRouter:
         return Response(content=event_json(store, event_id), media_type="application/json")
 
     @router.get("/articles/{article_id}", response_model=ArticleWithEvents, responses=error_responses(404, 422, 500, 503))
-    def get_article(store: Lookup, article_id: Annotated[str, Path(min_length=1, max_length=ID_MAX)]) -> ArticleWithEvents:
+    def get_article(store: Lookup, article_id: Annotated[str, Path(min_length=1, max_length=ID_MAX)]) -> Response:
         """An article's text and its events (spans are character offsets into the text)."""
-        article = store.article(article_id)
-        if article is None:
-            raise ServerError("E621", f"no article with id {article_id!r}", fix="take ids from GET /api/events")
-        body = ArticleBody(
-            id=article.id, title=article.title, url=article.url, outlet=article.outlet,
-            published=article.published, text=article.text,
-        )
-        return ArticleWithEvents(article=body, events=store.events(article_id=article_id))
+        return Response(content=article_json(store, article_id), media_type="application/json")
 
     @router.get("/summary", response_model=Summary, responses=error_responses(500, 503))
     def get_summary(store: Session) -> Summary:

@@ -85,3 +85,13 @@ async def lookup_session(request: Request) -> AsyncIterator[SessionStore]:
     millisecond's lookup does not queue behind lists and analytics that scan the store."""
     async with _session(state_of(request), state_of(request).lookup_gate) as session:
         yield session
+
+
+async def keyed_session(request: Request) -> AsyncIterator[SessionStore]:
+    """As :func:`lookup_session` once the store's actor index is known to cover it (a dyad series
+    then reads one pair's rows of ``dyad_index``, a few milliseconds); as :func:`read_session`
+    before that, when the same request scans every event."""
+    state = state_of(request)
+    gate = state.lookup_gate if state.store.index_memo.ready else state.gate
+    async with _session(state, gate) as session:
+        yield session

@@ -12,7 +12,7 @@ from test_store import make_article, make_event
 
 from dyads.classifier.model import RoleSpan
 from dyads.coder.demand import demand_code
-from dyads.coder.perpetrator import implied_source
+from dyads.coder.perpetrator import implied_source, uncoded_home
 from dyads.ontology import cameo
 from dyads.records import Actor, Location, Span, main_event
 from dyads.stages.classify import apply_roles
@@ -217,3 +217,59 @@ def test_preventing_protests_and_easing_restrictions(rules_pipeline, sentence, t
     (events,) = rules_pipeline.code_texts([sentence])
     main = main_event(events)
     assert main is not None and (main.trigger.text, main.cameo_code) == (trigger, code)
+
+
+def test_an_uncoded_actor_takes_the_country_of_its_events_place() -> None:
+    from dyads.stages.compound import CompoundEvents
+
+    article = make_article(8)
+    prisoners = Actor(span=Span(start=0, end=9, text="Prisoners"))
+    place = Location(name="Dili", country="TLS", span=Span(start=40, end=44, text="Dili"), derived_from="sentence")
+    event = make_event(article, cameo="145", plover="PROTEST", quad=3).model_copy(
+        update={"sources": [prisoners.model_copy()], "location": place}
+    )
+    uncoded_home(None, event, is_country=CompoundEvents().is_country)
+    assert event.sources[0].code == "TLS"
+    # a place the sentence does not name (the article's) says nothing of who
+    inherited = place.model_copy(update={"derived_from": "article"})
+    other = make_event(article, cameo="145", plover="PROTEST", quad=3).model_copy(
+        update={"sources": [Actor(span=prisoners.span)], "location": inherited}
+    )
+    uncoded_home(_doc_without_mentions(), other, is_country=CompoundEvents().is_country)
+    assert other.sources[0].code is None
+
+
+def _doc_without_mentions():
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
+
+    from dyads.stages import extensions  # noqa: F401 - registers the Doc._ attributes
+
+    return Doc(Vocab(), words=["Prisoners", "rioted", "."])
+
+
+@pytest.mark.parametrize(
+    ("sentence", "code"),
+    [
+        ("Lt. Gen. Prosper Avril resigned yesterday to allow Haiti's first democratic elections to take place.", "HTI"),
+        ("Lt. Gen. Prosper Avril resigned yesterday to please French and Chadian diplomats.", None),  # two countries: no guess
+    ],
+)
+def test_an_uncoded_actor_takes_the_one_country_its_sentence_names(rules_pipeline, sentence, code) -> None:
+    (events,) = rules_pipeline.code_texts([sentence])
+    resigned = next(e for e in events if e.trigger.text == "resigned")
+    assert [a.code for a in resigned.sources] == [code]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "trigger", "target"),
+    [
+        ("Bangladesh has once again rejected an Indian proposal for a free trade agreement.", "rejected", "IND"),
+        ("Iran today rejected Iraqi President Saddam Hussein's proposal for a cease-fire.", "rejected", "IRQ"),
+        ("Chile rejected a peace plan from Peru on Monday.", "rejected", "PER"),
+    ],
+)
+def test_a_rejected_proposal_targets_whose_it_is(rules_pipeline, sentence, trigger, target) -> None:
+    (events,) = rules_pipeline.code_texts([sentence])
+    rejection = next(e for e in events if e.trigger.text == trigger)
+    assert rejection.plover_type == "REJECT" and [a.code for a in rejection.targets] == [target]

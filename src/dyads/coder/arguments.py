@@ -139,6 +139,13 @@ def modifier_mentions(token: Token, find: MentionFinder, *, event_noun: bool = F
     return found
 
 
+def _owners(token: Token, find: MentionFinder) -> list[Mention]:
+    """Whose the thing named by ``token`` is ("an Indian proposal", "Iraq's offer", "a plan from
+    Cairo"), the span widened to the phrase when there is one owner."""
+    found = modifier_mentions(token, find)
+    return [_with_span(found[0], token)] if len(found) == 1 else found
+
+
 def nested_mentions(token: Token, find: MentionFinder) -> list[Mention]:
     """Actors in a non-actor noun phrase ("targets in Syria", "positions of the Islamic State").
 
@@ -223,8 +230,9 @@ def verb_arguments(
     for child in verb.children:
         if child.dep_ in OBJECT_DEPS:
             if object_lemma and child.lemma_.lower() == object_lemma:
-                # "expelled the diplomats from X" names X; "expelled two Russian diplomats" the owner
-                targets.extend(_mentions_of_all(prep_objects(child, preps), find) or find(child))
+                # "expelled the diplomats from X" names X; "expelled two Russian diplomats" the owner;
+                # "rejected an Indian proposal", "rejected Saddam Hussein's offer": whose it is
+                targets.extend(_mentions_of_all(prep_objects(child, preps), find) or find(child) or _owners(child, find))
             else:
                 targets.extend(nested_mentions(child, find))
     if not targets:

@@ -10,6 +10,11 @@ event a source all the same, from where it happened:
 * an arrest, detention, expulsion, charge or investigation in the passive with no "by" agent
   ("was arrested in Egypt") -> the place's country: the state that holds the power to do it.
 
+* an actor the text names but no table codes ("Prisoners rioted at a jail in Dili", "Lt. Gen.
+  Prosper Avril resigned to allow Haiti's first elections") -> the country of the place its
+  sentence names as the event's, else the one country its sentence names (:func:`uncoded_home`):
+  news names the local actor without its nationality when the place says it.
+
 * an ethnic group living in another state ("ethnic Albanians demonstrated in Serbia") -> the
   state where the event happened, not the group's namesake: "ethnic Albanian" names a people,
   and CAMEO codes a people by where it lives (:func:`minority_home`).
@@ -20,6 +25,8 @@ provenance stays visible.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from spacy.tokens import Doc
 
@@ -85,3 +92,31 @@ def minority_home(event: Event) -> None:
         if actor.code and actor.code != place.country and "ethnic " in text:
             actor.code = place.country
 
+
+#: mentions whose code is a state's: the countries a sentence names, by name, capital, demonym or title
+_STATE_KINDS = frozenset({"country", "capital", "person", "sector"})
+
+
+def uncoded_home(doc: Doc, event: Event, *, is_country: Callable[[str], bool]) -> None:
+    """Give, in place, the event's uncoded actors (a phrase with no country or group code, on a
+    side where no actor is coded) the country of the event's place when its sentence names it,
+    else the one country the sentence names (by name, capital, demonym or title; none when it
+    names several)."""
+    uncoded = [
+        a for role in (event.sources, event.targets) if not any(b.code for b in role)  # a coded one speaks for its side
+        for a in role if a.span is not None
+    ]
+    if not uncoded:
+        return
+    place = event.location
+    code = place.country if place is not None and place.country and place.derived_from in SENTENCE_PLACES else None
+    if code is None:
+        named = {
+            m.actor.code for m in doc._.dyads_mentions or []
+            if m.kind in _STATE_KINDS and m.actor.code and is_country(m.actor.code)
+            and event.sentence.start <= doc[m.start].idx < event.sentence.end
+        }
+        code = named.pop() if len(named) == 1 else None
+    if code is not None:
+        for actor in uncoded:
+            actor.code = code

@@ -21,7 +21,7 @@ from spacy.tokens import Doc
 
 from dyads.actors import mentions_for
 from dyads.coder.arguments import INSTRUMENT_VERBS, nested_mentions
-from dyads.coder.perpetrator import implied_source, minority_home
+from dyads.coder.perpetrator import implied_source, minority_home, uncoded_home
 from dyads.ontology import cameo
 from dyads.records import Actor, Event, Location, Span
 from dyads.stages.extensions import ensure_extensions, trigger_token
@@ -89,6 +89,15 @@ def _cooperation(
 class CompoundEvents:
     """The ``dyads_compound`` component."""
 
+    def __init__(self) -> None:
+        import pycountry
+
+        self._countries = frozenset(country.alpha_3 for country in pycountry.countries)
+
+    def is_country(self, code: str) -> bool:
+        """Whether ``code`` is an ISO 3166 alpha-3 country code (not a group's or an IGO's)."""
+        return code in self._countries
+
     def __call__(self, doc: Doc) -> Doc:
         events = doc._.dyads_events or []
         seen: set[tuple[str | None, tuple[str | None, ...]]] = set()
@@ -97,6 +106,7 @@ class CompoundEvents:
             if implied is not None:
                 event.sources = [implied]
             minority_home(event)
+            uncoded_home(doc, event, is_country=self.is_country)
             extra = host_base_event(event) or used_base_event(doc, event)
             if extra is None:
                 continue

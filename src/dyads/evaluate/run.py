@@ -6,6 +6,7 @@ import json
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dyads.config import Settings
 from dyads.errors import ModelError
@@ -13,6 +14,9 @@ from dyads.evaluate.expected import score_expected
 from dyads.evaluate.formats import petrarch_actor_file
 from dyads.evaluate.metrics import EvalResult
 from dyads.evaluate.tasks import evaluate
+
+if TYPE_CHECKING:
+    from dyads.classifier import SentenceClassifier
 
 
 def run_evaluation(

@@ -273,3 +273,17 @@ def test_a_rejected_proposal_targets_whose_it_is(rules_pipeline, sentence, trigg
     (events,) = rules_pipeline.code_texts([sentence])
     rejection = next(e for e in events if e.trigger.text == trigger)
     assert rejection.plover_type == "REJECT" and [a.code for a in rejection.targets] == [target]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "trigger", "target"),
+    [
+        ("Up to 300 farmers began a hunger strike on Monday to protest against Sweden's decision to close the border.", "strike", "SWE"),
+        ("A member of the Syrian parliament started a hunger strike to protest President Assad's failure to reform.", "strike", "SYR GOV"),
+        ("Thousands of students staged demonstrations to demand reforms from the Indonesian government.", "demonstrations", "IDN GOV"),
+    ],
+)
+def test_a_protest_is_against_whom_its_purpose_names(rules_pipeline, sentence, trigger, target) -> None:
+    (events,) = rules_pipeline.code_texts([sentence])
+    protest = next(e for e in events if e.trigger.text == trigger)
+    assert protest.plover_type == "PROTEST" and [a.label for a in protest.targets] == [target]

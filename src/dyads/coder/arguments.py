@@ -570,6 +570,32 @@ def joint_subject(subject: Token, sources: list[Mention]) -> list[Mention]:
     return [m.model_copy(update={"actor": m.actor.model_copy(update={"span": span})}) for m in sources]
 
 
+#: prepositions of a purpose clause that name whom a protest is against ("to protest against
+#: Sweden's decision", "to press demands on the government", "to demand reforms from Jakarta")
+PURPOSE_PREPS = ("against", "at", "on", "over", "from")
+
+
+def purpose_targets(trigger: Token, find: MentionFinder) -> list[Mention]:
+    """Whom a protest is against, from its purpose clause: "began a hunger strike to protest
+    against Sweden's decision" -> Sweden, "staged demonstrations to demand reforms by President
+    Suharto's government" -> that government. The clause hangs on the trigger or, for an event
+    noun, on the verb whose object it is ("began a strike")."""
+    anchors = [trigger]
+    if trigger.pos_ in ("NOUN", "PROPN") and trigger.dep_ in ("dobj", "nsubj", "attr"):
+        anchors.append(trigger.head)
+    for anchor in anchors:
+        for clause in anchor.children:
+            if clause.dep_ not in ("advcl", "xcomp", "acl") or clause.pos_ != "VERB":
+                continue
+            if not any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children):
+                continue
+            objects = [c for c in clause.children if c.dep_ == "dobj"] + prep_objects(clause, PURPOSE_PREPS)
+            found = _mentions_of_all(objects, find)
+            if found:
+                return found
+    return []
+
+
 def _mentions_of_all(tokens: Iterable[Token], find: MentionFinder) -> list[Mention]:
     found: list[Mention] = []
     for token in tokens:

@@ -15,7 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from dyads.actors import mentions_for
-from dyads.coder.arguments import MentionFinder, depth, noun_arguments, subject_of, verb_arguments
+from dyads.coder.arguments import MentionFinder, depth, noun_arguments, purpose_targets, subject_of, verb_arguments
 from dyads.coder.attribution import Report, reporting_above
 from dyads.coder.demand import demand_code, obliged
 from dyads.coder.intent import ULTIMATUM_CODE, intent_code, promised_act, states_intent, ultimatum
@@ -151,6 +151,8 @@ class EventCoder:
         target_actors = [a for a in actors_of(targets) if (a.code, tuple(a.sectors)) not in source_keys]
         if not target_actors and reciprocal(token, entry, source_actors):
             target_actors = [actor.model_copy(deep=True) for actor in source_actors]
+        if not target_actors and cameo(entry.cameo).plover_type == "PROTEST":
+            target_actors = [a for a in actors_of(purpose_targets(token, find)) if (a.code, tuple(a.sectors)) not in source_keys]
         if (self.require_actor or token.pos_ in NOUN_POS) and not source_actors and not target_actors:
             return None  # a bare event noun ("an effective alliance") names no event between actors
         if entry.cameo in NEEDS_TARGET and not target_actors:

@@ -262,28 +262,19 @@ def test_an_uncoded_actor_takes_the_one_country_its_sentence_names(rules_pipelin
 
 
 @pytest.mark.parametrize(
-    ("sentence", "trigger", "target"),
+    ("sentence", "trigger", "plover", "target"),
     [
-        ("Bangladesh has once again rejected an Indian proposal for a free trade agreement.", "rejected", "IND"),
-        ("Iran today rejected Iraqi President Saddam Hussein's proposal for a cease-fire.", "rejected", "IRQ"),
-        ("Chile rejected a peace plan from Peru on Monday.", "rejected", "PER"),
+        # the owner of the thing a verb's lexicon entry names as its object
+        ("Bangladesh has once again rejected an Indian proposal for a free trade agreement.", "rejected", "REJECT", "IND"),
+        ("Iran today rejected Iraqi President Saddam Hussein's proposal for a cease-fire.", "rejected", "REJECT", "IRQ GOV"),
+        ("Chile rejected a peace plan from Peru on Monday.", "rejected", "REJECT", "PER"),
+        # whom a protest's purpose clause names
+        ("Up to 300 farmers began a hunger strike on Monday to protest against Sweden's decision to close the border.", "strike", "PROTEST", "SWE"),
+        ("A member of the Syrian parliament started a hunger strike to protest President Assad's failure to reform.", "strike", "PROTEST", "SYR GOV"),
+        ("Thousands of students staged demonstrations to demand reforms from the Indonesian government.", "demonstrations", "PROTEST", "IDN GOV"),
     ],
 )
-def test_a_rejected_proposal_targets_whose_it_is(rules_pipeline, sentence, trigger, target) -> None:
+def test_targets_from_an_objects_owner_and_a_protests_purpose(rules_pipeline, sentence, trigger, plover, target) -> None:
     (events,) = rules_pipeline.code_texts([sentence])
-    rejection = next(e for e in events if e.trigger.text == trigger)
-    assert rejection.plover_type == "REJECT" and [a.code for a in rejection.targets] == [target]
-
-
-@pytest.mark.parametrize(
-    ("sentence", "trigger", "target"),
-    [
-        ("Up to 300 farmers began a hunger strike on Monday to protest against Sweden's decision to close the border.", "strike", "SWE"),
-        ("A member of the Syrian parliament started a hunger strike to protest President Assad's failure to reform.", "strike", "SYR GOV"),
-        ("Thousands of students staged demonstrations to demand reforms from the Indonesian government.", "demonstrations", "IDN GOV"),
-    ],
-)
-def test_a_protest_is_against_whom_its_purpose_names(rules_pipeline, sentence, trigger, target) -> None:
-    (events,) = rules_pipeline.code_texts([sentence])
-    protest = next(e for e in events if e.trigger.text == trigger)
-    assert protest.plover_type == "PROTEST" and [a.label for a in protest.targets] == [target]
+    event = next(e for e in events if e.trigger.text == trigger)
+    assert event.plover_type == plover and [a.label for a in event.targets] == [target]

@@ -5,12 +5,19 @@ from __future__ import annotations
 import pytest
 
 from dyads.actors import ActorDictionary
+from dyads.geo.gazetteer import Gazetteer
 
 
 @pytest.fixture(scope="module")
 def actors() -> ActorDictionary:
     """The package's actor dictionary (built once per module)."""
     return ActorDictionary.default()
+
+
+@pytest.fixture(scope="module")
+def gaz() -> Gazetteer:
+    """The package gazetteer (built once per process, shared)."""
+    return Gazetteer.default()
 
 
 @pytest.fixture(scope="module")

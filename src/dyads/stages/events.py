@@ -10,15 +10,30 @@ first, so the first non-statement event is the sentence's main event.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span as SpacySpan, Token
+from spacy.tokens import Doc, Token
+from spacy.tokens import Span as SpacySpan
 
 from dyads.actors import mentions_for
-from dyads.coder.arguments import MentionFinder, depth, noun_arguments, purpose_targets, subject_of, verb_arguments
+from dyads.coder.arguments import (
+    MentionFinder,
+    depth,
+    noun_arguments,
+    purpose_targets,
+    subject_of,
+    verb_arguments,
+)
 from dyads.coder.attribution import Report, reporting_above
 from dyads.coder.demand import demand_code, obliged
-from dyads.coder.intent import ULTIMATUM_CODE, intent_code, promised_act, states_intent, ultimatum
+from dyads.coder.intent import (
+    ULTIMATUM_CODE,
+    intent_code,
+    promised_act,
+    states_intent,
+    ultimatum,
+)
 from dyads.ontology import LexEntry, cameo, load_lexicon, mode_for
 from dyads.records import Actor, Event, Mention, Span, content_hash
 from dyads.stages.extensions import doc_text, ensure_extensions
@@ -36,6 +51,26 @@ NEEDS_TARGET = frozenset({"042", "043"})  # travel and host: a visit without a p
 
 def span_of(doc: Doc, start_char: int, end_char: int) -> Span:
     return Span(start=start_char, end=end_char, text=doc_text(doc)[start_char:end_char])
+
+
+def rule_event(
+    doc: Doc, sentence: SpacySpan, *, sentence_index: int, article_id: str, trigger: Token, code: str, **fields: Any
+) -> Event:
+    """An event the rules coded: CAMEO ``code`` with its PLOVER type, QuadClass and Goldstein score,
+    on ``trigger`` in ``sentence``; ``fields`` are the Event's other fields (actors, mode ...)."""
+    final = cameo(code)
+    return Event(
+        article_id=article_id,
+        sentence_index=sentence_index,
+        sentence=span_of(doc, sentence.start_char, sentence.end_char),
+        trigger=token_span(trigger),
+        plover_type=final.plover_type,
+        cameo_code=final.code,
+        quad_class=final.quad_class,
+        goldstein=final.goldstein,
+        coder="lexicon-rules",
+        **fields,
+    )
 
 
 def token_span(token: Token) -> Span:
@@ -181,21 +216,10 @@ class EventCoder:
         statement = final.plover_type is None
         if statement and not self.keep_statements:
             return None
-        return Event(
-            article_id=article_id,
-            sentence_index=sentence_index,
-            sentence=span_of(doc, sentence.start_char, sentence.end_char),
-            trigger=token_span(token),
-            plover_type=final.plover_type,
-            plover_mode=mode if not statement else None,
-            cameo_code=final.code,
-            quad_class=final.quad_class,
-            goldstein=final.goldstein,
-            statement_only=statement,
-            intended_code=intended,
-            sources=source_actors,
-            targets=target_actors,
-            coder="lexicon-rules",
+        return rule_event(
+            doc, sentence, sentence_index=sentence_index, article_id=article_id, trigger=token, code=final.code,
+            plover_mode=mode if not statement else None, statement_only=statement, intended_code=intended,
+            sources=source_actors, targets=target_actors,
         )
 
     @staticmethod
@@ -269,19 +293,10 @@ class EventCoder:
             speakers = actors_of(find(report.speaker_token))
             if not targets or not speakers or self._speaks_for_itself(token, report, find):
                 continue  # "France said it must send more troops" is no demand
-            code = cameo(demand_code(act.intended_code or act.cameo_code) if act is not None else demand_code(""))
-            demands.append((cue, Event(
-                article_id=article_id,
-                sentence_index=sentence_index,
-                sentence=span_of(doc, sentence.start_char, sentence.end_char),
-                trigger=token_span(cue),
-                plover_type=code.plover_type,
-                cameo_code=code.code,
-                quad_class=code.quad_class,
-                goldstein=code.goldstein,
-                sources=speakers,
-                targets=[actor.model_copy(deep=True) for actor in targets],
-                coder="lexicon-rules",
+            code = demand_code(act.intended_code or act.cameo_code) if act is not None else demand_code("")
+            demands.append((cue, rule_event(
+                doc, sentence, sentence_index=sentence_index, article_id=article_id, trigger=cue, code=code,
+                sources=speakers, targets=[actor.model_copy(deep=True) for actor in targets],
             )))
         return demands
 

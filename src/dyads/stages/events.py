@@ -13,27 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from spacy.language import Language
-from spacy.tokens import Doc, Token
-from spacy.tokens import Span as SpacySpan
+from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from dyads.actors import mentions_for
-from dyads.coder.arguments import (
-    MentionFinder,
-    depth,
-    noun_arguments,
-    purpose_targets,
-    subject_of,
-    verb_arguments,
-)
+from dyads.coder.arguments import MentionFinder, depth, noun_arguments, purpose_targets, subject_of, verb_arguments
 from dyads.coder.attribution import Report, reporting_above
 from dyads.coder.demand import demand_code, obliged
-from dyads.coder.intent import (
-    ULTIMATUM_CODE,
-    intent_code,
-    promised_act,
-    states_intent,
-    ultimatum,
-)
+from dyads.coder.intent import ULTIMATUM_CODE, intent_code, promised_act, states_intent, ultimatum
 from dyads.ontology import LexEntry, cameo, load_lexicon, mode_for
 from dyads.records import Actor, Event, Mention, Span, content_hash
 from dyads.stages.extensions import doc_text, ensure_extensions

@@ -5,7 +5,8 @@
 Parses the first N articles of ../shared/data/corpus/news_articles.jsonl with the rules-only
 dyads pipeline and prints: sentences per article, and how many hold a proposed event or (without
 one) a verb and an actor, i.e. what ``classifier.sentences = "all"`` classifies; the classifier's
-sentences/s on one thread, one sentence per call (as served); the mean tokens per sentence; and
+sentences/s on one thread, one sentence per call (as served); the mean tokens per sentence; the
+milliseconds one call takes by its length in word pieces; and
 how far batching would move the probabilities (the int8 model scales its activations per call),
 which is why it is served one sentence at a time.
 """
@@ -66,6 +67,19 @@ def main() -> None:
     seconds = time.perf_counter() - start
     print(f"classifier: {len(sentences)} sentences, {len(sentences) / seconds:.0f} sentences/s on one thread, "
           f"mean {np.mean(tokens):.0f} tokens, {1000 * seconds / n:.0f} ms per article")
+
+    # what one call costs by length: a fixed part (the graph's ~200 nodes) and a part per word piece
+    costs = []
+    for length in (5, 10, 20, 40, 80):
+        ids = np.asarray([[101, *range(2000, 2000 + length - 2), 102]], dtype=np.int64)
+        feed = {"input_ids": ids, "attention_mask": np.ones_like(ids)}
+        for _ in range(5):
+            classifier.session.run(None, feed)
+        start = time.perf_counter()
+        for _ in range(200):
+            classifier.session.run(None, feed)
+        costs.append(f"{length}: {1000 * (time.perf_counter() - start) / 200:.2f}")
+    print("ms per call by word pieces (one sentence per call): " + ", ".join(costs))
 
     batch = sentences[:32]
     ids, mask = encode(classifier.tokenizer, batch)

@@ -288,3 +288,7 @@ def test_real_parses(nlp, lexicon) -> None:
     assert codes("Sanctions against Russia were lifted last year.")["lifted"] == "085"
     assert codes("Russia stepped up air strikes on Kharkiv.") == {"strikes": "195"}
     assert codes("The two countries broke off diplomatic relations.") == {"broke": "161"}
+    # a measure noun's "of" object is the object an entry needs
+    assert codes("Swiss doctors handed over 700 kg of medicine to the Red Crescent.")["handed"] == "073"
+    assert codes("Japan sent 20 tons of food to the refugees.")["sent"] == "073"
+    assert codes("The army handed over the town to the police.")["handed"] == "084"

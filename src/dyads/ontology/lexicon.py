@@ -40,6 +40,13 @@ PARTICLE_DEPS = frozenset({"prt", "prep", "advmod"})
 #: Child dependencies that can carry a VERB entry's required object: "hold talks",
 #: "sanctions were lifted", "agreed to meet".
 OBJECT_DEPS = frozenset({"dobj", "obj", "nsubjpass", "oprd", "xcomp"})
+#: Object nouns that measure or package what is moved ("700 kg of medicine", "a shipment of
+#: weapons", "thousands of tons of food"): the object an entry needs may stand behind their "of".
+MEASURE_NOUNS = frozenset({
+    "kg", "kilogram", "kilo", "ton", "tonne", "pound", "litre", "liter", "gallon", "barrel", "lot", "shipment",
+    "consignment", "load", "truckload", "planeload", "shipload", "batch", "cargo", "package", "parcel", "crate",
+    "amount", "quantity", "dozen", "hundred", "thousand", "million", "billion", "worth",
+})
 #: Child dependencies that can carry a NOUN entry's required modifier: "air strike", "hunger strike".
 MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "poss"})
 
@@ -150,10 +157,15 @@ def _child_words(token: Token, deps: frozenset[str]) -> set[str]:
     words: set[str] = set()
     for child in token.children:
         if child.dep_ in deps:
-            words.add(child.text.lower())
-            if child.lemma_:
-                words.add(child.lemma_.lower())
+            words.update(_words(child))
+            if deps is OBJECT_DEPS and child.lemma_.lower() in MEASURE_NOUNS:
+                words.update(w for of in child.children if of.dep_ == "prep" and of.lower_ == "of"
+                             for obj in of.children if obj.dep_ == "pobj" for w in _words(obj))
     return words
+
+
+def _words(token: Token) -> set[str]:
+    return {token.text.lower(), token.lemma_.lower()} - {""}
 
 
 def _best_entry(candidates: Sequence[LexEntry], token: Token, pos: str) -> LexEntry | None:

@@ -228,7 +228,7 @@ def test_an_uncoded_actor_takes_the_country_of_its_events_place() -> None:
     event = make_event(article, cameo="145", plover="PROTEST", quad=3).model_copy(
         update={"sources": [prisoners.model_copy()], "location": place}
     )
-    uncoded_home(None, event, is_country=CompoundEvents().is_country)
+    uncoded_home(_doc_without_mentions(), event, is_country=CompoundEvents().is_country)
     assert event.sources[0].code == "TLS"
     # a place the sentence does not name (the article's) says nothing of who
     inherited = place.model_copy(update={"derived_from": "article"})
@@ -237,6 +237,11 @@ def test_an_uncoded_actor_takes_the_country_of_its_events_place() -> None:
     )
     uncoded_home(_doc_without_mentions(), other, is_country=CompoundEvents().is_country)
     assert other.sources[0].code is None
+    # a phrase that names no one (a thing or a word taken for an actor) is left alone
+    not_someone = Actor(span=Span(start=10, end=16, text="rioted"))
+    thing = make_event(article, cameo="145", plover="PROTEST", quad=3).model_copy(update={"sources": [not_someone], "location": place})
+    uncoded_home(_doc_without_mentions(), thing, is_country=CompoundEvents().is_country)
+    assert thing.sources[0].code is None
 
 
 def _doc_without_mentions():

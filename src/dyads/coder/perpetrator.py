@@ -30,6 +30,7 @@ from collections.abc import Callable
 
 from spacy.tokens import Doc
 
+from dyads.coder.arguments import PEOPLE_NOUNS
 from dyads.records import Actor, Event
 from dyads.stages.extensions import trigger_token
 
@@ -98,13 +99,13 @@ _STATE_KINDS = frozenset({"country", "capital", "person", "sector"})
 
 
 def uncoded_home(doc: Doc, event: Event, *, is_country: Callable[[str], bool]) -> None:
-    """Give, in place, the event's uncoded actors (a phrase with no country or group code, on a
-    side where no actor is coded) the country of the event's place when its sentence names it,
-    else the one country the sentence names (by name, capital, demonym or title; none when it
-    names several)."""
+    """Give, in place, the event's uncoded actors (a phrase with no country or group code that
+    names someone, on a side where no actor is coded) the country of the event's place when its
+    sentence names it, else the one country the sentence names (by name, capital, demonym or
+    title; none when it names several)."""
     uncoded = [
         a for role in (event.sources, event.targets) if not any(b.code for b in role)  # a coded one speaks for its side
-        for a in role if a.span is not None
+        for a in role if a.span is not None and _names_someone(doc, a)
     ]
     if not uncoded:
         return
@@ -120,3 +121,30 @@ def uncoded_home(doc: Doc, event: Event, *, is_country: Callable[[str], bool]) -
     if code is not None:
         for actor in uncoded:
             actor.code = code
+
+
+#: nouns naming an actor that no table codes: "elders", "leaders", "fundamentalists" ...
+AGENT_NOUNS = frozenset({
+    "elder", "elders", "leader", "leaders", "fundamentalist", "fundamentalists", "militant", "militants",
+    "activist", "activists", "official", "officials", "authorities", "authority", "group", "groups", "union",
+    "unions", "party", "parties", "movement", "committee", "council", "association", "students", "student",
+    "doctors", "doctor", "lawyers", "lawyer", "journalists", "journalist", "clerics", "cleric", "gunmen",
+    "rioters", "mob", "crowd", "crowds",
+})
+
+#: entity labels of a phrase that names someone, not a place, a date or a thing
+_AGENT_ENTITIES = frozenset({"PERSON", "ORG", "NORP"})
+
+
+def _names_someone(doc: Doc, actor: Actor) -> bool:
+    """Whether an uncoded actor's phrase names people or a body ("Prisoners", "Lt. Gen. Prosper
+    Avril", "Ibo traditional elders", a role with a sector), not a place or a thing the argument
+    rules or the role head took for an actor ("the workshop gate", "a press conference", a
+    dateline's "Surat")."""
+    if actor.sectors:
+        return True
+    span = doc.char_span(actor.span.start, actor.span.end, alignment_mode="expand") if actor.span else None
+    if span is None:
+        return False
+    return any(t.ent_type_ in _AGENT_ENTITIES or t.text.lower() in PEOPLE_NOUNS or t.text.lower() in AGENT_NOUNS for t in span)
+

@@ -68,6 +68,8 @@ _DEFINITE = frozenset({"the", "this", "that", "these", "those"})
 _ARTICLES = frozenset({"the", "a", "an", "this", "that", "these", "those"})
 #: quantifying determiners a coder marks with the phrase: "both ministers", "several suspects"
 _QUANTIFIERS = frozenset({"both", "all", "some", "several", "many", "another", "each", "every", "most", "any"})
+#: adjectives that count or pick out the members of a plural actor, marked with it
+_ADJ_QUANTIFIERS = frozenset({"various", "other", "several", "many", "numerous", "multiple"})
 #: nouns that count the people of an "of" phrase, marked with it: "dozens of Islamic State fighters"
 _COUNT_NOUNS = frozenset({"dozens", "hundreds", "thousands", "tens", "scores", "millions", "dozen", "hundred", "thousand"})
 # "President Erdogan of Turkey", "a court in Bishkek", "the ambassador to the United Kingdom"
@@ -163,7 +165,10 @@ def phrase_bounds(doc: Doc, phrase: "_Phrase") -> tuple[int, int]:
     for child in head.lefts:
         if child.dep_ == "poss" and child.i < start and child.lower_ not in _POSSESSIVES:
             start = min(start, child.left_edge.i)
-    while start > 0 and doc[start - 1].lower_ in _ARTICLES | _QUANTIFIERS and doc[start - 1].dep_ in ("det", "predet") and doc[start - 1].head.i in range(start, end):
+    while start > 0 and doc[start - 1].head.i in range(start, end) and (
+        (doc[start - 1].lower_ in _ARTICLES | _QUANTIFIERS and doc[start - 1].dep_ in ("det", "predet"))
+        or (doc[start - 1].lower_ in _ADJ_QUANTIFIERS and doc[start - 1].dep_ == "amod")  # "various African countries"
+    ):
         start -= 1
     if doc[start].dep_ == "nummod":
         # "some 163 Chinese peacekeepers", "around 3,000 fighters": the number's own modifiers
@@ -184,6 +189,8 @@ def phrase_bounds(doc: Doc, phrase: "_Phrase") -> tuple[int, int]:
                 break
     for child in head.rights:
         if child.dep_ == "prep" and child.i == end and child.lower_ in _PLACE_LINK_PREPS:
+            if child.lower_ == "in" and _names_a_person(phrase):
+                break  # "the Chinese ambassador in Berlin": where a person is, not who; coders leave it out
             objects = [o for o in child.children if o.dep_ == "pobj"]
             named = objects and (objects[0].ent_type_ in _PLACE_ENTS or (has_role and objects[0].pos_ == "PROPN"))
             if named and (has_role or child.lower_ != "of"):
@@ -194,6 +201,16 @@ def phrase_bounds(doc: Doc, phrase: "_Phrase") -> tuple[int, int]:
     if end - start > _MAX_SPAN_TOKENS:
         end = phrase.end  # a long appositive or place phrase: keep the actor words' end
     return start, end
+
+
+def _names_a_person(phrase: _Phrase) -> bool:
+    """True for a phrase about one person: a person's name or a role word that denotes a person
+    (*ambassador*, *president*); not a body (*the U.S. Embassy*, *a court*)."""
+    if phrase.kind == "person" or phrase.person is not None:
+        return True
+    return any(h.is_role and h.entry.denotes == "person" for h in phrase.hits) and not any(
+        h.is_role and h.entry.denotes in ("body", "group") for h in phrase.hits
+    )
 
 
 def _shows_antecedent(token: Token) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from spacy.tokens import Token
+from spacy.tokens import Doc, Token
 
 from dyads.records import Mention
 
@@ -142,7 +142,8 @@ def modifier_mentions(token: Token, find: MentionFinder, *, event_noun: bool = F
 def _owners(token: Token, find: MentionFinder) -> list[Mention]:
     """Whose the thing named by ``token`` is ("an Indian proposal", "Iraq's offer", "a plan from
     Cairo"), the span widened to the phrase when there is one owner."""
-    found = modifier_mentions(token, find)
+    # "lift its ban on US poultry": a possessive pronoun names the doer's own thing, not a target
+    found = [m for m in modifier_mentions(token, find) if not (m.kind == "pronoun" and token.doc[m.head].dep_ == "poss")]
     return [_with_span(found[0], token)] if len(found) == 1 else found
 
 
@@ -241,10 +242,15 @@ def verb_arguments(
     if not targets:
         targets.extend(_mentions_of_all(prep_objects(verb, preps), find))
     if not targets:
+        # "U.S. military gives medical equipment to Nicaragua": what is given goes to the "to" phrase
+        targets.extend(transfer_recipients(verb, find))
+    intended = False
+    if not targets:
         for child in verb.children:
             if child.dep_ == "xcomp":
                 # "Moon agreed to visit Pyongyang": the intended act names the target
                 targets.extend(verb_arguments(child, find=find, target_preps=preps)[1])
+                intended = bool(targets)
     if not targets:
         for child in verb.children:
             if child.dep_ in OBJECT_DEPS:
@@ -253,10 +259,22 @@ def verb_arguments(
         targets.extend(people_object(verb, find, preps))
     if not targets and any(child.dep_ in OBJECT_DEPS for child in verb.children):
         targets.extend(placed_object(verb, find) or placed_country(verb, find))
+    if not targets:
+        # "launched a mediation effort between Qatar and other Gulf states": the two sides
+        targets.extend(_mentions_of_all((o for c in verb.children if c.dep_ in OBJECT_DEPS for o in prep_objects(c, ("between",))), find))
     if not targets and verb.lemma_.lower() in DEMAND_VERBS:
         targets.extend(addressee_of_demand(verb, find))
     if not targets and subject is not None and verb.lemma_.lower() in JOINT_VERBS:
         sources = joint_subject(subject, sources)
+    elif intended and subject is not None and verb.lemma_.lower() in JOINT_VERBS:
+        # "Trump and Putin have agreed to share information on North Korea": the two who agree are
+        # the event's sides; what the agreed act is about is no target of the agreement
+        joint = joint_subject(subject, sources)
+        if joint != sources:
+            sources, targets = joint, []
+    if not targets and not (subject is not None and verb.lemma_.lower() in JOINT_VERBS and len(sources) > 1):
+        # "surrendered in Afghanistan's northern Faryab province", "sought refuge in Amman"
+        targets.extend(event_place(verb, find))
     if len(targets) == 1:
         targets = [_with_place(verb, targets[0], find)]
     mutual = (
@@ -265,14 +283,126 @@ def verb_arguments(
         or any(c.dep_ in OBJECT_DEPS and c.lemma_.lower() in MUTUAL_NOUNS for c in verb.children)
     )
     if mutual and _other_sides(sources, targets):
-        return sources + targets, []  # "A held talks with B": both sides talk (coded A<->B)
+        return _possessed(verb.doc, sources + targets), []  # "A held talks with B": both sides talk (coded A<->B)
     if targets and sources and _own_forces(sources, targets):
         # "Syria will withdraw its troops from Lebanon", "France will send troops to Liberia": the
         # source's own forces are the instrument; the country they move from or to is the target
         moved = [m for p in prep_objects(verb, MOVE_PREPS) for m in _place_mentions(p, find)]
-        if moved:
-            targets = moved
-    return sources, targets
+        # "Honduras will withdraw its troops from a zone along the border": a place no table codes
+        # is still where the forces go or leave, and the event's target (uncoded, its phrase as span)
+        targets = moved or _moved_place(verb) or targets
+    return _possessed(verb.doc, sources), _possessed(verb.doc, targets)
+
+
+_APOSTROPHES = frozenset({"'", "\u2019"})
+_POSSESSED_POS = frozenset({"ADJ", "NOUN", "PROPN", "NUM"})
+_OF_PHRASE_POS = frozenset({"DET", "ADJ", "NOUN", "PROPN", "NUM", "PRON"})
+
+
+def _possessed(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """Argument spans that stop at a possessive split from its noun ("Theresa May ’ s offer",
+    "the Afghan government ’ s efforts", "Mexico ’ s handling of the epidemic") take the possessed
+    noun phrase: the words after "’ s" up to its last noun, with an *of* phrase after it. Text
+    whose apostrophe stands apart from its "s" (curly quotes, tokenised copy) is parsed as no
+    possessive, so the argument phrase rule that makes "Trump's decision" one span misses it."""
+    return [_take_possessed(doc, m) for m in mentions]
+
+
+def _take_possessed(doc: Doc, mention: Mention) -> Mention:
+    actor = mention.actor
+    if actor.span is None or mention.kind == "pronoun":
+        return mention
+    phrase = doc.char_span(actor.span.start, actor.span.end, alignment_mode="expand")
+    if phrase is None:
+        return mention
+    i = phrase.end
+    if i + 2 >= len(doc) or doc[i].text not in _APOSTROPHES or doc[i + 1].lower_ != "s":
+        return mention
+    end = _noun_run_end(doc, i + 2, _POSSESSED_POS)
+    if end is None:
+        return mention
+    if end < len(doc) and doc[end].lower_ == "of":
+        after = _noun_run_end(doc, end + 1, _OF_PHRASE_POS)
+        end = after if after is not None else end
+    if end - phrase.start > MAX_ARGUMENT_TOKENS:
+        return mention
+    from dyads.actors.resolve import char_span
+
+    return mention.model_copy(update={"actor": actor.model_copy(update={"span": char_span(doc, phrase.start, end)})})
+
+
+def _noun_run_end(doc: Doc, start: int, kinds: frozenset[str]) -> int | None:
+    """One past the last noun of the run of ``kinds`` tokens from ``start`` ("recent expansion"),
+    ``None`` when the run holds no noun."""
+    end = None
+    i = start
+    while i < len(doc) and (doc[i].pos_ in kinds or doc[i].text == "-"):
+        if doc[i].pos_ in ("NOUN", "PROPN"):
+            end = i + 1
+        i += 1
+    return end
+
+
+def event_place(trigger: Token, find: MentionFinder) -> list[Mention]:
+    """Where an act with no other target happens, when the trigger's own *in/inside* phrase names
+    a place ("surrendered in Afghanistan 's northern Faryab province", "sought refuge in Amman",
+    "a ceasefire in Hodeidah"): the place phrase without its preposition, coded as the place's
+    country where it is known. Coders mark the place as the target of an act on a territory.
+    ``[]`` when there is no such phrase or it names no place."""
+    from dyads.actors.resolve import char_span
+    from dyads.records import Actor
+
+    for place in prep_objects(trigger, ("in", "inside")):
+        coded = [m for m in nested_mentions(place, find) if m.kind in ("country", "capital") and m.actor.code]
+        if not coded and place.ent_type_ not in _PLACE_ENTITIES:
+            continue
+        bounds = argument_span(place)
+        if bounds is None:
+            continue
+        start, end = bounds
+        span = char_span(trigger.doc, start, end)
+        code = coded[0].actor.code if len(coded) == 1 else _place_country(place, find)
+        return [Mention(start=start, end=end, head=place.i, kind="country" if code else "sector", actor=Actor(code=code, name=None if code else span.text, span=span))]
+    return []
+
+
+#: verbs of handing something over: their "to" phrase names who receives it
+TRANSFER_VERBS = frozenset({
+    "give", "send", "provide", "deliver", "donate", "grant", "hand", "supply", "ship", "transfer",
+    "return", "extend", "offer", "pledge", "allocate", "dispatch", "lend", "sell", "award", "contribute",
+})
+
+
+def transfer_recipients(verb: Token, find: MentionFinder) -> list[Mention]:
+    """Who receives what a verb of handing over gives ("gives medical equipment to Nicaragua",
+    "granted political asylum to Julian Assange"): the actors of its "to" phrase, when it has a
+    direct object that names no actor. ``[]`` for other verbs."""
+    if verb.lemma_.lower() not in TRANSFER_VERBS or not any(c.dep_ == "dobj" for c in verb.children):
+        return []
+    return _mentions_of_all(prep_objects(verb, ("to",)), find)
+
+
+#: tokens that make a from/to object no place: time and amounts ("from Monday", "to 2020")
+_NOT_PLACE_ENTITIES = frozenset({"DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "QUANTITY", "ORDINAL"})
+
+
+def _moved_place(verb: Token) -> list[Mention]:
+    """The place a source's own forces move from or to, as an uncoded target spanning its noun
+    phrase ("withdraw its troops from a five kilometer zone along the border"): the first
+    from/to/into object that is a noun and no date or amount. ``[]`` when there is none."""
+    from dyads.actors.resolve import char_span
+    from dyads.records import Actor
+
+    for place in prep_objects(verb, ("from", "to", "into")):
+        if place.pos_ not in ("NOUN", "PROPN") or place.ent_type_ in _NOT_PLACE_ENTITIES:
+            continue
+        bounds = argument_span(place)
+        if bounds is None:
+            continue
+        start, end = bounds
+        span = char_span(place.doc, start, end)
+        return [Mention(start=start, end=end, head=place.i, kind="sector", actor=Actor(name=span.text, span=span))]
+    return []
 
 
 def _with_place(verb: Token, mention: Mention, find: MentionFinder) -> Mention:
@@ -281,8 +411,8 @@ def _with_place(verb: Token, mention: Mention, find: MentionFinder) -> Mention:
     western Kabul" (coders mark the object with where it is). Only a place phrase that names
     a country or a place the gazetteer knows; ``mention`` unchanged otherwise."""
     actor = mention.actor
-    if actor.span is None or mention.kind == "pronoun":
-        return mention
+    if actor.span is None or mention.kind in ("pronoun", "person") or actor.role:
+        return mention  # "will meet French President Emmanuel Macron in Paris": a person is not placed
     doc = verb.doc
     objects = [c for c in verb.children if c.dep_ in OBJECT_DEPS]
     if not any(o.left_edge.idx <= actor.span.start and actor.span.end == doc[o.right_edge.i].idx + len(doc[o.right_edge.i].text) for o in objects):
@@ -391,6 +521,10 @@ def placed_object(verb: Token, find: MentionFinder) -> list[Mention]:
                     continue
                 start = obj.left_edge.i
                 stop = prep.right_edge.i + 1
+                if _own_thing(obj):
+                    # "lay down its weapons in Russia", "sought refuge in Sudan": the source's own
+                    # things or a shelter are no target; the place is
+                    start = argument_span(place)[0] if argument_span(place) is not None else place.i
                 if stop - start > MAX_ARGUMENT_TOKENS:
                     continue
                 from dyads.actors.resolve import char_span
@@ -398,6 +532,17 @@ def placed_object(verb: Token, find: MentionFinder) -> list[Mention]:
                 actor = Actor(code=code, span=char_span(verb.doc, start, stop))
                 return [Mention(start=start, end=stop, head=obj.i, kind="country", actor=actor)]
     return []
+
+
+#: possessive pronouns that make an object the doer's own thing ("its weapons")
+_OWN_POSSESSIVES = frozenset({"its", "their", "his", "her", "our"})
+#: objects that name a shelter sought or given, not whom it is from: "sought refuge in Sudan"
+SHELTER_NOUNS = frozenset({"refuge", "shelter", "asylum", "sanctuary", "safety"})
+
+
+def _own_thing(obj: Token) -> bool:
+    """An object owned by a possessive pronoun ("its illegal weapons") or naming a shelter."""
+    return obj.lemma_.lower() in SHELTER_NOUNS or any(c.dep_ == "poss" and c.lower_ in _OWN_POSSESSIVES for c in obj.children)
 
 
 #: nouns naming people, not an organised actor: an object headed by one is the target even
@@ -409,8 +554,10 @@ PEOPLE_NOUNS = frozenset({
     "child", "children", "migrant", "migrants", "refugee", "refugees", "worker", "workers", "passenger",
     "passengers", "pilgrim", "pilgrims", "supporter", "supporters", "detainee", "detainees", "prisoner",
     "prisoners", "hostage", "hostages", "inmate", "inmates", "victim", "victims", "survivor", "survivors",
-    "asylum", "seekers", "voter", "voters", "citizen", "citizens", "national", "nationals", "tourist",
+    "seekers", "voter", "voters", "citizen", "citizens", "national", "nationals", "tourist",
     "tourists", "fisherman", "fishermen", "farmer", "farmers", "member", "members",
+    # believers named by their faith ("released at least 19 Christians")
+    "christians", "muslims", "jews", "hindus", "sikhs", "buddhists", "worshippers", "worshipers",
 })
 #: nouns that count a group before "of": "dozens of demonstrators", "hundreds of families"
 QUANTITY_NOUNS = frozenset({
@@ -527,9 +674,11 @@ def noun_arguments(
         targets = _mentions_of_all(prep_objects(clause, preps), find)
     if not targets:
         targets = placed_country(noun, find) or (placed_country(clause, find) if clause is not None and noun.head is clause else [])
+    if not targets:
+        targets = event_place(noun, find)
     if noun.lemma_.lower() in MUTUAL_NOUNS and _other_sides(sources, targets):
-        return sources + targets, []  # "A held talks with B": both sides talk (coded A<->B)
-    return sources, targets
+        return _possessed(noun.doc, sources + targets), []  # "A held talks with B": both sides talk (coded A<->B)
+    return _possessed(noun.doc, sources), _possessed(noun.doc, targets)
 
 
 #: nouns of acts both sides do alike: "A held talks with B" is A<->B, as coders mark it

@@ -318,17 +318,36 @@ def _phrase_end(doc: Doc, last: int) -> int:
     phrase ("Chadian" -> "Chadian citizens", "a car" -> "a car bomb"): a phrase the role head
     cut before its head noun."""
     token = doc[last]
+    if token.dep_ == "case" and token.head.dep_ == "poss" and token.head.head.i > token.i:
+        token = token.head  # "Mexico 's": the possessive marker belongs to the noun it owns
     while token.dep_ in MODIFIER_DEPS and token.head.i > token.i and token.head.pos_ in {"NOUN", "PROPN"}:
         token = token.head
     return token.i
 
 
 def _phrase_start(doc: Doc, first: int, last: int) -> int:
-    """The first token of a tagged phrase, moved left over the article or determiner of a noun
-    inside it ("the Croatian government": the role head often leaves "the" out, coders mark it)."""
-    while first > 0 and doc[first - 1].dep_ in {"det", "predet"} and first <= doc[first - 1].head.i <= last:
-        first -= 1
+    """The first token of a tagged phrase, moved left over the article, determiner, adjectives,
+    compounds or possessor of a noun inside it ("the Croatian government", "the protesting truck
+    drivers": the role head often leaves them out, coders mark them), and back to the possessor
+    when it starts on a possessive marker ("'s rebel groups" -> "the country 's rebel groups")."""
+    if doc[first].dep_ == "case" and first > 0 and doc[first].head.i < first:
+        first = doc[first].head.left_edge.i  # "'s rebel groups": the possessor the head cut off
+    actor_words = {i for m in doc._.dyads_mentions or [] for i in range(m.start, m.end)}
+    while first > 0 and first <= doc[first - 1].head.i <= last and _left_modifier(doc[first - 1], actor_words):
+        first -= 1  # "the protesting truck drivers", "the northern province of ..."
     return first
+
+
+def _left_modifier(token: Token, actor_words: set[int]) -> bool:
+    """An article or determiner, or a modifier that is no actor word and no pronoun: the head
+    leaves "Ethiopian" out of "Ethiopian government" when it is another actor; keep it so."""
+    if token.dep_ in ("det", "predet"):
+        return True
+    return token.dep_ in _LEFT_MODIFIER_DEPS and token.i not in actor_words and token.pos_ != "PRON"
+
+
+#: words left of a noun that belong to its phrase: article, adjective, compound, number, possessor
+_LEFT_MODIFIER_DEPS = frozenset({"det", "predet", "amod", "compound", "nummod", "poss", "case", "nmod"})
 
 
 def _wider(doc: Doc, own: Span | None, tagged: Span) -> bool:
@@ -378,7 +397,21 @@ def _conjuncts(doc: Doc, first: int, last: int) -> list[tuple[int, int]]:
             parts.append((begin, end))
             begin = i + 1
     parts.append((begin, last))
-    return [(a, b) for a, b in parts if a <= b]
+    return [trimmed for a, b in parts if (trimmed := _trim_edges(doc, a, b))[0] <= trimmed[1]]
+
+
+def _trim_edges(doc: Doc, first: int, last: int) -> tuple[int, int]:
+    """Tokens ``[first, last]`` without a conjunction or punctuation at either edge ("and the
+    Eurasia Economic Union" -> "the Eurasia Economic Union", "The Afghan government ," -> "The
+    Afghan government"): no coder starts or ends an argument on them. Brackets stay: "( EAEU )"."""
+    def loose(token: Token) -> bool:
+        return token.dep_ == "cc" or (token.is_punct and token.text not in "()[]")
+
+    while first <= last and loose(doc[first]):
+        first += 1
+    while last >= first and loose(doc[last]):
+        last -= 1
+    return first, last
 
 
 def _overlaps(actor: Actor, span: Span) -> bool:

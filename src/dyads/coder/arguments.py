@@ -726,8 +726,8 @@ PURPOSE_PREPS = ("against", "at", "on", "over", "from")
 
 def purpose_targets(trigger: Token, find: MentionFinder) -> list[Mention]:
     """Whom a protest is against, from its purpose clause: "began a hunger strike to protest
-    against Sweden's decision" -> Sweden, "staged demonstrations to demand reforms by President
-    Suharto's government" -> that government. The clause hangs on the trigger or, for an event
+    against Sweden's decision" -> Sweden, "staged demonstrations to demand reforms from the
+    Indonesian government" -> that government. The clause hangs on the trigger or, for an event
     noun, on the verb whose object it is ("began a strike")."""
     anchors = [trigger]
     if trigger.pos_ in ("NOUN", "PROPN") and trigger.dep_ in ("dobj", "nsubj", "attr"):

@@ -283,3 +283,17 @@ def test_targets_from_an_objects_owner_and_a_protests_purpose(rules_pipeline, se
     (events,) = rules_pipeline.code_texts([sentence])
     event = next(e for e in events if e.trigger.text == trigger)
     assert event.plover_type == plover and [a.label for a in event.targets] == [target]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "trigger", "targets"),
+    [
+        ("Rebels surrendered in Afghanistan's northern Faryab province.", "surrendered", ["AFG"]),  # an act on the ground
+        ("The prime minister said in Delhi that the talks would continue.", "said", []),  # a statement
+        ("Russian President Vladimir Putin spoke in Moscow on Monday.", "spoke", []),  # a verbal act
+    ],
+)
+def test_only_a_material_act_targets_the_place_it_happens_in(rules_pipeline, sentence, trigger, targets) -> None:
+    (events,) = rules_pipeline.code_texts([sentence])
+    event = next(e for e in events if e.trigger.text == trigger)
+    assert [a.code for a in event.targets] == targets

@@ -215,9 +215,12 @@ def _with_span(mention: Mention, token: Token) -> Mention:
 
 
 def verb_arguments(
-    verb: Token, *, find: MentionFinder, target_preps: Iterable[str], object_lemma: str | None = None
+    verb: Token, *, find: MentionFinder, target_preps: Iterable[str], object_lemma: str | None = None,
+    place_target: bool = True,
 ) -> tuple[list[Mention], list[Mention]]:
-    """(sources, targets) of a verb trigger."""
+    """(sources, targets) of a verb trigger. ``place_target``: with no other target, the place
+    the act happens in is its target (:func:`event_place`); callers turn it off for statements
+    and verbal acts ("said in Delhi" does not target India)."""
     preps = tuple(target_preps) or DEFAULT_TARGET_PREPS
     subject = subject_of(verb)
     sources = nested_mentions(subject, find) if subject is not None else []
@@ -249,7 +252,7 @@ def verb_arguments(
         for child in verb.children:
             if child.dep_ == "xcomp":
                 # "Moon agreed to visit Pyongyang": the intended act names the target
-                targets.extend(verb_arguments(child, find=find, target_preps=preps)[1])
+                targets.extend(verb_arguments(child, find=find, target_preps=preps, place_target=place_target)[1])
                 intended = bool(targets)
     if not targets:
         for child in verb.children:
@@ -272,7 +275,7 @@ def verb_arguments(
         joint = joint_subject(subject, sources)
         if joint != sources:
             sources, targets = joint, []
-    if not targets and not (subject is not None and verb.lemma_.lower() in JOINT_VERBS and len(sources) > 1):
+    if place_target and not targets and not (subject is not None and verb.lemma_.lower() in JOINT_VERBS and len(sources) > 1):
         # "surrendered in Afghanistan's northern Faryab province", "sought refuge in Amman"
         targets.extend(event_place(verb, find))
     if len(targets) == 1:
@@ -649,7 +652,8 @@ def governing_clause(noun: Token) -> Token | None:
 
 
 def noun_arguments(
-    noun: Token, *, find: MentionFinder, target_preps: Iterable[str], is_trigger: Callable[[Token], bool] = lambda _: False
+    noun: Token, *, find: MentionFinder, target_preps: Iterable[str], is_trigger: Callable[[Token], bool] = lambda _: False,
+    place_target: bool = True,
 ) -> tuple[list[Mention], list[Mention]]:
     """(sources, targets) of a noun trigger ("Russian airstrikes on Aleppo", "talks between A and B").
 
@@ -674,7 +678,7 @@ def noun_arguments(
         targets = _mentions_of_all(prep_objects(clause, preps), find)
     if not targets:
         targets = placed_country(noun, find) or (placed_country(clause, find) if clause is not None and noun.head is clause else [])
-    if not targets:
+    if not targets and place_target:
         targets = event_place(noun, find)
     if noun.lemma_.lower() in MUTUAL_NOUNS and _other_sides(sources, targets):
         return _possessed(noun.doc, sources + targets), []  # "A held talks with B": both sides talk (coded A<->B)

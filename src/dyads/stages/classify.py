@@ -55,7 +55,7 @@ from dyads.coder.attribution import REPORTING_VERBS, local_status, reporting_abo
 from dyads.ontology import Lexicon, cameo, load_lexicon, mode_for
 from dyads.ontology.codes import plover_to_cameo_root
 from dyads.records import Actor, Event, Span, content_hash, main_event
-from dyads.stages.events import actors_of, span_of, token_span
+from dyads.stages.events import MATERIAL_QUADS, actors_of, span_of, token_span
 from dyads.stages.extensions import ensure_extensions, trigger_token
 
 ensure_extensions()
@@ -171,7 +171,8 @@ class EventClassifier:
         plover_type = agreed_type(prediction)
         if trigger is None or plover_type is None or local_status(trigger) == "negated":
             return None
-        sources, targets = verb_arguments(trigger, find=lambda t: mentions_for(doc, t), target_preps=())
+        material = quad_of_type(plover_type) in MATERIAL_QUADS
+        sources, targets = verb_arguments(trigger, find=lambda t: mentions_for(doc, t), target_preps=(), place_target=material)
         source_actors = actors_of(sources)
         keys = {(a.code, tuple(a.sectors)) for a in source_actors}
         target_actors = [a for a in actors_of(targets) if (a.code, tuple(a.sectors)) not in keys]

@@ -35,6 +35,12 @@ RECIPROCAL_TYPES = frozenset({"AGREE", "CONSULT", "COOPERATE"})  # "A and B met 
 NEEDS_TARGET = frozenset({"042", "043"})  # travel and host: a visit without a place or host is no event
 
 
+#: QuadClasses of material acts (2 cooperation, 4 conflict): with no other target, such an act
+#: targets the place it happens in ("surrendered in Faryab province"); a statement or a verbal act
+#: does not ("said in Delhi", "spoke in Moscow")
+MATERIAL_QUADS = frozenset({2, 4})
+
+
 def span_of(doc: Doc, start_char: int, end_char: int) -> Span:
     return Span(start=start_char, end=end_char, text=doc_text(doc)[start_char:end_char])
 
@@ -161,12 +167,15 @@ class EventCoder:
         triggers: set[int],
     ) -> Event | None:
         find = lambda arg: mentions_for(doc, arg)  # noqa: E731 - a closure over doc
+        material = cameo(entry.cameo).quad_class in MATERIAL_QUADS  # only an act on the ground targets its place
         if token.pos_ in NOUN_POS:
             sources, targets = noun_arguments(
-                token, find=find, target_preps=entry.target_preps, is_trigger=lambda t: t.i in triggers
+                token, find=find, target_preps=entry.target_preps, is_trigger=lambda t: t.i in triggers, place_target=material
             )
         else:
-            sources, targets = verb_arguments(token, find=find, target_preps=entry.target_preps, object_lemma=entry.dobj)
+            sources, targets = verb_arguments(
+                token, find=find, target_preps=entry.target_preps, object_lemma=entry.dobj, place_target=material
+            )
         source_actors = actors_of(sources)
         source_keys = {(a.code, tuple(a.sectors)) for a in source_actors}
         target_actors = [a for a in actors_of(targets) if (a.code, tuple(a.sectors)) not in source_keys]

@@ -352,21 +352,29 @@ def event_place(trigger: Token, find: MentionFinder) -> list[Mention]:
     "a ceasefire in Hodeidah"): the place phrase without its preposition, coded as the place's
     country where it is known. Coders mark the place as the target of an act on a territory.
     ``[]`` when there is no such phrase or it names no place."""
-    from dyads.actors.resolve import char_span
-    from dyads.records import Actor
-
     for place in prep_objects(trigger, ("in", "inside")):
         coded = [m for m in nested_mentions(place, find) if m.kind in ("country", "capital") and m.actor.code]
         if not coded and place.ent_type_ not in _PLACE_ENTITIES:
             continue
-        bounds = argument_span(place)
-        if bounds is None:
-            continue
-        start, end = bounds
-        span = char_span(trigger.doc, start, end)
-        code = coded[0].actor.code if len(coded) == 1 else _place_country(place, find)
-        return [Mention(start=start, end=end, head=place.i, kind="country" if code else "sector", actor=Actor(code=code, name=None if code else span.text, span=span))]
+        found = _phrase_mention(place, coded[0].actor.code if len(coded) == 1 else _place_country(place, find))
+        if found is not None:
+            return [found]
     return []
+
+
+def _phrase_mention(head: Token, code: str | None) -> Mention | None:
+    """The noun phrase headed by ``head`` (:func:`argument_span`) as a mention: coded ``code``, or
+    uncoded with the phrase as its name; ``None`` when the phrase is too long or no noun's."""
+    from dyads.actors.resolve import char_span
+    from dyads.records import Actor
+
+    bounds = argument_span(head)
+    if bounds is None:
+        return None
+    start, end = bounds
+    span = char_span(head.doc, start, end)
+    actor = Actor(code=code, name=None if code else span.text, span=span)
+    return Mention(start=start, end=end, head=head.i, kind="country" if code else "sector", actor=actor)
 
 
 #: verbs of handing something over: their "to" phrase names who receives it
@@ -393,18 +401,12 @@ def _moved_place(verb: Token) -> list[Mention]:
     """The place a source's own forces move from or to, as an uncoded target spanning its noun
     phrase ("withdraw its troops from a five kilometer zone along the border"): the first
     from/to/into object that is a noun and no date or amount. ``[]`` when there is none."""
-    from dyads.actors.resolve import char_span
-    from dyads.records import Actor
-
     for place in prep_objects(verb, ("from", "to", "into")):
         if place.pos_ not in ("NOUN", "PROPN") or place.ent_type_ in _NOT_PLACE_ENTITIES:
             continue
-        bounds = argument_span(place)
-        if bounds is None:
-            continue
-        start, end = bounds
-        span = char_span(place.doc, start, end)
-        return [Mention(start=start, end=end, head=place.i, kind="sector", actor=Actor(name=span.text, span=span))]
+        found = _phrase_mention(place, None)
+        if found is not None:
+            return [found]
     return []
 
 

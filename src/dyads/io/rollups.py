@@ -195,9 +195,13 @@ def index_rows(event: Event, *, texts: tuple[str, str] | None = None) -> list[di
     return rows
 
 
-def add_to_index(con: duckdb.DuckDBPyConnection, events: Sequence[Event], *, events_before: int | None = None) -> None:
+def add_to_index(
+    con: duckdb.DuckDBPyConnection, events: Sequence[Event], *, tables: tuple[pa.Table, pa.Table],
+    events_before: int | None = None,
+) -> None:
     """Add ``events`` (new to the store, already inserted in this transaction, with their
-    ``event_actors`` rows) to the index, in the caller's transaction. A store without the index
+    ``event_actors`` rows; ``tables`` are those ``events`` and ``event_actors`` rows as inserted)
+    to the index, in the caller's transaction. A store without the index
     starts one only while it has no other events (``events_before``, counted when None); otherwise
     it waits for ``dyads optimize``. The actor tables and ``bloc_index`` start (and wait) each on
     their own count."""
@@ -217,7 +221,7 @@ def add_to_index(con: duckdb.DuckDBPyConnection, events: Sequence[Event], *, eve
     if not events:
         return
     if started[BLOCS_COVERED_KEY]:
-        _add_blocs(con, events)
+        _add_blocs(con, tables)
         con.execute(
             "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + ? AS VARCHAR) WHERE key = ?",
             [len(events), BLOCS_COVERED_KEY],
@@ -242,23 +246,17 @@ def add_to_index(con: duckdb.DuckDBPyConnection, events: Sequence[Event], *, eve
     )
 
 
-def _add_blocs(con: duckdb.DuckDBPyConnection, events: Sequence[Event]) -> None:
-    """Insert the ``bloc_index`` rows of ``events`` (ids set): the alignment query run on the
-    batch's own ``events`` / ``event_actors`` rows (registered views: no scan of the stored tables)."""
+def _add_blocs(con: duckdb.DuckDBPyConnection, tables: tuple[pa.Table, pa.Table]) -> None:
+    """Insert the ``bloc_index`` rows of a batch: the alignment query run on the batch's own
+    ``events`` / ``event_actors`` rows (registered views: no scan of the stored tables)."""
     # imported here: the analytics import this module
     from dyads.analytics.alignment import pair_facts_sql
-    from dyads.io.store import _ACTOR_SCHEMA, _EVENT_SCHEMA, _actor_rows, _event_row
 
-    if not events:
-        return
-    views = {
-        "_dyads_bloc_events": pa.Table.from_pylist([_event_row(e) for e in events], schema=_EVENT_SCHEMA),
-        "_dyads_bloc_actors": pa.Table.from_pylist([r for e in events for r in _actor_rows(e)], schema=_ACTOR_SCHEMA),
-    }
+    views = dict(zip(("_dyads_bloc_events", "_dyads_bloc_actors"), tables))
     for name, table in views.items():
         con.register(name, table)
     try:
-        sql, params = pair_facts_sql(tables=("_dyads_bloc_events", "_dyads_bloc_actors"))
+        sql, params = pair_facts_sql(tables=tuple(views))
         con.execute(f"INSERT INTO {BLOCS} (event_id, a, b, quad_class, joint, place, appeal, date) {sql}", params)
     finally:
         for name in views:

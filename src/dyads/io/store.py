@@ -690,9 +690,10 @@ class Store:
             known_events = self._existing("events", [e.id for e in batch_events])
             new_events = [e for e in batch_events if e.id not in known_events]
             self._insert("articles", _ARTICLE_SCHEMA, [_article_row(a, coded_at) for a in new_articles])
-            self._insert("events", _EVENT_SCHEMA, [_event_row(e) for e in new_events])
-            self._insert("event_actors", _ACTOR_SCHEMA, [row for e in new_events for row in _actor_rows(e)])
-            add_to_index(con, new_events)  # the actor index (dyads.io.rollups) stays exact
+            event_table = self._insert("events", _EVENT_SCHEMA, [_event_row(e) for e in new_events])
+            actor_table = self._insert("event_actors", _ACTOR_SCHEMA, [row for e in new_events for row in _actor_rows(e)])
+            # the actor and bloc indexes (dyads.io.rollups) stay exact, read from the rows just written
+            add_to_index(con, new_events, tables=(event_table, actor_table))
             touched = sorted({e.article_id for e in new_events})
             if touched:
                 con.execute(
@@ -713,11 +714,12 @@ class Store:
             raise
         return len(new_articles), len(new_events)
 
-    def _insert(self, table: str, schema: pa.Schema, rows: list[dict[str, Any]]) -> None:
-        if not rows:
-            return
-        con = self._connection()
+    def _insert(self, table: str, schema: pa.Schema, rows: list[dict[str, Any]]) -> pa.Table:
+        """Insert ``rows`` into ``table``; returns them as the Arrow table that was inserted."""
         batch = pa.Table.from_pylist(rows, schema=schema)
+        if not rows:
+            return batch
+        con = self._connection()
         view = f"_dyads_batch_{table}"
         con.register(view, batch)
         try:
@@ -725,6 +727,7 @@ class Store:
             con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {view}")
         finally:
             con.unregister(view)
+        return batch
 
     def _existing(self, table: str, ids: list[str]) -> set[str]:
         con = self._connection()

@@ -26,3 +26,14 @@ def rules_pipeline():
     from dyads import Pipeline, load_config
 
     return Pipeline(load_config(overrides={"classifier.model": "none", "places.chooser": "rules"}))
+
+
+@pytest.fixture(scope="module")
+def rules_event(rules_pipeline):
+    """``rules_event(sentence, trigger)``: the event the rules pipeline codes on the word ``trigger``."""
+
+    def event_on(sentence: str, trigger: str):
+        (events,) = rules_pipeline.code_texts([sentence])
+        return next(e for e in events if e.trigger.text == trigger)
+
+    return event_on

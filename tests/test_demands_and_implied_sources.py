@@ -72,9 +72,8 @@ def test_no_demand_without_a_speaker_obliging_another(rules_pipeline, sentence) 
         ("An Italian journalist was arrested in Egypt on Tuesday.", "arrested", "EGY", []),
     ],
 )
-def test_an_unnamed_doer_is_the_place_of_the_act(rules_pipeline, sentence, trigger, code, sectors) -> None:
-    (events,) = rules_pipeline.code_texts([sentence])
-    event = next(e for e in events if e.trigger.text == trigger)
+def test_an_unnamed_doer_is_the_place_of_the_act(rules_event, sentence, trigger, code, sectors) -> None:
+    event = rules_event(sentence, trigger)
     assert [(a.code, a.sectors) for a in event.sources] == [(code, sectors)]
     assert event.sources[0].span is not None and event.sources[0].span.text in sentence
 
@@ -136,15 +135,13 @@ def test_a_stative_participle_keeps_its_subject_as_the_doer(rules_pipeline) -> N
         ("Serbian police detained three ethnic Albanians in Macedonia.", "detained", "targets", "MKD"),
     ],
 )
-def test_an_ethnic_minority_is_coded_where_it_lives(rules_pipeline, sentence, trigger, role, code) -> None:
-    (events,) = rules_pipeline.code_texts([sentence])
-    event = next(e for e in events if e.trigger.text == trigger)
+def test_an_ethnic_minority_is_coded_where_it_lives(rules_event, sentence, trigger, role, code) -> None:
+    event = rules_event(sentence, trigger)
     assert code in _codes(getattr(event, role))
 
 
-def test_a_people_in_its_own_state_keeps_its_code(rules_pipeline) -> None:
-    (events,) = rules_pipeline.code_texts(["Thousands of Serbs protested in Belgrade against the government."])
-    event = next(e for e in events if e.trigger.text == "protested")
+def test_a_people_in_its_own_state_keeps_its_code(rules_event) -> None:
+    event = rules_event("Thousands of Serbs protested in Belgrade against the government.", "protested")
     assert _codes(event.sources) == ["SRB"]
 
 
@@ -260,9 +257,8 @@ def _doc_without_mentions():
         ("Lt. Gen. Prosper Avril resigned yesterday to please French and Chadian diplomats.", None),  # two countries: no guess
     ],
 )
-def test_an_uncoded_actor_takes_the_one_country_its_sentence_names(rules_pipeline, sentence, code) -> None:
-    (events,) = rules_pipeline.code_texts([sentence])
-    resigned = next(e for e in events if e.trigger.text == "resigned")
+def test_an_uncoded_actor_takes_the_one_country_its_sentence_names(rules_event, sentence, code) -> None:
+    resigned = rules_event(sentence, "resigned")
     assert [a.code for a in resigned.sources] == [code]
 
 
@@ -279,9 +275,8 @@ def test_an_uncoded_actor_takes_the_one_country_its_sentence_names(rules_pipelin
         ("Thousands of students staged demonstrations to demand reforms from the Indonesian government.", "demonstrations", "PROTEST", "IDN GOV"),
     ],
 )
-def test_targets_from_an_objects_owner_and_a_protests_purpose(rules_pipeline, sentence, trigger, plover, target) -> None:
-    (events,) = rules_pipeline.code_texts([sentence])
-    event = next(e for e in events if e.trigger.text == trigger)
+def test_targets_from_an_objects_owner_and_a_protests_purpose(rules_event, sentence, trigger, plover, target) -> None:
+    event = rules_event(sentence, trigger)
     assert event.plover_type == plover and [a.label for a in event.targets] == [target]
 
 
@@ -293,7 +288,6 @@ def test_targets_from_an_objects_owner_and_a_protests_purpose(rules_pipeline, se
         ("Russian President Vladimir Putin spoke in Moscow on Monday.", "spoke", []),  # a verbal act
     ],
 )
-def test_only_a_material_act_targets_the_place_it_happens_in(rules_pipeline, sentence, trigger, targets) -> None:
-    (events,) = rules_pipeline.code_texts([sentence])
-    event = next(e for e in events if e.trigger.text == trigger)
+def test_only_a_material_act_targets_the_place_it_happens_in(rules_event, sentence, trigger, targets) -> None:
+    event = rules_event(sentence, trigger)
     assert [a.code for a in event.targets] == targets

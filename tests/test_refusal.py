@@ -51,16 +51,14 @@ def test_as_refusal_keeps_the_refused_code_and_everything_else() -> None:
         ("The United States and South Korea failed to reach agreement on a trade deal.", "reach", "120", "057", "asserted"),
     ],
 )
-def test_refusals_in_sentences(rules_pipeline, sentence, trigger, code, negated_code, status) -> None:
-    (events,) = rules_pipeline.code_texts([sentence])
-    event = next(e for e in events if e.trigger.text == trigger)
+def test_refusals_in_sentences(rules_event, sentence, trigger, code, negated_code, status) -> None:
+    event = rules_event(sentence, trigger)
     assert (event.plover_type, event.cameo_code, event.quad_class) == ("REJECT", code, 3)
     assert event.negated_code == negated_code and event.attribution.status == status
 
 
-def test_a_negated_attack_stays_negated(rules_pipeline) -> None:
-    (events,) = rules_pipeline.code_texts(["Russian troops did not shell the border town on Monday."])
-    event = next(e for e in events if e.trigger.text == "shell")
+def test_a_negated_attack_stays_negated(rules_event) -> None:
+    event = rules_event("Russian troops did not shell the border town on Monday.", "shell")
     assert event.plover_type == "ASSAULT" and event.attribution.status == "negated" and event.negated_code is None
 
 

@@ -167,7 +167,8 @@ class EventCoder:
         triggers: set[int],
     ) -> Event | None:
         find = lambda arg: mentions_for(doc, arg)  # noqa: E731 - a closure over doc
-        material = cameo(entry.cameo).quad_class in MATERIAL_QUADS  # only an act on the ground targets its place
+        code = cameo(entry.cameo)
+        material = code.quad_class in MATERIAL_QUADS  # only an act on the ground targets its place
         if token.pos_ in NOUN_POS:
             sources, targets = noun_arguments(
                 token, find=find, target_preps=entry.target_preps, is_trigger=lambda t: t.i in triggers, place_target=material
@@ -178,16 +179,19 @@ class EventCoder:
             )
         source_actors = actors_of(sources)
         source_keys = {(a.code, tuple(a.sectors)) for a in source_actors}
-        target_actors = [a for a in actors_of(targets) if (a.code, tuple(a.sectors)) not in source_keys]
+
+        def others(mentions: list[Mention]) -> list[Actor]:
+            return [a for a in actors_of(mentions) if (a.code, tuple(a.sectors)) not in source_keys]
+
+        target_actors = others(targets)
         if not target_actors and reciprocal(token, entry, source_actors):
             target_actors = [actor.model_copy(deep=True) for actor in source_actors]
-        if not target_actors and cameo(entry.cameo).plover_type == "PROTEST":
-            target_actors = [a for a in actors_of(purpose_targets(token, find)) if (a.code, tuple(a.sectors)) not in source_keys]
+        if not target_actors and code.plover_type == "PROTEST":
+            target_actors = others(purpose_targets(token, find))
         if (self.require_actor or token.pos_ in NOUN_POS) and not source_actors and not target_actors:
             return None  # a bare event noun ("an effective alliance") names no event between actors
         if entry.cameo in NEEDS_TARGET and not target_actors:
             return None  # "bombers flew from Iran" is no visit; "Obama flew to Hanoi" is
-        code = cameo(entry.cameo)
         mode = entry.mode
         cameo_code = code.code
         if mode is None and code.plover_type is not None:

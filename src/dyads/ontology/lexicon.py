@@ -153,12 +153,14 @@ def _lookup_keys(token: Token, pos: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(key for key in keys if key))
 
 
-def _child_words(token: Token, deps: frozenset[str]) -> set[str]:
+def _child_words(token: Token, deps: frozenset[str], *, through_measures: bool = False) -> set[str]:
+    """Text and lemma of ``token``'s children on ``deps``; with ``through_measures``, also of the
+    "of" object of a measure noun among them ("700 kg of medicine")."""
     words: set[str] = set()
     for child in token.children:
         if child.dep_ in deps:
             words.update(_words(child))
-            if deps is OBJECT_DEPS and child.lemma_.lower() in MEASURE_NOUNS:
+            if through_measures and child.lemma_.lower() in MEASURE_NOUNS:
                 words.update(w for of in child.children if of.dep_ == "prep" and of.lower_ == "of"
                              for obj in of.children if obj.dep_ == "pobj" for w in _words(obj))
     return words
@@ -170,7 +172,7 @@ def _words(token: Token) -> set[str]:
 
 def _best_entry(candidates: Sequence[LexEntry], token: Token, pos: str) -> LexEntry | None:
     particles = _child_words(token, PARTICLE_DEPS)
-    objects = _child_words(token, OBJECT_DEPS if pos == "VERB" else MODIFIER_DEPS)
+    objects = _child_words(token, OBJECT_DEPS, through_measures=True) if pos == "VERB" else _child_words(token, MODIFIER_DEPS)
     usable = [
         entry
         for entry in candidates

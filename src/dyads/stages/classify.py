@@ -113,6 +113,8 @@ class EventClassifier:
             if index not in by_sentence and not (self.all_sentences and _may_hold_event(sentence, starts)):
                 continue
             events = by_sentence.setdefault(index, [])
+            if not events and not any(self._frame(doc, sentence, material=m) for m in (True, False)):
+                continue  # no event to check and none the model could add: skip the model (a third of its calls)
             prediction = self.classifier.predict([sentence.text])[0]
             new = self.decide(doc, events, prediction, sentence=sentence, sentence_index=index)
             if new is not None:
@@ -167,17 +169,11 @@ class EventClassifier:
 
     def _propose(self, doc: Doc, sentence: SpacySpan, sentence_index: int, prediction: Prediction) -> Event | None:
         """The classifier's own event for a sentence where the rules found none."""
-        trigger = main_verb(sentence)
         plover_type = agreed_type(prediction)
-        if trigger is None or plover_type is None or local_status(trigger) == "negated":
+        frame = None if plover_type is None else self._frame(doc, sentence, material=quad_of_type(plover_type) in MATERIAL_QUADS)
+        if frame is None:
             return None
-        material = quad_of_type(plover_type) in MATERIAL_QUADS
-        sources, targets = verb_arguments(trigger, find=lambda t: mentions_for(doc, t), target_preps=(), place_target=material)
-        source_actors = actors_of(sources)
-        keys = {(a.code, tuple(a.sectors)) for a in source_actors}
-        target_actors = [a for a in actors_of(targets) if (a.code, tuple(a.sectors)) not in keys]
-        if not source_actors and not target_actors:
-            return None  # as for the rules' noun events: no actor, no event
+        trigger, source_actors, target_actors = frame
         mode, code = with_mode(plover_type, self._lexicon_code(trigger, plover_type) or plover_to_cameo_root(plover_type), sentence)
         final = cameo(code)
         article = doc._.dyads_article
@@ -196,6 +192,21 @@ class EventClassifier:
             coder="classifier",
             confidence=round(prediction.type_probability(plover_type), 4),
         )
+
+    @staticmethod
+    def _frame(doc: Doc, sentence: SpacySpan, *, material: bool) -> tuple[Token, list[Actor], list[Actor]] | None:
+        """The trigger and actors of an event the model may add to ``sentence``: its main verb, not
+        negated, with at least one actor ("material": an act whose place may be its target)."""
+        trigger = main_verb(sentence)
+        if trigger is None or local_status(trigger) == "negated":
+            return None
+        sources, targets = verb_arguments(trigger, find=lambda t: mentions_for(doc, t), target_preps=(), place_target=material)
+        source_actors = actors_of(sources)
+        keys = {(a.code, tuple(a.sectors)) for a in source_actors}
+        target_actors = [a for a in actors_of(targets) if (a.code, tuple(a.sectors)) not in keys]
+        if not source_actors and not target_actors:
+            return None  # as for the rules' noun events: no actor, no event
+        return trigger, source_actors, target_actors
 
     def _specific(self, doc: Doc, event: Event) -> bool:
         """The rules coded the event from a lexicon entry with its own object or particle ("lift

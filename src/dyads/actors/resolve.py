@@ -423,6 +423,8 @@ def _person_spans(doc: Doc, hits: list[_Hit]) -> tuple[list[tuple[int, int]], li
         conflict = False
         for hit in inside.values():
             if hit.entry.kind == "person":
+                if _other_given_name(doc, start, hit.start, hit.entry):
+                    dropped.add(id(hit))  # "Desmond Mbeki" is not Thabo Mbeki
                 continue
             if hit.start < start or hit.end > end or (hit.start == start and hit.end == end):
                 conflict = True
@@ -432,6 +434,15 @@ def _person_spans(doc: Doc, hits: list[_Hit]) -> tuple[list[tuple[int, int]], li
             continue
         spans.append((start, end))
     return spans, [h for h in hits if id(h) not in dropped]
+
+
+def _other_given_name(doc: Doc, start: int, surname: int, entry: ActorEntry) -> bool:
+    """A listed short name (``doc[surname]``, "Mbeki") after a given name (``doc[start]``) that
+    none of the listed person's names starts with: another person of the same family name."""
+    if surname <= start:
+        return False
+    given = normalise_word(doc[start].text)
+    return bool(given) and all(normalise_word(name.split()[0]) != given for name in entry.names if " " in name)
 
 
 def _trim_person(doc: Doc, ent: SpacySpan, covered: dict[int, _Hit]) -> tuple[int, int]:
@@ -620,11 +631,17 @@ def _code(doc: Doc, phrase: _Phrase, dictionary: ActorDictionary, *, on: dt.date
     hits = phrase.hits
     if any(h.controller for h in hits) and any(not (h.controller or h.backer or h.is_role) and h.entry.code for h in hits):
         hits = [h for h in hits if not h.controller]  # "the Israeli-occupied West Bank" is the West Bank
+    if any(_membership(doc, h) for h in hits) and any(h.entry.kind == "country" and h.start <= phrase.head < h.end for h in hits):
+        hits = [h for h in hits if not _membership(doc, h)]  # "NATO member Turkey" is Turkey
     parts = [Part(doc[h.start : h.end].text, h.entry, h.backer) for h in hits]
     person_entry = next((h.entry for h in phrase.hits if h.entry.kind == "person"), None)
     if phrase.person is not None and person_entry is None:
         text = doc[phrase.person[0] : phrase.person[1]].text
-        person_entry = dictionary.person(text, on=on) or dictionary.person(doc[phrase.person[1] - 1].text, on=on)
+        person_entry = dictionary.person(text, on=on)
+        if person_entry is None:
+            by_surname = dictionary.person(doc[phrase.person[1] - 1].text, on=on)
+            if by_surname is not None and not _other_given_name(doc, phrase.person[0], phrase.person[1] - 1, by_surname):
+                person_entry = by_surname
         if person_entry is not None:
             parts.append(Part(text, person_entry))
     actor = combine(parts)
@@ -641,6 +658,19 @@ def _code(doc: Doc, phrase: _Phrase, dictionary: ActorDictionary, *, on: dt.date
     phrase.role_entry = head_hit.entry if head_hit else None
     if _former(doc, phrase):
         phrase.sectors = sort_sectors([("ELI" if s in _OFFICE_SECTORS else s) for s in phrase.sectors])
+
+
+#: words after an organisation's name that make the next name one of its members
+_MEMBER_WORDS = frozenset({"member", "members", "ally", "allies", "partner"})
+
+
+def _membership(doc: Doc, hit: _Hit) -> bool:
+    """An organisation named only to say what the next name belongs to: "NATO member Turkey",
+    "NATO-member Norway", "EU member state Poland", "NATO ally Turkey"."""
+    if hit.entry.kind not in ("igo", "group"):
+        return False
+    following = [t for t in doc[hit.end : hit.end + 2] if t.text != "-"]
+    return bool(following) and following[0].lower_ in _MEMBER_WORDS
 
 
 #: sectors of an office; a *former* holder is one of the elites (CAMEO ELI), no longer the office
@@ -1002,6 +1032,8 @@ def _resolve_phrase(
             return
     if any(h.entry.kind == "group" and not h.entry.code for h in phrase.hits):
         return  # a named international body without a country (Reuters, AFP): no guess
+    if any(t.lower_ in REGIONAL_WORDS for t in doc[phrase.start : phrase.end]):
+        return  # "Western diplomats in Kabul", "the Association of African Jurists": of no one country
     # Forces operate abroad: "jets ... in western Iran" says nothing of whose jets. For them the
     # last actor of the same sector ("Russian bombers ... the jets") is the better guess.
     local = None if _MOBILE_SECTORS.intersection(phrase.sectors) else context.get(_sentence_of(doc, phrase.start))
@@ -1009,6 +1041,14 @@ def _resolve_phrase(
     code = local or _home_of_subject(doc, phrase, by_token) or same_sector or context.get(-1)
     if code and phrase.sectors and code not in phrase.supported_by:
         phrase.code = code
+
+
+#: adjectives of a region or of no place, not of a country: a role phrase with one of them is not
+#: the context country's ("Western diplomats", "Arab ministers", "international observers"; not
+#: "foreign" or "regional": "the foreign ministry" and "regional officials" are the country's)
+REGIONAL_WORDS = frozenset({
+    "african", "arab", "asian", "european", "western", "nordic", "latin", "international", "multinational", "global",
+})
 
 
 def _home_of_subject(doc: Doc, phrase: _Phrase, by_token: dict[int, _Phrase]) -> str | None:

@@ -102,13 +102,21 @@ def uncoded_home(doc: Doc, event: Event, *, is_country: Callable[[str], bool]) -
     """Give, in place, the event's uncoded actors (a phrase with no country or group code that
     names someone, on a side where no actor is coded) the country of the event's place when its
     sentence names it, else the one country the sentence names (by name, capital, demonym or
-    title; none when it names several)."""
+    title; none when it names several), unless an event of the sentence targets that country as a whole."""
     uncoded = [
         a for role in (event.sources, event.targets) if not any(b.code for b in role)  # a coded one speaks for its side
         for a in role if a.span is not None and _names_someone(doc, a)
     ]
     if not uncoded:
         return
+    # a country that an event of the sentence acts on as a whole is not the home of who acts:
+    # "Archbishop Desmond Tutu called for sanctions against Nigeria" says nothing of Tutu's
+    # country ("elders demanded that the Nigerian Interior Ministry ...", "resigned to allow
+    # Haiti's first elections" do: a domestic body, a thing of the country)
+    acted_on = {
+        a.code for e in doc._.dyads_events or [] if e.sentence_index == event.sentence_index
+        for a in e.targets if a.code and not a.sectors and a not in uncoded and _names_the_country(doc, a)
+    }
     place = event.location
     code = place.country if place is not None and place.country and place.derived_from in SENTENCE_PLACES else None
     if code is None:
@@ -118,9 +126,25 @@ def uncoded_home(doc: Doc, event: Event, *, is_country: Callable[[str], bool]) -
             and event.sentence.start <= doc[m.start].idx < event.sentence.end
         }
         code = named.pop() if len(named) == 1 else None
+    if code in acted_on:
+        return
     if code is not None:
         for actor in uncoded:
             actor.code = code
+
+
+def _names_the_country(doc: Doc, actor: Actor) -> bool:
+    """The actor's phrase is headed by the name of its country ("against Nigeria"), not by a
+    thing of the country or in it ("Haiti's first democratic elections", "a jail in Nigeria"), nor
+    by a city ("East Timor's capital Dili": where the event happens)."""
+    span = doc.char_span(actor.span.start, actor.span.end, alignment_mode="expand") if actor.span else None
+    if span is None or len(span) == 0:
+        return False
+    root = span.root.i
+    return any(
+        m.kind == "country" and m.actor.code == actor.code and m.start <= root < m.end
+        for m in doc._.dyads_mentions or []
+    )
 
 
 #: nouns naming an actor that no table codes: "elders", "leaders", "fundamentalists" ...

@@ -1,0 +1,74 @@
+"""Actor rules of the seventh issue #4 round, on sentences we wrote, through the rules pipeline:
+an organisation named as what a country belongs to ("NATO member Turkey"), role phrases of a
+region rather than a country ("Western diplomats"), a country acted on as a whole is not the home
+of an uncoded actor, a listed surname after another given name is another person ("Moeletsi
+Mbeki"), "Jewish settlers" and "set fire to"."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def mentions(pipeline, text: str) -> list[tuple[str | None, str]]:
+    doc = pipeline.nlp(text)
+    return [(m.actor.code, m.actor.span.text) for m in doc._.dyads_mentions]
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "code"),
+    [
+        ("NATO member Turkey shot down a Russian jet over the border.", "NATO member Turkey", "TUR"),
+        ("NATO-member Norway offered to send equipment to Saudi Arabia.", "NATO-member Norway", "NOR"),
+        ("EU member state Poland protested against the quota decision.", "EU member state Poland", "POL"),
+    ],
+)
+def test_member_country_is_the_country(rules_pipeline, text, phrase, code):
+    assert (code, phrase) in mentions(rules_pipeline, text)
+
+
+def test_organisation_alone_stays_the_organisation(rules_pipeline):
+    assert ("NATO", "NATO") in mentions(rules_pipeline, "NATO warned Moscow on Monday.")
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase"),
+    [
+        ("Western diplomats in Kabul said the talks had stalled.", "Western diplomats"),
+        ("Members of the Union of African Lawyers visited prisons holding Libyans.", "African Lawyers"),
+        ("Arab ministers in Cairo said the plan was unfair.", "Arab ministers"),
+    ],
+)
+def test_regional_role_phrase_takes_no_context_country(rules_pipeline, text, phrase):
+    found = dict((span, code) for code, span in mentions(rules_pipeline, text))
+    assert phrase in found and found[phrase] is None
+
+
+def test_national_role_phrase_still_takes_the_context_country(rules_pipeline):
+    found = mentions(rules_pipeline, "The foreign ministry in Caracas said the vote was fair.")
+    assert ("VEN", "The foreign ministry in Caracas") in found
+
+
+@pytest.mark.parametrize("trigger", ["called", "sanctions"])
+def test_country_acted_on_is_not_the_uncoded_source_home(rules_pipeline, trigger):
+    (events,) = rules_pipeline.code_texts(["Lt. Gen. Peter Okafor called for sanctions against Nigeria."])
+    event = next(e for e in events if e.trigger.text == trigger)
+    assert [a.span.text for a in event.sources] == ["Lt. Gen. Peter Okafor"]
+    assert [a.code for a in event.sources] == [None]
+
+
+def test_domestic_target_still_gives_the_home(rules_event):
+    event = rules_event("Lt. Gen. Peter Okafor demanded the resignation of the Kenyan Interior Minister.", "demanded")
+    assert [a.code for a in event.sources] == ["KEN"]
+
+
+def test_another_given_name_is_another_person(rules_pipeline):
+    assert (None, "Moeletsi Mbeki") in mentions(rules_pipeline, "Moeletsi Mbeki criticised the plan on Monday.")
+    assert ("ZAF", "Mr. Mbeki") in mentions(rules_pipeline, "Mr. Mbeki met Obasanjo on Monday.")
+    assert ("ZAF", "President Thabo Mbeki") in mentions(rules_pipeline, "President Thabo Mbeki met Obasanjo on Monday.")
+
+
+def test_jewish_settlers_and_setting_fire(rules_event):
+    event = rules_event("Jewish settlers set fire to a Palestinian school near Nablus on Friday.", "set")
+    assert (event.plover_type, event.cameo_code) == ("COERCE", "171")
+    assert [(a.code, a.sectors) for a in event.sources] == [("ISR", ["CVL"])]
+    assert [a.code for a in event.targets] == ["PSE"]

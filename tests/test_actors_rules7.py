@@ -72,3 +72,40 @@ def test_jewish_settlers_and_setting_fire(rules_event):
     assert (event.plover_type, event.cameo_code) == ("COERCE", "171")
     assert [(a.code, a.sectors) for a in event.sources] == [("ISR", ["CVL"])]
     assert [a.code for a in event.targets] == ["PSE"]
+
+
+# -- arguments: stative participles, acts undergone or reacted to, appositives, "from" ----------
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger", "source"),
+    [
+        ("Minister Nguyen Van An said Vietnam is committed to opening up its economy.", "committed", "VNM"),
+        ("Iran is opposed to the new plan.", "opposed", "IRN"),
+    ],
+)
+def test_stative_participle_subject_is_the_source(rules_event, text, trigger, source):
+    event = rules_event(text, trigger)
+    assert [a.code for a in event.sources] == [source]
+    assert source not in [a.code for a in event.targets]
+
+
+def test_act_undergone_is_aimed_at_the_subject(rules_event):
+    event = rules_event("Syria suffered a heavy Israeli attack on Monday.", "attack")
+    assert ([a.code for a in event.sources], [a.code for a in event.targets]) == (["ISR"], ["SYR"])
+
+
+def test_act_reacted_to_is_not_the_subjects(rules_pipeline):
+    (events,) = rules_pipeline.code_texts(["Seoul will respond to the attack."])
+    assert all("KOR" not in [a.code for a in e.sources] for e in events if e.trigger.text == "attack")
+
+
+def test_appositive_names_the_subjects_organisation(rules_event):
+    # a name the NER does not tag as a person, so only the appositive says who speaks
+    event = rules_event("Kenzo Oshima, the United Nations Emergency Relief Coordinator, demanded access to the camps.", "demanded")
+    assert [a.code for a in event.sources] == ["UNO"]
+
+
+def test_people_from_an_organisation_are_its(rules_event):
+    event = rules_event("Experts from the Japanese agency inspected the reactor in Iran.", "inspected")
+    assert [a.code for a in event.sources] == ["JPN"]

@@ -48,6 +48,10 @@ def _misparsed_main_verb(verb: Token) -> bool:
     )
 
 
+#: participles that, passive in form, say a state of their subject, who is the actor: "Vietnam is
+#: committed to opening up", "Iran is opposed to the plan", "Seoul is determined to respond"
+STATIVE_PARTICIPLES = frozenset({"commit", "oppose", "determine", "dedicate", "resolve"})
+
 #: "X used Y's base to strike Z": the object of these verbs is an instrument, not the doer
 INSTRUMENT_VERBS = frozenset({"use", "utilize", "utilise", "employ"})
 
@@ -64,10 +68,16 @@ def subject_of(verb: Token, *, _depth: int = 0) -> Token | None:
         return stranded
     if _misparsed_main_verb(verb):
         return verb.head
+    if verb.dep_ == "acomp" and verb.lemma_.lower() in STATIVE_PARTICIPLES and verb.head.pos_ == "AUX":
+        # "Iran is opposed to the plan" parsed with the participle as the complement of "is"
+        return next((c for c in verb.head.children if c.dep_ in SUBJECT_DEPS), None)
     if is_passive(verb):
         agent = agent_of(verb)
         if agent is not None:
             return agent
+        if verb.lemma_.lower() in STATIVE_PARTICIPLES:
+            # "Vietnam is committed to opening up", "Iran is opposed to the plan": a state of the subject
+            return next((c for c in verb.children if c.dep_ in PASSIVE_SUBJECT_DEPS), None)
         return None
     if _depth > 4:
         return None
@@ -158,14 +168,29 @@ def nested_mentions(token: Token, find: MentionFinder) -> list[Mention]:
         return direct
     found = modifier_mentions(token, find)
     if not found:
-        for obj in prep_objects(token, ("in", "of", "near", "inside")):
+        # "doctors from two American aid groups", "a delegation from Tehran": where people come from
+        preps = ("in", "of", "near", "inside", "from") if token.lemma_.lower() in SENT_PEOPLE_NOUNS else ("in", "of", "near", "inside")
+        for obj in prep_objects(token, preps):
             found.extend(nested_mentions(obj, find))
+            if found:
+                break
+    if not found and token.dep_ in SUBJECT_DEPS:
+        # "Kenzo Oshima, the United Nations Emergency Relief Coordinator, demanded ...": a subject
+        # no table codes, described by an appositive that names its organisation or country
+        for appositive in (c for c in token.children if c.dep_ == "appos"):
+            found.extend(nested_mentions(appositive, find))
             if found:
                 break
     if len(found) == 1:
         return [_with_span(found[0], token)]
     return found
 
+
+#: nouns of people sent or coming from somewhere, whose "from" phrase says whose they are
+SENT_PEOPLE_NOUNS = frozenset({
+    "doctor", "official", "delegation", "delegate", "representative", "expert", "envoy", "volunteer", "diplomat",
+    "lawyer", "journalist", "monitor", "observer", "inspector", "team", "mission", "worker", "troop", "soldier",
+})
 
 #: longest argument phrase (tokens) an actor's span is widened to
 MAX_ARGUMENT_TOKENS = 16
@@ -227,7 +252,7 @@ def verb_arguments(
     targets: list[Mention] = []
     if is_passive(verb):
         for child in verb.children:
-            if child.dep_ in PASSIVE_SUBJECT_DEPS:
+            if child.dep_ in PASSIVE_SUBJECT_DEPS and child is not subject:
                 targets.extend(nested_mentions(child, find))
         if verb.dep_ == "acl":
             targets.extend(find(verb.head))
@@ -634,6 +659,15 @@ def _place_country(place: Token, find: MentionFinder) -> str | None:
     return found.country if found is not None else None
 
 
+#: verbs whose subject undergoes the act their object names: "Syria suffered an attack" (the target)
+UNDERGOER_VERBS = frozenset({"suffer", "endure", "face", "withstand", "repel", "repulse", "resist", "survive", "sustain"})
+#: verbs whose subject reacts to, fears or looks into the act their object names: not its doer
+REACTION_VERBS = frozenset({
+    "respond", "react", "retaliate", "reply", "investigate", "probe", "mourn", "witness", "commemorate", "escape",
+    "flee", "fear",
+})
+
+
 def governing_clause(noun: Token) -> Token | None:
     """The verb whose subject a noun event borrows: "Russia launched airstrikes" (light verb),
     "Moscow and Washington were close to joint action" (predicate + preposition)."""
@@ -670,6 +704,13 @@ def noun_arguments(
     clause = governing_clause(noun)
     if clause is not None and is_trigger(clause):
         clause = None
+    undergoer: list[Mention] = []
+    if clause is not None and clause.lemma_.lower() in UNDERGOER_VERBS | REACTION_VERBS:
+        # "Syria suffered an attack", "Seoul will respond to the attack": not who attacks
+        subject = subject_of(clause)
+        if clause.lemma_.lower() in UNDERGOER_VERBS and subject is not None:
+            undergoer = nested_mentions(subject, find)
+        clause = None
     if not sources and clause is not None:
         subject = subject_of(clause)
         if subject is not None:
@@ -680,6 +721,7 @@ def noun_arguments(
         targets = _mentions_of_all(prep_objects(clause, preps), find)
     if not targets:
         targets = placed_country(noun, find) or (placed_country(clause, find) if clause is not None and noun.head is clause else [])
+    targets = targets or undergoer
     if not targets and place_target:
         targets = event_place(noun, find)
     if noun.lemma_.lower() in MUTUAL_NOUNS and _other_sides(sources, targets):

@@ -38,6 +38,9 @@ def _codes(actors: list[Actor]) -> list[str | None]:
         ("The foreign minister of Norway said on Monday that Syria must withdraw its troops from Lebanon.", "said", "105", "NOR", "SYR"),
         ("A senior British minister reiterated that Libya must hand over the two suspects.", "reiterated", "105", "GBR", "LBY"),
         ("The White House declared on Tuesday that China must drop its barriers to American exports.", "declared", "100", "USA", "CHN"),
+        # the obligation as the content of a message its sender delivers
+        ("The French president issued a stern reminder on Saturday to Iraq that it must cooperate with the inspectors.",
+         "reminder", "101", "FRA", "IRQ"),
     ],
 )
 def test_said_someone_must_act_is_a_demand(rules_pipeline, sentence, cue, code, speaker, addressee) -> None:

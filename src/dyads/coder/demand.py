@@ -6,12 +6,16 @@ demanded, just as for "Russia demanded that Sudan return the helicopter". dyads 
 openly: the demand is an event of its own, triggered by the reporting verb, and the act stays
 coded too, hypothetical (nothing says it happened). A speaker who says it must act itself
 ("France said it must send more troops") makes no demand. "should" is advice, not a demand,
-and stays the act alone.
+and stays the act alone. The obligation may also be the content of a message its sender
+delivers: "Chirac issued a stern reminder to Iraq that it must cooperate" (:func:`message_report`).
 """
 
 from __future__ import annotations
 
 from spacy.tokens import Token
+
+from dyads.coder.arguments import subject_of
+from dyads.coder.attribution import Report
 
 OBLIGING_MODALS = frozenset({"must"})
 OBLIGING_HEADS = frozenset({"have", "need"})  # "has to withdraw", "needs to return"
@@ -48,3 +52,18 @@ def demand_code(act_code: str) -> str:
         if found is not None:
             return found
     return "100"
+
+
+#: nouns of a message whose "that" clause says what someone must do
+MESSAGE_NOUNS = frozenset({"reminder", "warning", "message", "ultimatum", "letter", "note", "order", "instruction"})
+
+
+def message_report(trigger: Token) -> Report | None:
+    """"X issued a stern reminder to Iraq that it must cooperate": the message noun (as the cue)
+    and the subject of the verb that delivers it (as the speaker), for a clause that is the
+    content of a message noun; ``None`` otherwise."""
+    noun = trigger.head
+    if trigger.dep_ not in ("acl", "ccomp") or noun.lemma_.lower() not in MESSAGE_NOUNS or noun.dep_ != "dobj":
+        return None
+    sender = subject_of(noun.head)
+    return Report("claimed", noun, sender) if sender is not None else None

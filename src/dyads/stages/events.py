@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Span as SpacySpan, Token
 from dyads.actors import mentions_for
 from dyads.coder.arguments import MentionFinder, depth, noun_arguments, purpose_targets, subject_of, verb_arguments
 from dyads.coder.attribution import Report, reporting_above
-from dyads.coder.demand import demand_code, obliged
+from dyads.coder.demand import demand_code, message_report, obliged
 from dyads.coder.intent import ULTIMATUM_CODE, intent_code, promised_act, states_intent, ultimatum
 from dyads.ontology import LexEntry, cameo, load_lexicon, mode_for
 from dyads.records import Actor, Event, Mention, Span, content_hash
@@ -280,7 +280,7 @@ class EventCoder:
         for token in sentence:
             if token.pos_ not in {"VERB", "AUX"} or not obliged(token):
                 continue
-            report = reporting_above(token)
+            report = reporting_above(token) or message_report(token)
             if report is None or report.speaker_token is None or report.status != "claimed":
                 continue
             cue = report.cue

@@ -109,3 +109,8 @@ def test_appositive_names_the_subjects_organisation(rules_event):
 def test_people_from_an_organisation_are_its(rules_event):
     event = rules_event("Experts from the Japanese agency inspected the reactor in Iran.", "inspected")
     assert [a.code for a in event.sources] == ["JPN"]
+
+
+def test_regional_body_takes_no_home_from_the_place(rules_event):
+    event = rules_event("Members of the Association of African Jurists inspected a prison in Tripoli on Monday.", "inspected")
+    assert [(a.code, a.span.text) for a in event.sources] == [(None, "Members of the Association of African Jurists")]

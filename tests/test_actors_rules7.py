@@ -114,3 +114,15 @@ def test_people_from_an_organisation_are_its(rules_event):
 def test_regional_body_takes_no_home_from_the_place(rules_event):
     event = rules_event("Members of the Association of African Jurists inspected a prison in Tripoli on Monday.", "inspected")
     assert [(a.code, a.span.text) for a in event.sources] == [(None, "Members of the Association of African Jurists")]
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger", "source", "target"),
+    [
+        ("American troops were withdrawn from Somalia in 1994.", "withdrawn", "USA", "SOM"),
+        ("French troops were deployed to Mali last year.", "deployed", "FRA", "MLI"),
+    ],
+)
+def test_forces_moved_by_no_one_named_move_for_their_side(rules_event, text, trigger, source, target):
+    event = rules_event(text, trigger)
+    assert ([a.code for a in event.sources], [a.code for a in event.targets]) == ([source], [target])

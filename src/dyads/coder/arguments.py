@@ -52,6 +52,13 @@ def _misparsed_main_verb(verb: Token) -> bool:
 #: committed to opening up", "Iran is opposed to the plan", "Seoul is determined to respond"
 STATIVE_PARTICIPLES = frozenset({"commit", "oppose", "determine", "dedicate", "resolve"})
 
+#: verbs that move forces, and nouns of forces: a passive "troops were withdrawn" with no agent
+FORCE_MOVING_VERBS = frozenset({"withdraw", "pull", "deploy", "redeploy", "send", "dispatch", "evacuate", "ship", "station", "move"})
+FORCE_NOUNS = frozenset({
+    "troop", "force", "soldier", "peacekeeper", "unit", "contingent", "battalion", "brigade", "marine",
+    "personnel", "warship", "ship", "jet", "aircraft", "bomber", "fighter",
+})
+
 #: "X used Y's base to strike Z": the object of these verbs is an instrument, not the doer
 INSTRUMENT_VERBS = frozenset({"use", "utilize", "utilise", "employ"})
 
@@ -78,6 +85,10 @@ def subject_of(verb: Token, *, _depth: int = 0) -> Token | None:
         if verb.lemma_.lower() in STATIVE_PARTICIPLES:
             # "Vietnam is committed to opening up", "Iran is opposed to the plan": a state of the subject
             return next((c for c in verb.children if c.dep_ in PASSIVE_SUBJECT_DEPS), None)
+        if verb.lemma_.lower() in FORCE_MOVING_VERBS:
+            # "American troops were withdrawn from Somalia": forces moved by no one named move for
+            # their own side, as coders code it (USA withdraws from Somalia)
+            return next((c for c in verb.children if c.dep_ in PASSIVE_SUBJECT_DEPS and c.lemma_.lower() in FORCE_NOUNS), None)
         return None
     if _depth > 4:
         return None
@@ -252,7 +263,7 @@ def verb_arguments(
     targets: list[Mention] = []
     if is_passive(verb):
         for child in verb.children:
-            if child.dep_ in PASSIVE_SUBJECT_DEPS and child is not subject:
+            if child.dep_ in PASSIVE_SUBJECT_DEPS and (subject is None or child.i != subject.i):
                 targets.extend(nested_mentions(child, find))
         if verb.dep_ == "acl":
             targets.extend(find(verb.head))

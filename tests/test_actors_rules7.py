@@ -39,7 +39,7 @@ def test_organisation_alone_stays_the_organisation(rules_pipeline):
     ],
 )
 def test_regional_role_phrase_takes_no_context_country(rules_pipeline, text, phrase):
-    found = dict((span, code) for code, span in mentions(rules_pipeline, text))
+    found = {span: code for code, span in mentions(rules_pipeline, text)}
     assert phrase in found and found[phrase] is None
 
 

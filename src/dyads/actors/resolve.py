@@ -1032,7 +1032,7 @@ def _resolve_phrase(
             return
     if any(h.entry.kind == "group" and not h.entry.code for h in phrase.hits):
         return  # a named international body without a country (Reuters, AFP): no guess
-    if any(t.lower_ in REGIONAL_WORDS for t in doc[phrase.start : phrase.end]):
+    if regional(t.text for t in doc[phrase.start : phrase.end]):
         return  # "Western diplomats in Kabul", "the Association of African Jurists": of no one country
     # Forces operate abroad: "jets ... in western Iran" says nothing of whose jets. For them the
     # last actor of the same sector ("Russian bombers ... the jets") is the better guess.
@@ -1049,6 +1049,11 @@ def _resolve_phrase(
 REGIONAL_WORDS = frozenset({
     "african", "arab", "asian", "european", "western", "nordic", "latin", "international", "multinational", "global",
 })
+
+
+def regional(words: Iterable[str]) -> bool:
+    """Whether a phrase's words name a region or no one place (:data:`REGIONAL_WORDS`)."""
+    return any(word.lower() in REGIONAL_WORDS for word in words)
 
 
 def _home_of_subject(doc: Doc, phrase: _Phrase, by_token: dict[int, _Phrase]) -> str | None:

@@ -31,7 +31,7 @@ from collections.abc import Callable
 
 from spacy.tokens import Doc
 
-from dyads.actors.resolve import REGIONAL_WORDS
+from dyads.actors.resolve import regional
 from dyads.coder.arguments import PEOPLE_NOUNS
 from dyads.records import Actor, Event
 from dyads.stages.extensions import trigger_token
@@ -107,7 +107,8 @@ def uncoded_home(doc: Doc, event: Event, *, is_country: Callable[[str], bool]) -
     title; none when it names several), unless an event of the sentence targets that country as a whole."""
     uncoded = [
         a for role in (event.sources, event.targets) if not any(b.code for b in role)  # a coded one speaks for its side
-        for a in role if a.span is not None and _names_someone(doc, a) and not _regional(a)
+        for a in role if a.span is not None and _names_someone(doc, a)
+        and not regional(re.findall(r"[\w-]+", a.span.text))  # "the Association of African Jurists": of no one country
     ]
     if not uncoded:
         return
@@ -133,11 +134,6 @@ def uncoded_home(doc: Doc, event: Event, *, is_country: Callable[[str], bool]) -
     if code is not None:
         for actor in uncoded:
             actor.code = code
-
-
-def _regional(actor: Actor) -> bool:
-    """A phrase of a region, not of one country: "the Association of African Jurists"."""
-    return actor.span is not None and any(word.lower() in REGIONAL_WORDS for word in re.findall(r"[\w-]+", actor.span.text))
 
 
 def _names_the_country(doc: Doc, actor: Actor) -> bool:

@@ -114,7 +114,7 @@ class EventClassifier:
                 continue
             events = by_sentence.setdefault(index, [])
             if not events and not any(self._frame(doc, sentence, material=m) for m in (True, False)):
-                continue  # no event to check and none the model could add: skip the model (a third of its calls)
+                continue  # no event to check and none the model could add: skip the model (11% of its calls on news)
             prediction = self.classifier.predict([sentence.text])[0]
             new = self.decide(doc, events, prediction, sentence=sentence, sentence_index=index)
             if new is not None:

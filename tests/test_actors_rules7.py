@@ -126,3 +126,10 @@ def test_regional_body_takes_no_home_from_the_place(rules_event):
 def test_forces_moved_by_no_one_named_move_for_their_side(rules_event, text, trigger, source, target):
     event = rules_event(text, trigger)
     assert ([a.code for a in event.sources], [a.code for a in event.targets]) == ([source], [target])
+
+
+def test_country_an_act_is_against_gives_no_context(rules_pipeline):
+    found = mentions(rules_pipeline, "Senator John Peters on Sunday called for sanctions against Nigeria.")
+    assert (None, "Senator John Peters") in found and ("NGA", "Nigeria") in found
+    # named otherwise, the same country still gives the context
+    assert ("NGA", "Senator John Peters") in mentions(rules_pipeline, "Senator John Peters said on Sunday that Nigeria needs a new constitution.")

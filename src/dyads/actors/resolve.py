@@ -821,7 +821,7 @@ def _context_countries(doc: Doc, hits: list[_Hit]) -> dict[int, str]:
     A sentence that places events "in <country>" gives that country; otherwise the
     article's most frequent country (names, demonyms, capitals; backers excluded).
     """
-    places = [h for h in hits if not h.backer and h.entry.kind in ("country", "capital") and h.entry.code]
+    places = [h for h in hits if not h.backer and h.entry.kind in ("country", "capital") and h.entry.code and not _opposed(doc, h)]
     if not places:
         # No country named at all (local news: "Charleston police said ..."): the country
         # of the article's resolvable place names, if they agree on one
@@ -837,6 +837,13 @@ def _context_countries(doc: Doc, hits: list[_Hit]) -> dict[int, str]:
         if root.dep_ == "pobj" and root.head.lower_ in _LOCATIVE:
             context.setdefault(_sentence_of(doc, hit.start), hit.entry.code)  # type: ignore[arg-type]
     return context
+
+
+def _opposed(doc: Doc, hit: _Hit) -> bool:
+    """A country named as what an act is against ("sanctions against Nigeria"): the other side, no
+    clue to the country of the article's unnamed officials."""
+    root = doc[_root(doc, hit.start, hit.end)]
+    return root.dep_ == "pobj" and root.head.lower_ == "against"
 
 
 def _toponym_country(doc: Doc) -> str | None:

@@ -180,7 +180,7 @@ def nested_mentions(token: Token, find: MentionFinder) -> list[Mention]:
     found = modifier_mentions(token, find)
     if not found:
         # "doctors from two American aid groups", "a delegation from Tehran": where people come from
-        preps = ("in", "of", "near", "inside", "from") if token.lemma_.lower() in SENT_PEOPLE_NOUNS else ("in", "of", "near", "inside")
+        preps = (*_NESTING_PREPS, "from") if token.lemma_.lower() in SENT_PEOPLE_NOUNS else _NESTING_PREPS
         for obj in prep_objects(token, preps):
             found.extend(nested_mentions(obj, find))
             if found:
@@ -197,6 +197,8 @@ def nested_mentions(token: Token, find: MentionFinder) -> list[Mention]:
     return found
 
 
+#: prepositions whose object may hold the actor of a phrase that names none ("targets in Syria")
+_NESTING_PREPS = ("in", "of", "near", "inside")
 #: nouns of people sent or coming from somewhere, whose "from" phrase says whose they are
 SENT_PEOPLE_NOUNS = frozenset({
     "doctor", "official", "delegation", "delegate", "representative", "expert", "envoy", "volunteer", "diplomat",
@@ -565,7 +567,8 @@ def placed_object(verb: Token, find: MentionFinder) -> list[Mention]:
                 if _own_thing(obj):
                     # "lay down its weapons in Russia", "sought refuge in Sudan": the source's own
                     # things or a shelter are no target; the place is
-                    start = argument_span(place)[0] if argument_span(place) is not None else place.i
+                    place_bounds = argument_span(place)
+                    start = place_bounds[0] if place_bounds is not None else place.i
                 if stop - start > MAX_ARGUMENT_TOKENS:
                     continue
                 from dyads.actors.resolve import char_span

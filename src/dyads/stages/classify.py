@@ -55,7 +55,7 @@ from dyads.coder.attribution import REPORTING_VERBS, local_status, reporting_abo
 from dyads.ontology import Lexicon, cameo, load_lexicon, mode_for
 from dyads.ontology.codes import plover_to_cameo_root
 from dyads.records import Actor, Event, Span, content_hash, main_event
-from dyads.stages.events import MATERIAL_QUADS, actors_of, span_of, token_span
+from dyads.stages.events import MATERIAL_QUADS, actors_of, coded_event, not_sources, span_of
 from dyads.stages.extensions import ensure_extensions, trigger_token
 
 ensure_extensions()
@@ -175,21 +175,11 @@ class EventClassifier:
             return None
         trigger, source_actors, target_actors = frame
         mode, code = with_mode(plover_type, self._lexicon_code(trigger, plover_type) or plover_to_cameo_root(plover_type), sentence)
-        final = cameo(code)
         article = doc._.dyads_article
-        return Event(
+        return coded_event(
+            doc, sentence, sentence_index=sentence_index, trigger=trigger, code=code, coder="classifier",
             article_id=article.id if article is not None else content_hash(doc.text),
-            sentence_index=sentence_index,
-            sentence=span_of(doc, sentence.start_char, sentence.end_char),
-            trigger=token_span(trigger),
-            plover_type=final.plover_type,
-            plover_mode=mode,
-            cameo_code=final.code,
-            quad_class=final.quad_class,
-            goldstein=final.goldstein,
-            sources=source_actors,
-            targets=target_actors,
-            coder="classifier",
+            plover_mode=mode, sources=source_actors, targets=target_actors,
             confidence=round(prediction.type_probability(plover_type), 4),
         )
 
@@ -202,8 +192,7 @@ class EventClassifier:
             return None
         sources, targets = verb_arguments(trigger, find=lambda t: mentions_for(doc, t), target_preps=(), place_target=material)
         source_actors = actors_of(sources)
-        keys = {(a.code, tuple(a.sectors)) for a in source_actors}
-        target_actors = [a for a in actors_of(targets) if (a.code, tuple(a.sectors)) not in keys]
+        target_actors = not_sources(actors_of(targets), source_actors)
         if not source_actors and not target_actors:
             return None  # as for the rules' noun events: no actor, no event
         return trigger, source_actors, target_actors

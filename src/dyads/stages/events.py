@@ -45,11 +45,13 @@ def span_of(doc: Doc, start_char: int, end_char: int) -> Span:
     return Span(start=start_char, end=end_char, text=doc_text(doc)[start_char:end_char])
 
 
-def rule_event(
-    doc: Doc, sentence: SpacySpan, *, sentence_index: int, article_id: str, trigger: Token, code: str, **fields: Any
+def coded_event(
+    doc: Doc, sentence: SpacySpan, *, sentence_index: int, article_id: str, trigger: Token, code: str,
+    coder: str = "lexicon-rules", **fields: Any,
 ) -> Event:
-    """An event the rules coded: CAMEO ``code`` with its PLOVER type, QuadClass and Goldstein score,
-    on ``trigger`` in ``sentence``; ``fields`` are the Event's other fields (actors, mode ...)."""
+    """An event coded on ``trigger`` in ``sentence`` (by the rules unless ``coder`` says otherwise):
+    CAMEO ``code`` with its PLOVER type, QuadClass and Goldstein score; ``fields`` are the Event's
+    other fields (actors, mode ...)."""
     final = cameo(code)
     return Event(
         article_id=article_id,
@@ -60,9 +62,16 @@ def rule_event(
         cameo_code=final.code,
         quad_class=final.quad_class,
         goldstein=final.goldstein,
-        coder="lexicon-rules",
+        coder=coder,
         **fields,
     )
+
+
+def not_sources(actors: list[Actor], sources: list[Actor]) -> list[Actor]:
+    """``actors`` less those coded as one of ``sources`` (same code and sectors): an event's
+    targets are the other side."""
+    keys = {(a.code, tuple(a.sectors)) for a in sources}
+    return [a for a in actors if (a.code, tuple(a.sectors)) not in keys]
 
 
 def token_span(token: Token) -> Span:
@@ -178,16 +187,11 @@ class EventCoder:
                 token, find=find, target_preps=entry.target_preps, object_lemma=entry.dobj, place_target=material
             )
         source_actors = actors_of(sources)
-        source_keys = {(a.code, tuple(a.sectors)) for a in source_actors}
-
-        def others(mentions: list[Mention]) -> list[Actor]:
-            return [a for a in actors_of(mentions) if (a.code, tuple(a.sectors)) not in source_keys]
-
-        target_actors = others(targets)
+        target_actors = not_sources(actors_of(targets), source_actors)
         if not target_actors and reciprocal(token, entry, source_actors):
             target_actors = [actor.model_copy(deep=True) for actor in source_actors]
         if not target_actors and code.plover_type == "PROTEST":
-            target_actors = others(purpose_targets(token, find))
+            target_actors = not_sources(actors_of(purpose_targets(token, find)), source_actors)
         if (self.require_actor or token.pos_ in NOUN_POS) and not source_actors and not target_actors:
             return None  # a bare event noun ("an effective alliance") names no event between actors
         if entry.cameo in NEEDS_TARGET and not target_actors:
@@ -215,7 +219,7 @@ class EventCoder:
         statement = final.plover_type is None
         if statement and not self.keep_statements:
             return None
-        return rule_event(
+        return coded_event(
             doc, sentence, sentence_index=sentence_index, article_id=article_id, trigger=token, code=final.code,
             plover_mode=mode if not statement else None, statement_only=statement, intended_code=intended,
             sources=source_actors, targets=target_actors,
@@ -293,7 +297,7 @@ class EventCoder:
             if not targets or not speakers or self._speaks_for_itself(token, report, find):
                 continue  # "France said it must send more troops" is no demand
             code = demand_code(act.intended_code or act.cameo_code) if act is not None else demand_code("")
-            demands.append((cue, rule_event(
+            demands.append((cue, coded_event(
                 doc, sentence, sentence_index=sentence_index, article_id=article_id, trigger=cue, code=code,
                 sources=speakers, targets=[actor.model_copy(deep=True) for actor in targets],
             )))

@@ -4,7 +4,8 @@
 
 Parses the first N articles of ../shared/data/corpus/news_articles.jsonl with the rules-only
 dyads pipeline and prints: sentences per article, and how many hold a proposed event or (without
-one) a verb and an actor, i.e. what ``classifier.sentences = "all"`` classifies; the classifier's
+one) a verb and an actor, and of those how many the classify stage sends to the model (it skips a
+sentence where the model could add no event: ``wants_model``); the classifier's
 sentences/s on one thread, one sentence per call (as served); the mean tokens per sentence; the
 milliseconds one call takes by its length in word pieces; and
 how far batching would move the probabilities (the int8 model scales its activations per call),
@@ -34,12 +35,12 @@ def main() -> None:
     from dyads import Article, Pipeline, load_config
     from dyads.classifier import SentenceClassifier
     from dyads.classifier.model import encode
-    from dyads.stages.classify import _may_hold_event, model_folder
+    from dyads.stages.classify import _may_hold_event, model_folder, wants_model
 
     rows = load_articles(args.n)
     nlp = Pipeline(load_config(overrides={"classifier.model": "none"})).nlp
     sentences: list[str] = []
-    total = with_events = without_events = 0
+    total = with_events = without_events = skipped = 0
     for row in rows:
         doc = nlp.make_doc(row["text"])
         doc._.dyads_article = Article.create(text=row["text"])
@@ -52,12 +53,17 @@ def main() -> None:
                 with_events += 1
             elif _may_hold_event(sentence, starts):
                 without_events += 1
+                if not wants_model(doc, sentence, proposed=False, mention_starts=starts, all_sentences=True):
+                    skipped += 1
+                    continue
             else:
                 continue
             sentences.append(sentence.text)
     n = len(rows)
     print(f"articles: {n}; sentences per article {total / n:.1f}: with a proposed event {with_events / n:.1f}, "
           f"without one but with a verb and an actor {without_events / n:.1f}")
+    print(f"model calls: {len(sentences)} of {with_events + without_events} such sentences "
+          f"({skipped} skipped: no event the model could add)")
 
     classifier = SentenceClassifier(model_folder(args.model))
     tokens = [len(encode(classifier.tokenizer, [text])[0][0]) for text in sentences]

@@ -11,7 +11,7 @@ import pytest
 from dyads.config import load_config
 from dyads.evaluate.expected import compare, read_expected, summarise
 from dyads.io.readers import read_articles
-from dyads.pipeline import Pipeline, code_batch, run
+from dyads.pipeline import Pipeline, _worker_context, code_batch, run
 from dyads.records import Article
 
 DEMO = resources.files("dyads") / "demo"
@@ -96,6 +96,9 @@ def test_worker_processes_give_the_same_events_as_one_process(coded, demo_articl
     parallel = {article.id: events for batch in run(demo_articles, settings) for article, events in batch}
     assert list(parallel) == [a.id for a in demo_articles]  # input order kept
     assert parallel == coded
+    # workers start from a fresh process, never as a fork of this one (a fork copies the caller's
+    # half-alive thread pools: a worker crashed on that in CI)
+    assert _worker_context().get_start_method() in {"forkserver", "spawn"}
 
 
 def test_batch_function_is_picklable_from_settings(demo_articles):

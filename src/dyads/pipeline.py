@@ -122,6 +122,21 @@ def batched(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
         yield chunk
 
 
+def _worker_context() -> Any:
+    """How worker processes start: from a fresh forkserver where there is one, else spawned.
+
+    Never by forking the caller: a fork copies the caller's memory but not its threads, so
+    whatever holds a thread pool there (onnxruntime, DuckDB, a web server, the test runner)
+    is left half alive in the worker, and a worker crashed on it (a segmentation fault in CI).
+    Each worker loads the pipeline on its first batch (about 3 s) and keeps it.
+    """
+    if "forkserver" in mp.get_all_start_methods():
+        context = mp.get_context("forkserver")
+        context.set_forkserver_preload(["dyads.pipeline"])  # the server imports spaCy once for all workers
+        return context
+    return mp.get_context("spawn")
+
+
 def run(articles: Iterable[Article], settings: Settings) -> Iterator[list[Coded]]:
     """Code articles batch by batch, in input order, with ``nlp.n_process`` processes.
 
@@ -136,13 +151,7 @@ def run(articles: Iterable[Article], settings: Settings) -> Iterator[list[Coded]
             yield list(pipeline.code_articles(chunk))
         return
     settings_json = settings.to_json()
-    context = None
-    if "fork" in mp.get_all_start_methods():
-        # Load once here; forked workers inherit the loaded pipeline (copy-on-write), as spaCy's
-        # own n_process does. Elsewhere each worker loads it on its first batch.
-        process_pipeline(settings_json).nlp  # noqa: B018
-        context = mp.get_context("fork")
-    with cf.ProcessPoolExecutor(max_workers=n_process, mp_context=context) as pool:
+    with cf.ProcessPoolExecutor(max_workers=n_process, mp_context=_worker_context()) as pool:
         pending: list[cf.Future[list[Coded]]] = []
         for chunk in batched(articles, size):
             pending.append(pool.submit(code_batch, settings_json, chunk))

@@ -241,6 +241,19 @@ def test_shipped_model_gives_distributions_and_obvious_answers() -> None:
     assert clf.predict([]) == []
 
 
+@pytest.mark.skipif(not (SHIPPED / "model.onnx").is_file(), reason="the shipped classifier is not built (make model)")
+def test_shipped_model_weights_fit_seven_bits_so_every_cpu_gives_the_same_answers() -> None:
+    """x86 CPUs without VNNI add pairs of uint8 x int8 products in 16 bits: full-range int8 weights
+    overflow there and the model answers differently than on newer CPUs. 7-bit weights never do."""
+    import onnx
+    from onnx import numpy_helper
+
+    model = onnx.load(str(SHIPPED / "model.onnx"))
+    weights = [numpy_helper.to_array(t) for t in model.graph.initializer if t.data_type == onnx.TensorProto.INT8]
+    assert len(weights) >= 20  # every quantised MatMul of the 4 encoder layers and the heads
+    assert max(int(np.abs(w.astype(np.int16)).max()) for w in weights) <= 64
+
+
 def test_our_written_examples_all_parse() -> None:
     path = Path(__file__).resolve().parents[1] / "src" / "dyads" / "models" / "examples.jsonl"
     examples, problems = read_examples([path])

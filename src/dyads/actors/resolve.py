@@ -821,7 +821,7 @@ def _context_countries(doc: Doc, hits: list[_Hit]) -> dict[int, str]:
     A sentence that places events "in <country>" gives that country; otherwise the
     article's most frequent country (names, demonyms, capitals; backers excluded).
     """
-    places = [h for h in hits if not h.backer and h.entry.kind in ("country", "capital") and h.entry.code and not _opposed(doc, h)]
+    places = [h for h in hits if not h.backer and h.entry.kind in ("country", "capital") and h.entry.code and not other_side(doc, h.start, h.end)]
     if not places:
         # No country named at all (local news: "Charleston police said ..."): the country
         # of the article's resolvable place names, if they agree on one
@@ -839,11 +839,20 @@ def _context_countries(doc: Doc, hits: list[_Hit]) -> dict[int, str]:
     return context
 
 
-def _opposed(doc: Doc, hit: _Hit) -> bool:
-    """A country named as what an act is against ("sanctions against Nigeria"): the other side, no
-    clue to the country of the article's unnamed officials."""
-    root = doc[_root(doc, hit.start, hit.end)]
-    return root.dep_ == "pobj" and root.head.lower_ == "against"
+#: prepositions whose object is the other side of an act: "sanctions against Nigeria",
+#: "condolences to the Government of Turkey", "talks with Syria"
+_OTHER_SIDE_PREPS = frozenset({"against", "to", "toward", "towards", "with"})
+
+
+def other_side(doc: Doc, start: int, end: int) -> bool:
+    """Tokens ``start:end`` name the other side of an act ("sanctions against Nigeria", "condolences
+    to the Government of Turkey"): no clue to the country of the article's unnamed officials."""
+    root = doc[_root(doc, start, end)]
+    if root.dep_ == "pobj" and root.head.lower_ in _OTHER_SIDE_PREPS:
+        return _lemma(root.head.head) != "return"  # "without returning to Kyrgyzstan": home
+    # "the Government of Turkey": the country of a body named after the preposition
+    head = root.head.head if root.dep_ == "pobj" and root.head.lower_ == "of" else None
+    return head is not None and head.dep_ == "pobj" and head.head.lower_ in _OTHER_SIDE_PREPS
 
 
 def _toponym_country(doc: Doc) -> str | None:

@@ -8,7 +8,7 @@ with possessive or adjectival actors ("Russia's strikes", "Russian airstrikes").
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 from spacy.tokens import Doc, Token
 
@@ -305,6 +305,8 @@ def verb_arguments(
         targets.extend(_mentions_of_all((o for c in verb.children if c.dep_ in OBJECT_DEPS for o in prep_objects(c, ("between",))), find))
     if not targets and verb.lemma_.lower() in DEMAND_VERBS:
         targets.extend(addressee_of_demand(verb, find))
+    if not targets:
+        targets.extend(purpose_destination(verb, find))
     if not targets and subject is not None and verb.lemma_.lower() in JOINT_VERBS:
         sources = joint_subject(subject, sources)
     elif intended and subject is not None and verb.lemma_.lower() in JOINT_VERBS:
@@ -415,6 +417,17 @@ def _phrase_mention(head: Token, code: str | None) -> Mention | None:
     return Mention(start=start, end=end, head=head.i, kind="country" if code else "sector", actor=actor)
 
 
+def purpose_destination(verb: Token, find: MentionFinder) -> list[Mention]:
+    """Where the act of a purpose clause happens, when the clause it serves sends someone there:
+    "sent seven experts to Saudi Arabia to investigate the attack" -> Saudi Arabia. ``[]`` otherwise."""
+    if verb.dep_ not in ("advcl", "xcomp") or not any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+        return []
+    sender = verb.head
+    if sender.lemma_.lower() not in TRANSFER_VERBS or not any(c.dep_ == "dobj" for c in sender.children):
+        return []
+    return _mentions_of_all(prep_objects(sender, ("to",)), find)
+
+
 #: verbs of handing something over: their "to" phrase names who receives it
 TRANSFER_VERBS = frozenset({
     "give", "send", "provide", "deliver", "donate", "grant", "hand", "supply", "ship", "transfer",
@@ -426,9 +439,29 @@ def transfer_recipients(verb: Token, find: MentionFinder) -> list[Mention]:
     """Who receives what a verb of handing over gives ("gives medical equipment to Nicaragua",
     "granted political asylum to Julian Assange"): the actors of its "to" phrase, when it has a
     direct object that names no actor. ``[]`` for other verbs."""
-    if verb.lemma_.lower() not in TRANSFER_VERBS or not any(c.dep_ == "dobj" for c in verb.children):
+    objects = [c for c in verb.children if c.dep_ == "dobj"]
+    if verb.lemma_.lower() not in TRANSFER_VERBS or not objects:
         return []
-    return _mentions_of_all(prep_objects(verb, ("to",)), find)
+    # "provided 3.5 million euros in humanitarian funding to Lebanon": the parser may hang the
+    # "to" phrase on a noun of the object
+    nouns = [*objects, *prep_objects(verb, ("in",))]  # "provided 4 million dollars [in funding to Lebanon]"
+    return _mentions_of_all(prep_objects(verb, ("to",)), find) or _mentions_of_all(
+        (o for noun in nouns for o in _nominal_to_objects(noun)), find
+    )
+
+
+def _nominal_to_objects(noun: Token) -> Iterator[Token]:
+    """Objects of "to" phrases hung on ``noun`` or on the nouns of its of/in phrases, not inside
+    a clause ("aid to Syrians", "3.5 million in funding to Lebanon")."""
+    for child in noun.children:
+        if child.dep_ != "prep":
+            continue
+        if child.lower_ == "to":
+            yield from (o for o in child.children if o.dep_ == "pobj")
+        elif child.lower_ in ("of", "in"):
+            for o in child.children:
+                if o.dep_ == "pobj" and o.pos_ in ("NOUN", "PROPN", "NUM"):
+                    yield from _nominal_to_objects(o)
 
 
 #: tokens that make a from/to object no place: time and amounts ("from Monday", "to 2020")
@@ -584,9 +617,17 @@ _OWN_POSSESSIVES = frozenset({"its", "their", "his", "her", "our"})
 SHELTER_NOUNS = frozenset({"refuge", "shelter", "asylum", "sanctuary", "safety"})
 
 
+#: objects that are a measure over a territory: "imposed a curfew in parts of Kashmir", "declared a
+#: state of siege in Bolivia" (coders mark the territory, not the measure)
+TERRITORY_MEASURES = frozenset({
+    "curfew", "state", "emergency", "siege", "ceasefire", "truce", "blockade", "lockdown", "law", "restriction",
+})
+
+
 def _own_thing(obj: Token) -> bool:
-    """An object owned by a possessive pronoun ("its illegal weapons") or naming a shelter."""
-    return obj.lemma_.lower() in SHELTER_NOUNS or any(c.dep_ == "poss" and c.lower_ in _OWN_POSSESSIVES for c in obj.children)
+    """An object owned by a possessive pronoun ("its illegal weapons"), naming a shelter, or a
+    measure over a territory: the place it is in is the act's target, not the object."""
+    return obj.lemma_.lower() in SHELTER_NOUNS | TERRITORY_MEASURES or any(c.dep_ == "poss" and c.lower_ in _OWN_POSSESSIVES for c in obj.children)
 
 
 #: nouns naming people, not an organised actor: an object headed by one is the target even
@@ -682,6 +723,10 @@ REACTION_VERBS = frozenset({
 })
 
 
+#: prepositions that set an event noun as the background of a clause, not its act
+BACKGROUND_PREPS = frozenset({"after", "before", "following", "since", "despite", "amid", "amidst"})
+
+
 def governing_clause(noun: Token) -> Token | None:
     """The verb whose subject a noun event borrows: "Russia launched airstrikes" (light verb),
     "Moscow and Washington were close to joint action" (predicate + preposition)."""
@@ -690,6 +735,8 @@ def governing_clause(noun: Token) -> Token | None:
         if token.dep_ in OBJECT_DEPS and token.head.pos_ in {"VERB", "AUX"}:
             return token.head  # not attr/oprd: "calling it an effective alliance" describes, it does not act
         if token.dep_ == "pobj" and token.head.dep_ == "prep":
+            if token.head.lower_ in BACKGROUND_PREPS:
+                return None  # "expressed condolences after the attack": the attack is not the mourner's
             above = token.head.head
             if above.pos_ in {"VERB", "AUX"}:
                 return above

@@ -31,7 +31,7 @@ from collections.abc import Callable
 
 from spacy.tokens import Doc
 
-from dyads.actors.resolve import regional
+from dyads.actors.resolve import other_side, regional
 from dyads.coder.arguments import PEOPLE_NOUNS
 from dyads.records import Actor, Event
 from dyads.stages.extensions import trigger_token
@@ -126,7 +126,7 @@ def uncoded_home(doc: Doc, event: Event, *, is_country: Callable[[str], bool]) -
         named = {
             m.actor.code for m in doc._.dyads_mentions or []
             if m.kind in _STATE_KINDS and m.actor.code and is_country(m.actor.code)
-            and event.sentence.start <= doc[m.start].idx < event.sentence.end
+            and event.sentence.start <= doc[m.start].idx < event.sentence.end and not other_side(doc, m.start, m.end)
         }
         code = named.pop() if len(named) == 1 else None
     if code in acted_on:

@@ -47,6 +47,8 @@ MEASURE_NOUNS = frozenset({
     "consignment", "load", "truckload", "planeload", "shipload", "batch", "cargo", "package", "parcel", "crate",
     "amount", "quantity", "dozen", "hundred", "thousand", "million", "billion", "worth",
 })
+#: Object nouns that say little without their compound: "mediation efforts", "relief mission".
+GENERIC_HEADS = frozenset({"effort", "process", "initiative", "programme", "program", "mission", "operation"})
 #: Child dependencies that can carry a NOUN entry's required modifier: "air strike", "hunger strike".
 MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "poss"})
 
@@ -163,6 +165,9 @@ def _child_words(token: Token, deps: frozenset[str], *, through_measures: bool =
             if through_measures and child.lemma_.lower() in MEASURE_NOUNS:
                 words.update(w for of in child.children if of.dep_ == "prep" and of.lower_ == "of"
                              for obj in of.children if obj.dep_ == "pobj" for w in _words(obj))
+            if through_measures and child.lemma_.lower() in GENERIC_HEADS:
+                # "ended mediation efforts": what the effort is names the act
+                words.update(w for c in child.children if c.dep_ == "compound" for w in _words(c))
     return words
 
 

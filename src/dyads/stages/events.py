@@ -137,6 +137,8 @@ class EventCoder:
         for token in sentence:
             if token.i in in_mention or token.pos_ not in NOUN_POS | {"VERB"}:
                 continue
+            if token.pos_ == "VERB" and token.dep_ == "amod":
+                continue  # "its long-threatened invasion": a participle describing a noun reports no act
             entry = self.lexicon.match(token)
             if entry is not None:
                 found.append((token, entry))

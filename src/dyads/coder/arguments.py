@@ -176,7 +176,7 @@ def nested_mentions(token: Token, find: MentionFinder) -> list[Mention]:
     "the mosque in Mosul" (:func:`argument_span`)."""
     direct = find(token)
     if direct:
-        return direct
+        return direct + _uncoded_conjuncts(token, direct)
     found = modifier_mentions(token, find)
     if not found:
         # "doctors from two American aid groups", "a delegation from Tehran": where people come from
@@ -195,6 +195,23 @@ def nested_mentions(token: Token, find: MentionFinder) -> list[Mention]:
     if len(found) == 1:
         return [_with_span(found[0], token)]
     return found
+
+
+#: entity labels of a conjunct that names someone no table codes
+_NAMED_ENTITIES = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+
+
+def _uncoded_conjuncts(token: Token, found: list[Mention]) -> list[Mention]:
+    """Conjuncts of ``token`` that name someone no table codes, as uncoded mentions: "sanctions on
+    former President Viktor Yanukovich and ex-Prime Minister Mykola Azarov" (Azarov unknown)."""
+    out: list[Mention] = []
+    for conj in token.conjuncts:
+        if conj.i < token.i or any(m.start <= conj.i < m.end for m in found) or conj.ent_type_ not in _NAMED_ENTITIES:
+            continue
+        mention = _phrase_mention(conj, None)
+        if mention is not None and not any(m.start < mention.end and mention.start < m.end for m in found):
+            out.append(mention)
+    return out
 
 
 #: prepositions whose object may hold the actor of a phrase that names none ("targets in Syria")

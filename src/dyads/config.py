@@ -47,7 +47,7 @@ class EventSettings(_Section):
 class ClassifierSettings(_Section):
     model: str = Field(default="default", description='classifier folder written by `dyads train`; "default": the shipped one; "none": rules only')
     retype_threshold: float = Field(default=0.5, ge=0.0, le=1.0, description="least probability for the classifier to re-type a sentence's only proposed event")
-    retype_threshold_several: float = Field(default=0.8, ge=0.0, le=1.0, description="the same where the sentence holds several proposed events (re-types the main one)")
+    retype_threshold_several: float = Field(default=0.8, ge=0.0, le=1.0, description="the same where the sentence holds several proposed events (re-types the main one), or its one event comes from a lexicon entry with its own object or particle")
     statement_threshold: float = Field(default=0.7, ge=0.0, le=1.0, description="least probability for the classifier to flag a sentence's main event a statement")
     add_threshold: float = Field(default=0.5, ge=0.0, le=1.0, description="least probability for the classifier to add an event where the rules found none")
     sentences: Literal["all", "with_events"] = Field(default="all", description='classify sentences holding a proposed event or a verb and an actor ("all"), or only the first kind (faster)')

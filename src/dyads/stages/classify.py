@@ -10,7 +10,8 @@ sentence's main event (its first non-statement event) is then:
   (the classifier picks the main event among the proposals);
 * re-typed (``coder = "lexicon+classifier"``) when no proposal has the classifier's class and
   it says so with at least ``retype_threshold`` (``retype_threshold_several`` when the sentence
-  holds several proposals: a sentence-level label may describe another clause): the CAMEO
+  holds several proposals, a sentence-level label may describe another clause, or when its one
+  proposal comes from a lexicon entry with its own object or particle, "dropped bombs"): the CAMEO
   code becomes the trigger word's own lexicon code for the new type, else that type's root;
 * flagged a statement (CAMEO 010, or 020 for a request) when the classifier says the sentence
   only states or appeals, with at least ``statement_threshold``, and it holds one proposal.
@@ -161,7 +162,9 @@ class EventClassifier:
                 if prediction.type_probability(wanted) >= self.retype_threshold:
                     self._retype(doc, agreeing, wanted, prediction)
             return None
-        if wanted and class_p >= (self.retype_threshold if len(proposals) == 1 else self.retype_threshold_several):
+        # a verb with its own object in the lexicon ("dropped ... bombs") is trusted like several proposals
+        several = len(proposals) > 1 or self._specific(doc, proposals[0])
+        if wanted and class_p >= (self.retype_threshold_several if several else self.retype_threshold):
             self._retype(doc, proposals[0], wanted, prediction)  # one proposal, and the classifier disagrees
         return None
 

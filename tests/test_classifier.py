@@ -463,6 +463,33 @@ def test_the_speaker_of_a_report_is_no_argument_of_the_reported_event() -> None:
     assert [a.name for a in event.targets] == ["Odesa"]
 
 
+def test_a_phrase_describing_a_held_actor_adds_no_actor() -> None:
+    """"Ivan Petrov, who chairs the committee, praised the plan": the committee describes the
+    doer; the role head's tag on it adds no second doer."""
+    doc = parse(
+        [
+            ("Ivan", "Ivan", 1, "compound", "PROPN"),
+            ("Petrov", "Petrov", 8, "nsubj", "PROPN"),
+            (",", ",", 1, "punct", "PUNCT"),
+            ("who", "who", 4, "nsubj", "PRON"),
+            ("chairs", "chair", 1, "relcl", "VERB"),
+            ("the", "the", 6, "det", "DET"),
+            ("committee", "committee", 4, "dobj", "NOUN"),
+            (",", ",", 1, "punct", "PUNCT"),
+            ("praised", "praise", 8, "ROOT", "VERB"),
+            ("the", "the", 10, "det", "DET"),
+            ("plan", "plan", 8, "dobj", "NOUN"),
+            (".", ".", 8, "punct", "PUNCT"),
+        ]
+    )
+    (petrov,) = coded_mentions(doc, {(0, 2): ("RUS", ["LEG"])})
+    doc._.dyads_mentions = [petrov]
+    event = event_on(doc, 8, "051")
+    event.sources = [petrov.actor.model_copy(deep=True)]
+    apply_roles(doc, event, (phrase(doc, 0, 2, "source"), phrase(doc, 5, 7, "source")), sentence=doc[:])
+    assert [(a.code, a.span.text) for a in event.sources] == [("RUS", "Ivan Petrov")]
+
+
 def _parsed(words: list[str], lemmas: list[str], pos: list[str], heads: list[int], deps: list[str]) -> Doc:
     return Doc(VOCAB, words=words, lemmas=lemmas, pos=pos, heads=heads, deps=deps)
 

@@ -257,6 +257,7 @@ def apply_roles(doc: Doc, event: Event, phrases: tuple[RoleSpan, ...], *, senten
         if reported is not None and not reported[0] <= doc[first : last + 1].root.i <= reported[1]:
             continue  # "Zelenskiy said Russia had attacked ...": the speaker is no argument of the attack
         end = _phrase_end(doc, last)
+        describing = _describes_held(doc, doc[first : end + 1].root, event)
         if voiced and phrase.role != _voice_role(doc[first : end + 1].root, trigger, phrase.role):
             continue  # "was arrested by police": the passive's subject is never its doer
         wanted = ("source", "target") if phrase.role == "reciprocal" else (phrase.role,)
@@ -271,7 +272,7 @@ def apply_roles(doc: Doc, event: Event, phrases: tuple[RoleSpan, ...], *, senten
                         other.remove(actor)
                         own.append(actor)
                     inside = moved
-                if not inside and (not own or phrase.probability >= fill_threshold):
+                if not inside and not describing and (not own or phrase.probability >= fill_threshold):
                     held = own if phrase.role == "reciprocal" else event.sources + event.targets
                     inside = [_actor_in(doc, a, b, held) or Actor(name=span.text)]
                     own.extend(inside)
@@ -406,14 +407,32 @@ def _trim_edges(doc: Doc, first: int, last: int) -> tuple[int, int]:
     """Tokens ``[first, last]`` without a conjunction or punctuation at either edge ("and the
     Eurasia Economic Union" -> "the Eurasia Economic Union", "The Afghan government ," -> "The
     Afghan government"): no coder starts or ends an argument on them. Brackets stay: "( EAEU )"."""
-    def loose(token: Token) -> bool:
-        return token.dep_ == "cc" or (token.is_punct and token.text not in "()[]")
+    def loose(token: Token) -> bool:  # "Franz Klintsevich , who": nor on a relative pronoun
+        return token.dep_ == "cc" or (token.is_punct and token.text not in "()[]") or token.tag_ in RELATIVE_TAGS
 
     while first <= last and loose(doc[first]):
         first += 1
     while last >= first and loose(doc[last]):
         last -= 1
     return first, last
+
+
+RELATIVE_TAGS = frozenset({"WDT", "WP", "WP$"})
+#: clauses and phrases that describe the noun they hang on
+DESCRIBING_DEPS = frozenset({"relcl", "appos", "acl"})
+
+
+def _describes_held(doc: Doc, token: Token, event: Event) -> bool:
+    """``token`` is inside a relative clause, appositive or participle describing one of the
+    event's actors ("Franz Klintsevich, who serves as deputy chairman of the Federation Council
+    Committee, praised ...": the committee describes the doer, it is no second doer)."""
+    spans = [a.span for a in (*event.sources, *event.targets) if a.span is not None]
+    node = token
+    while node.head.i != node.i:
+        if node.dep_ in DESCRIBING_DEPS and any(s.start <= node.head.idx < s.end for s in spans):
+            return True
+        node = node.head
+    return False
 
 
 def _overlaps(actor: Actor, span: Span) -> bool:

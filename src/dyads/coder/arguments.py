@@ -459,9 +459,9 @@ def transfer_recipients(verb: Token, find: MentionFinder) -> list[Mention]:
     objects = [c for c in verb.children if c.dep_ == "dobj"]
     if verb.lemma_.lower() not in TRANSFER_VERBS or not objects:
         return []
-    # "provided 3.5 million euros in humanitarian funding to Lebanon": the parser may hang the
-    # "to" phrase on a noun of the object
-    nouns = [*objects, *prep_objects(verb, ("in",))]  # "provided 4 million dollars [in funding to Lebanon]"
+    # the parser may hang the "to" phrase on a noun of the object, or of an "in" phrase of the
+    # verb: "provided 4 million dollars [in funding to Lebanon]"
+    nouns = [*objects, *prep_objects(verb, ("in",))]
     return _mentions_of_all(prep_objects(verb, ("to",)), find) or _mentions_of_all(
         (o for noun in nouns for o in _nominal_to_objects(noun)), find
     )

@@ -417,6 +417,7 @@ def _trim_edges(doc: Doc, first: int, last: int) -> tuple[int, int]:
     return first, last
 
 
+#: relative pronouns, which end no argument phrase
 RELATIVE_TAGS = frozenset({"WDT", "WP", "WP$"})
 #: clauses and phrases that describe the noun they hang on
 DESCRIBING_DEPS = frozenset({"relcl", "appos", "acl"})

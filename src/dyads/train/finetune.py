@@ -213,8 +213,7 @@ def _export(net: TwoHeads, tokenizer: Tokenizer, examples: list[Example], option
         )
         # 7-bit weights (reduce_range): without VNNI, x86 int8 kernels add pairs of uint8 x int8
         # products in 16 bits, and full-range weights overflow there, so the same model gave other
-        # answers on older CPUs (a struck-targets sentence's ASSAULT probability 0.89 on one machine,
-        # 0.002 on another). With 7 bits the sums fit, and every CPU computes the same numbers.
+        # answers on older CPUs (docs/training.md). With 7 bits the sums fit on every CPU.
         quantize_dynamic(str(fp32), str(out / MODEL_FILE), per_channel=True, reduce_range=True, weight_type=QuantType.QInt8)
         sample = [e.text for e in random.Random(options.seed).sample(examples, min(200, len(examples)))]
         agree, cosine = [], []

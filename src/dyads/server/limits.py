@@ -19,7 +19,7 @@ class ServerLimits(BaseModel):
         default=10.0, gt=0, description="the database work of one request is interrupted after this many seconds (E625)"
     )
     max_concurrent_queries: int = Field(
-        default=8, ge=1, description="requests listing or analysing events (scans of the store) at the same time"
+        default=16, ge=1, description="requests listing or analysing events (scans of the store) at the same time"
     )
     max_concurrent_lookups: int = Field(
         default=8, ge=1, description="requests reading rows by key (one event, one article, health) at the same time"

@@ -68,7 +68,8 @@ def run_dyads(rows: list[dict], n_process: int, batch_size: int, *, classifier: 
         Article.create(text=row["text"], url=row.get("url"), published=_date(row.get("date") or row.get("published")))
         for row in rows
     ]
-    process_pipeline(settings.to_json()).nlp  # noqa: B018 - load outside the timed part, as the bare side does
+    if n_process == 1:  # load outside the timed part, as the bare side does (a pool's workers load their own)
+        process_pipeline(settings.to_json()).nlp  # noqa: B018
     start = time.perf_counter()
     n_events = sum(len(events) for batch in run(articles, settings) for _, events in batch)
     return {"seconds": time.perf_counter() - start, "tokens": None, "events": n_events}

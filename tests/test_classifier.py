@@ -163,23 +163,12 @@ def test_confident_other_class_retypes_with_consistent_codes(stage: EventClassif
 def test_lexicon_entry_with_its_own_object_needs_the_higher_threshold(stage: EventClassifier) -> None:
     """"Jets dropped bombs" matches drop + bomb (195): a verb and its object, which the classifier
     re-types to another class only as surely as it re-types one of several proposals."""
-    words = ["Jets", "dropped", "bombs", "on", "the", "town", "."]
-    doc = Doc(
-        VOCAB, words=words, lemmas=["jet", "drop", "bomb", "on", "the", "town", "."],
-        pos=["NOUN", "VERB", "NOUN", "ADP", "DET", "NOUN", "PUNCT"],
-        heads=[1, 1, 1, 1, 5, 3, 1], deps=["nsubj", "ROOT", "dobj", "prep", "det", "pobj", "punct"],
+    doc = _parsed(
+        ["Jets", "dropped", "bombs", "on", "the", "town", "."], ["jet", "drop", "bomb", "on", "the", "town", "."],
+        ["NOUN", "VERB", "NOUN", "ADP", "DET", "NOUN", "PUNCT"], [1, 1, 1, 1, 5, 3, 1],
+        ["nsubj", "ROOT", "dobj", "prep", "det", "pobj", "punct"],
     )
-    text = doc.text
-    final = cameo("195")
-
-    def event() -> Event:
-        return Event(
-            article_id="a", sentence_index=0, sentence=Span(start=0, end=len(text), text=text),
-            trigger=Span(start=5, end=12, text="dropped"), plover_type=final.plover_type, cameo_code=final.code,
-            quad_class=final.quad_class, goldstein=final.goldstein, coder="lexicon-rules",
-        )
-
-    kept, retyped = event(), event()
+    kept, retyped = event_on(doc, 1, "195"), event_on(doc, 1, "195")
     stage.decide(doc, [kept], prediction("CONCEDE", 2, 0.8))  # above retype_threshold (0.6), below several (0.95)
     stage.decide(doc, [retyped], prediction("CONCEDE", 2, 0.97))
     assert (kept.cameo_code, kept.coder) == ("195", "lexicon-rules")

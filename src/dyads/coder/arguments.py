@@ -440,7 +440,7 @@ def purpose_destination(verb: Token, find: MentionFinder) -> list[Mention]:
     if verb.dep_ not in ("advcl", "xcomp") or not any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
         return []
     sender = verb.head
-    if sender.lemma_.lower() not in TRANSFER_VERBS or not any(c.dep_ == "dobj" for c in sender.children):
+    if not _hands_over(sender):
         return []
     return _mentions_of_all(prep_objects(sender, ("to",)), find)
 
@@ -452,13 +452,18 @@ TRANSFER_VERBS = frozenset({
 })
 
 
+def _hands_over(verb: Token) -> bool:
+    """A verb of handing over with a direct object: "sent seven experts", "gives medical equipment"."""
+    return verb.lemma_.lower() in TRANSFER_VERBS and any(c.dep_ == "dobj" for c in verb.children)
+
+
 def transfer_recipients(verb: Token, find: MentionFinder) -> list[Mention]:
     """Who receives what a verb of handing over gives ("gives medical equipment to Nicaragua",
     "granted political asylum to Julian Assange"): the actors of its "to" phrase, when it has a
     direct object that names no actor. ``[]`` for other verbs."""
-    objects = [c for c in verb.children if c.dep_ == "dobj"]
-    if verb.lemma_.lower() not in TRANSFER_VERBS or not objects:
+    if not _hands_over(verb):
         return []
+    objects = [c for c in verb.children if c.dep_ == "dobj"]
     # the parser may hang the "to" phrase on a noun of the object, or of an "in" phrase of the
     # verb: "provided 4 million dollars [in funding to Lebanon]"
     nouns = [*objects, *prep_objects(verb, ("in",))]

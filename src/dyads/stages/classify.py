@@ -473,10 +473,8 @@ def wants_model(doc: Doc, sentence: SpacySpan, *, proposed: bool, mention_starts
     away (about 11% of the calls on news, `python bench/classifier_speed.py --n 200`)."""
     if proposed:
         return True
-    return (
-        all_sentences and _may_hold_event(sentence, mention_starts)
-        and any(EventClassifier._frame(doc, sentence, material=m) for m in (True, False))
-    )
+    # material=True only adds the act's place as a target, so it finds a frame whenever False does
+    return all_sentences and _may_hold_event(sentence, mention_starts) and EventClassifier._frame(doc, sentence, material=True) is not None
 
 
 def _may_hold_event(sentence: SpacySpan, mention_starts: list[int]) -> bool:

@@ -498,3 +498,31 @@ def test_a_rule_with_its_own_object_is_not_retyped_within_its_class(stage: Event
     generic = event_on(eased, 2, "081")
     stage.decide(eased, [generic], prediction("RETREAT", 2, 0.9))
     assert generic.plover_type == "RETREAT" and generic.coder == "lexicon+classifier"
+
+
+class _FixedModel:
+    """Stands in for the ONNX model: the same prediction for every sentence."""
+
+    def __init__(self, answer: Prediction) -> None:
+        self.answer = answer
+
+    def predict(self, texts: list[str]) -> list[Prediction]:
+        return [self.answer for _ in texts]
+
+
+@pytest.mark.parametrize(("codes", "expected"), [("model", ("CONCEDE", "lexicon+classifier")), ("lexicon", ("ASSAULT", "lexicon-rules"))])
+def test_codes_lexicon_lets_the_lexicon_code_stand(codes: str, expected: tuple[str, str]) -> None:
+    """With a project's own verb dictionary (``classifier.codes = "lexicon"``) a sure classifier
+    re-types nothing; with the default it re-types the same event."""
+    doc = _parsed(
+        ["Jets", "dropped", "bombs", "on", "the", "town", "."], ["jet", "drop", "bomb", "on", "the", "town", "."],
+        ["NOUN", "VERB", "NOUN", "ADP", "DET", "NOUN", "PUNCT"], [1, 1, 1, 1, 5, 3, 1],
+        ["nsubj", "ROOT", "dobj", "prep", "det", "pobj", "punct"],
+    )
+    event = event_on(doc, 1, "195")
+    doc._.dyads_events, doc._.dyads_mentions = [event], []
+    stage = EventClassifier(model="none", lexicon=None, retype_threshold=0.6, retype_threshold_several=0.95,
+                            statement_threshold=0.7, add_threshold=0.7, sentences="all", threads=1, codes=codes)
+    stage.classifier = _FixedModel(prediction("CONCEDE", 2, 0.99))
+    stage(doc)
+    assert (event.plover_type, event.coder) == expected

@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from dyads.cli import app
+from dyads.errors import DataError
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 COMMANDS = ["code", "ingest", "events", "actors", "demo", "evaluate", "config"]
@@ -133,6 +134,22 @@ def test_evaluate_expected_events_file(tmp_path):
     summary = json.loads(out.read_text(encoding="utf-8"))
     assert summary["n"] == 1 and summary["found"] == 1.0
     assert summary["accuracy"] == 1.0 and summary["date"] == 1.0 and summary["source"] == 1.0
+
+
+def test_import_verbs_writes_a_usable_lexicon_and_counts_what_it_skipped(tmp_path: Path) -> None:
+    dictionary = tmp_path / "toy.verbs.txt"
+    dictionary.write_text("--- PRAISE [051] ---\nPRAISE\n- * EFFORTS [052]\n- NEVER * [111]\n", encoding="utf-8")
+    out = tmp_path / "verbs.tsv"
+    result = invoke("import-verbs", str(dictionary), "--out", str(out), "--show-skipped")
+    assert result.exit_code == 0, result.output
+    assert "2 lexicon rows; 1 dictionary lines skipped" in result.output
+    assert "toy.verbs.txt:4: - NEVER * [111]" in result.output
+    from dyads.ontology import load_lexicon
+
+    assert {(e.lemma, e.dobj, e.cameo) for e in load_lexicon(out)} == {("praise", None, "051"), ("praise", "efforts", "052")}
+    with pytest.raises(DataError) as info:  # `dyads` prints it as one line and exits 2 (main())
+        invoke("import-verbs", str(tmp_path / "nowhere"), "--out", str(out))
+    assert info.value.code == "E804"
 
 
 def test_import_actors_writes_a_usable_actor_file(tmp_path: Path) -> None:

@@ -757,6 +757,34 @@ def import_actors(
     typer.echo(f"Wrote {written}. Use it with: dyads code FILE --set actors.actor_file={written}")
 
 
+@app.command("import-verbs")
+def import_verbs(
+    source: Annotated[Path, typer.Argument(help="PETRARCH verb dictionary (*.verbs* file) or a folder holding one.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Lexicon TSV to write.")] = Path("petrarch_verbs.tsv"),
+    show_skipped: Annotated[bool, typer.Option("--show-skipped", help="List every skipped line with its reason.")] = False,
+) -> None:
+    """Convert a PETRARCH verb dictionary into a dyads event lexicon (replaces the built-in one).
+
+    Patterns our lexicon cannot express (words before the verb, role markers, codes that are not
+    CAMEO codes) are skipped and counted by reason.
+
+    Example: dyads import-verbs ../shared/data/gold/petrarch_dictionaries -o petr_verbs.tsv
+    Then: dyads code news.jsonl --set events.lexicon=petr_verbs.tsv --set classifier.codes=lexicon
+    """
+    from collections import Counter
+
+    from dyads.ontology.petrarch_verbs import petrarch_lexicon_file
+
+    result = petrarch_lexicon_file(source, out)
+    typer.echo(f"Wrote {out}: {len(result.rows)} lexicon rows; {len(result.skipped)} dictionary lines skipped.")
+    for reason, count in Counter(item.reason.split(" line ")[0] for item in result.skipped).most_common():
+        typer.echo(f"  {count:5d}  {reason}")
+    if show_skipped:
+        for item in result.skipped:
+            typer.echo(f"{item.where}: {item.text}  ({item.reason})")
+    typer.echo(f"Use it with: dyads code FILE --set events.lexicon={out} --set classifier.codes=lexicon")
+
+
 @app.command("config")
 def show_config(
     config: ConfigOpt = None,

@@ -39,7 +39,7 @@ class ActorSettings(_Section):
 
 
 class EventSettings(_Section):
-    lexicon: str = Field(default="", description="TSV event lexicon replacing the built-in one (docs/ontology.md); empty: built-in")
+    lexicon: str = Field(default="", description="TSV event lexicon replacing the built-in one (docs/ontology.md; `dyads import-verbs` converts a PETRARCH verb dictionary); empty or \"builtin\": the built-in one")
     keep_statements: bool = Field(default=True, description="keep CAMEO 01-02 statement events (flagged statement_only)")
     require_actor: bool = Field(default=False, description="drop verb events with neither a source nor a target actor (noun events always need one)")
 
@@ -54,6 +54,7 @@ class ClassifierSettings(_Section):
     threads: int = Field(default=1, ge=1, le=64, description="onnxruntime threads per process")
     roles: bool = Field(default=True, description="let the model's role head set the main event's argument phrases (spans, swapped or missing sources/targets)")
     role_threshold: float = Field(default=0.5, ge=0.0, le=1.0, description="least mean tag probability for a role-head phrase to move an actor to its role or add one to a role that has actors")
+    codes: Literal["model", "lexicon"] = Field(default="model", description='who has the last word on event codes: the model may re-type, flag statements and add events ("model"), or the lexicon\'s codes stand and the model only places argument phrases ("lexicon", for your own verb dictionary)')
 
 
 class DateSettings(_Section):

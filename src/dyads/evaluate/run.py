@@ -25,8 +25,9 @@ def run_evaluation(
     """Build the pipeline from ``settings`` and score it on ``path``.
 
     ``expected`` scores a hand-written file of expected events (the demo's format, with the
-    articles in ``articles.jsonl`` beside it). For ``petrarch`` the fictional actors of PETRARCH's unit tests are loaded from the
-    ``petrarch_dictionaries`` folder beside the gold file (converted to our actor-file format).
+    articles in ``articles.jsonl`` beside it). For ``petrarch`` the fictional actors of PETRARCH's unit tests and its verb
+    dictionary are loaded from the ``petrarch_dictionaries`` folder beside the gold file (converted to our actor-file
+    and lexicon formats) unless settings name an actor file or lexicon.
     ``folds`` is a folder written by ``dyads train --folds K``: each text is then coded with
     the classifier of the fold that held it out (cross-validation).
     """
@@ -36,15 +37,30 @@ def run_evaluation(
     if fmt == "expected":
         return EvalResult(fmt=fmt, summary=score_expected(path, pipeline=Pipeline(settings)), source=str(path))
     with tempfile.TemporaryDirectory(prefix="dyads-eval-") as tmp:
-        if fmt == "petrarch" and not settings.actors.actor_file:
-            actor_file = petrarch_actor_file(path.parent / "petrarch_dictionaries", Path(tmp) / "petrarch_actors.yaml")
-            settings = settings.with_overrides({"actors.actor_file": str(actor_file)})
+        if fmt == "petrarch":
+            settings = _petrarch_settings(settings, path.parent / "petrarch_dictionaries", Path(tmp))
         pipeline = Pipeline(settings)
         coder = pipeline if folds is None else FoldCoder(pipeline, Path(folds))
         result = evaluate(fmt, path, coder=coder, limit=limit, batch_size=settings.nlp.batch_size)
         if folds is not None:
             result.summary["cross_validation"] = {"folds": len(coder.models), "models": str(folds)}
         return result
+
+
+def _petrarch_settings(settings: Settings, dictionaries: Path, tmp: Path) -> Settings:
+    """PETRARCH's own dictionaries beside its unit tests, converted, where no setting names others:
+    actors and agents as the actor file, verbs (when there) as the lexicon whose codes stand
+    (``classifier.codes=lexicon``). ``events.lexicon=builtin`` keeps our lexicon."""
+    from dyads.ontology.petrarch_verbs import petrarch_lexicon_file
+
+    overrides: dict[str, str] = {}
+    if not settings.actors.actor_file:
+        overrides["actors.actor_file"] = str(petrarch_actor_file(dictionaries, tmp / "petrarch_actors.yaml"))
+    if not settings.events.lexicon and any(dictionaries.glob("*.verbs*")):
+        petrarch_lexicon_file(dictionaries, tmp / "petrarch_verbs.tsv")
+        overrides["events.lexicon"] = str(tmp / "petrarch_verbs.tsv")
+        overrides["classifier.codes"] = "lexicon"  # PETRARCH codes with its dictionary's codes
+    return settings.with_overrides(overrides) if overrides else settings
 
 
 class FoldCoder:

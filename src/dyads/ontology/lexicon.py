@@ -52,6 +52,8 @@ GENERIC_HEADS = frozenset({"effort", "process", "initiative", "programme", "prog
 #: Child dependencies that can carry a NOUN entry's required modifier: "air strike", "hunger strike".
 MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "poss"})
 
+#: The value of ``events.lexicon`` that names the built-in lexicon explicitly (empty does too).
+BUILTIN = "builtin"
 _CODE_SHAPE = re.compile(r"^\d{2,4}$")
 _LEXICON_FILE = "lexicon.tsv"
 _CUES_FILE = "mode_cues.tsv"
@@ -72,8 +74,8 @@ class LexEntry:
 
     @property
     def specificity(self) -> int:
-        """How many extra conditions (particle, object) the entry needs: more beats fewer."""
-        return (self.particle is not None) + (self.dobj is not None)
+        """How many extra conditions (particle, object words) the entry needs: more beats fewer."""
+        return (self.particle is not None) + (len(self.dobj.split()) if self.dobj else 0)
 
     @property
     def plover_type(self) -> str | None:
@@ -165,8 +167,8 @@ def _child_words(token: Token, deps: frozenset[str], *, through_measures: bool =
             if through_measures and child.lemma_.lower() in MEASURE_NOUNS:
                 words.update(w for of in child.children if of.dep_ == "prep" and of.lower_ == "of"
                              for obj in of.children if obj.dep_ == "pobj" for w in _words(obj))
-            if through_measures and child.lemma_.lower() in GENERIC_HEADS:
-                # "ended mediation efforts": what the effort is names the act
+            if through_measures:
+                # "ended mediation efforts", "fired artillery shells": the object's compound names the act too
                 words.update(w for c in child.children if c.dep_ == "compound" for w in _words(c))
     return words
 
@@ -175,13 +177,39 @@ def _words(token: Token) -> set[str]:
     return {token.text.lower(), token.lemma_.lower()} - {""}
 
 
+def _object_ok(token: Token, entry: LexEntry, objects: set[str]) -> bool:
+    """Whether the token has the entry's object: one word among ``objects``, or behind the
+    entry's particle ("asked for sanctions"); several words ("trade protocol") all inside one
+    object phrase of a verb (or the phrase behind its particle), in any order."""
+    if entry.dobj is None:
+        return True
+    wanted = entry.dobj.split()
+    behind = _particle_objects(token, entry.particle)
+    if len(wanted) == 1:
+        return wanted[0] in objects or any(wanted[0] in _words(obj) for obj in behind)
+    heads = behind + ([child for child in token.children if child.dep_ in OBJECT_DEPS] if token.pos_ == "VERB" else [])
+    return any(set(wanted) <= _phrase_words(head) for head in heads)
+
+
+def _particle_objects(token: Token, particle: str | None) -> list[Token]:
+    if particle is None:
+        return []
+    return [obj for child in token.children if child.dep_ in PARTICLE_DEPS and child.text.lower() == particle
+            for obj in child.children if obj.dep_ == "pobj"]
+
+
+def _phrase_words(head: Token) -> set[str]:
+    return {word for token in head.subtree for word in _words(token)}
+
+
 def _best_entry(candidates: Sequence[LexEntry], token: Token, pos: str) -> LexEntry | None:
     particles = _child_words(token, PARTICLE_DEPS)
     objects = _child_words(token, OBJECT_DEPS, through_measures=True) if pos == "VERB" else _child_words(token, MODIFIER_DEPS)
     usable = [
         entry
         for entry in candidates
-        if (entry.particle is None or entry.particle in particles) and (entry.dobj is None or entry.dobj in objects)
+        if (entry.particle is None or entry.particle in particles)
+        and _object_ok(token, entry, objects)
     ]
     if not usable:
         return None
@@ -260,11 +288,12 @@ def _package_lexicon() -> Lexicon:
 
 
 def load_lexicon(path: Path | None = None) -> Lexicon:
-    """The built-in lexicon, or a user TSV file with the same columns that replaces it.
+    """The built-in lexicon (``path`` None or ``builtin``), or a user TSV file with the same
+    columns that replaces it.
 
     Malformed rows raise :class:`DataError` E802 naming ``file:line``; an unreadable file also E802.
     """
-    if path is None:
+    if path is None or str(path) == BUILTIN:
         return _package_lexicon()
     try:
         text = Path(path).read_text(encoding="utf-8")

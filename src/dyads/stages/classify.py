@@ -34,6 +34,9 @@ with its span); below it, a phrase only fills a role the rules left empty. Where
 reported ("Zelenskiy said Russia had attacked ..."), only phrases inside the reported clause
 count: the speaker is not an argument of the attack.
 
+With ``codes = "lexicon"`` (a project's own verb dictionary, ``dyads import-verbs``) the lexicon's
+codes stand: the model neither re-types, flags nor adds events, and only places argument phrases.
+
 A negated proposal ("did not endorse", "will not lift") is never re-typed: negation is recorded
 as its status and never flips it into its opposite (REJECT) silently. Actors, trigger, date,
 place and attribution are never touched. With ``model = "none"`` the stage does nothing.
@@ -91,6 +94,7 @@ class EventClassifier:
         threads: int,
         roles: bool = True,
         role_threshold: float = 0.5,
+        codes: str = "model",
     ) -> None:
         folder = model_folder(model)
         self.classifier = SentenceClassifier(folder, threads=threads) if folder else None
@@ -102,6 +106,7 @@ class EventClassifier:
         self.all_sentences = sentences == "all"
         self.use_roles = roles
         self.role_threshold = role_threshold
+        self.codes_from_model = codes == "model"
 
     def __call__(self, doc: Doc) -> Doc:
         if self.classifier is None:
@@ -115,9 +120,10 @@ class EventClassifier:
                 continue
             events = by_sentence.setdefault(index, [])
             prediction = self.classifier.predict([sentence.text])[0]
-            new = self.decide(doc, events, prediction, sentence=sentence, sentence_index=index)
-            if new is not None:
-                events.append(new)
+            if self.codes_from_model:
+                new = self.decide(doc, events, prediction, sentence=sentence, sentence_index=index)
+                if new is not None:
+                    events.append(new)
             main = main_event(events)
             if self.use_roles and main is not None and prediction.roles:
                 apply_roles(doc, main, prediction.roles, sentence=sentence, fill_threshold=self.role_threshold)
@@ -527,6 +533,7 @@ def agreed_type(prediction: Prediction) -> str | None:
         "threads": 1,
         "roles": True,
         "role_threshold": 0.5,
+        "codes": "model",
     },
 )
 def make_event_classifier(
@@ -542,6 +549,7 @@ def make_event_classifier(
     threads: int,
     roles: bool,
     role_threshold: float,
+    codes: str,
 ) -> EventClassifier:
     return EventClassifier(
         model=model,
@@ -554,4 +562,5 @@ def make_event_classifier(
         threads=threads,
         roles=roles,
         role_threshold=role_threshold,
+        codes=codes,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -209,8 +210,10 @@ def test_petrarch_actor_file_on_a_toy_dictionary(tmp_path: Path) -> None:
     assert by_first["Zorvian Navy"]["code"] == "ZOR" and by_first["Zorvian Navy"]["sectors"] == ["MIL"]
     assert by_first["Zorvian Navy"]["kind"] == "group"
     assert by_first["Kelmar"]["code"] == "KEL"
-    # dated codes: the latest one wins
-    assert (by_first["Old Regent"]["code"], by_first["Old Regent"]["sectors"]) == ("ZOR", ["GOV"])
+    # dated codes: one person entry per code, the article's date picks one (end exclusive)
+    regent = [(a["code"], a["sectors"], a.get("start"), a.get("end")) for a in data["actors"] if a["names"][0] == "Old Regent"]
+    assert regent == [("ZOR", [], None, "1995-01-01"), ("ZOR", ["GOV"], "1995-01-01", "2000-01-01")]
+    assert {a["kind"] for a in data["actors"] if a["names"][0] == "Old Regent"} == {"person"}
     assert "Nobody" not in by_first  # blank code
     assert (by_first["Allied Pact"]["code"], by_first["Allied Pact"]["sectors"]) == ("IGO", ["PAC"])
     agents = data["agents"]
@@ -250,6 +253,26 @@ def test_real_gold_files_first_20_records(fmt: str) -> None:
         assert all(r.spans for r in gold.records)
     if fmt == "petrarch":
         assert any(t.source.startswith("ARN") for r in gold.records for t in r.expected)
+
+
+def test_dated_codes_resolve_for_the_story_date(tmp_path: Path) -> None:
+    from dyads.actors.dictionary import ActorDictionary
+
+    (tmp_path / "TOY.actors.txt").write_text(DICT_ACTORS, encoding="utf-8")
+    out = petrarch_actor_file(tmp_path, tmp_path / "actors.yaml", include_agents=False)
+    dictionary = ActorDictionary.default(actor_file=out)
+    assert dictionary.lookup("Old Regent", on=dt.date(1994, 6, 1)).sectors == ()
+    assert dictionary.lookup("Old Regent", on=dt.date(1997, 6, 1)).sectors == ("GOV",)
+    assert dictionary.lookup("Old Regent", on=dt.date(2003, 6, 1)) is None  # no code held then
+
+
+def test_petrarch_record_date_is_read_and_checked(tmp_path: Path) -> None:
+    row = {"id": "d", "date": "19950601", "text": "x", "expected": []}
+    path = tmp_path / "p.jsonl"
+    path.write_text(json.dumps(row) + "\n" + json.dumps({**row, "date": "95-06-01"}) + "\n", encoding="utf-8")
+    gold = read_gold("petrarch", path, strict=False)
+    assert gold.records[0].date == dt.date(1995, 6, 1)
+    assert len(gold.problems) == 1 and "YYYYMMDD" in gold.problems[0].reason
 
 
 def test_real_petrarch_dictionaries(tmp_path: Path) -> None:

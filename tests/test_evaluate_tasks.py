@@ -274,3 +274,39 @@ def test_gsr_codes_follow_the_gold_convention() -> None:
     assert gsr_code(actor("HEZ", "REB")) == "LBN"
     assert gsr_code(actor("ISIS", "REB")) == "ISIS"  # no home country in our tables
     assert gsr_code(actor("rus", "GOV")) == "RUS"
+
+
+class DatedCoder(FakeCoder):
+    """A coder that takes ``published=``, as the dyads Pipeline does: records the date of each batch."""
+
+    def __init__(self, table: dict[str, list[Event]]) -> None:
+        super().__init__(table)
+        self.dates: list[object] = []
+
+    def __call__(self, texts: Sequence[str], *, published=None) -> list[list[Event]]:
+        self.dates.append(published)
+        return super().__call__(texts)
+
+
+def test_petrarch_records_are_coded_as_of_their_date(tmp_path: Path) -> None:
+    rows = [petr(str(i), f"text {i}", []) for i in range(5)]
+    for row, day in zip(rows, ["19950101", "19950101", "20100110", "20100110", "19950101"]):
+        row["date"] = day
+    path = write_jsonl(tmp_path / "p.jsonl", rows)
+    dated = DatedCoder({})
+    evaluate("petrarch", path, coder=dated, batch_size=64)
+    assert dated.batches == [2, 2, 1]  # a batch breaks where the date changes
+    assert [str(d) for d in dated.dates] == ["1995-01-01", "2010-01-10", "1995-01-01"]
+    plain = FakeCoder({})  # a coder without ``published`` gets the usual batches
+    evaluate("petrarch", path, coder=plain, batch_size=64)
+    assert plain.batches == [5]
+
+
+def test_a_reciprocal_event_pairs_different_actors_only() -> None:
+    """"A and B met": both actors in both roles give A->B and B->A, never A->A."""
+    gon, osg = actor("GON", text="Gondor", at=0), actor("OSG", text="Osgiliath", at=11)
+    met = event("036", plover="AGREE", quad=1, sources=[gon, osg], targets=[gon, osg])
+    assert predicted_triples([met]) == {("GON", "OSG", "036"), ("OSG", "GON", "036")}
+    # the same code on two different mentions is still a pair ("Gondor's army attacked Gondor's rebels")
+    other = actor("GON", text="Gondor", at=30)
+    assert ("GON", "GON", "190") in predicted_triples([event("190", plover="ASSAULT", quad=4, sources=[gon], targets=[other])])

@@ -100,8 +100,8 @@ class Pipeline:
         articles = [Article.create(text=text, published=published, id=f"text-{i}") for i, text in enumerate(texts)]
         return [events for _, events in self.code_articles(articles)]
 
-    def __call__(self, texts: Sequence[str]) -> list[list[Event]]:
-        return self.code_texts(texts)
+    def __call__(self, texts: Sequence[str], *, published: dt.date | None = None) -> list[list[Event]]:
+        return self.code_texts(texts, published=published)
 
 
 @functools.lru_cache(maxsize=2)

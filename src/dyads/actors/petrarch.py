@@ -8,6 +8,7 @@ become custom actors: ``--set actors.actor_file=petrarch_actors.yaml``.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -95,6 +96,41 @@ def _pick_code(codes: tuple[str, ...]) -> str | None:
     return chosen
 
 
+_DATE = r"(\d{6}|\d{8})"
+_RANGE = re.compile(rf"^([A-Za-z0-9]+)\s+{_DATE}\s*-\s*{_DATE}$")
+_BEFORE_AFTER = re.compile(rf"^([A-Za-z0-9]+)\s*([<>])\s*{_DATE}$")
+
+
+def _petrarch_date(text: str) -> dt.date:
+    """``950601`` (two-digit years from 30 are 19xx) or ``19950601`` -> a date."""
+    if len(text) == 6:
+        year = int(text[:2])
+        text = f"{1900 + year if year >= 30 else 2000 + year}{text[2:]}"
+    return dt.date(int(text[:4]), int(text[4:6]), int(text[6:8]))
+
+
+def _dated_codes(codes: tuple[str, ...]) -> list[tuple[str, dt.date | None, dt.date | None]]:
+    """Codes with their validity: ``HOBGOV 19950601 - 19990815`` -> (HOBGOV, 1995-06-01,
+    1999-08-16) (our ``end`` is exclusive), ``HOB < 950601`` -> (HOB, None, 1995-06-01),
+    ``X > 20090120`` -> (X, 2009-01-21, None); an undated code -> (code, None, None).
+    Codes that are blank (``---``) or malformed are left out."""
+    out: list[tuple[str, dt.date | None, dt.date | None]] = []
+    for raw in codes:
+        text = raw.strip()
+        try:
+            if (found := _RANGE.match(text)) is not None:
+                code, start, end = found.group(1), _petrarch_date(found.group(2)), _petrarch_date(found.group(3))
+                out.append((code.upper(), start, end + dt.timedelta(days=1)))
+            elif (found := _BEFORE_AFTER.match(text)) is not None:
+                code, sign, when = found.group(1), found.group(2), _petrarch_date(found.group(3))
+                out.append((code.upper(), None, when) if sign == "<" else (code.upper(), when + dt.timedelta(days=1), None))
+            elif (code := _pick_code((text,))) is not None and not re.search(r"[<>]|\d{6}", text):
+                out.append((code, None, None))
+        except ValueError:  # an impossible date such as 19951340
+            continue
+    return out
+
+
 def _split_code(code: str) -> tuple[str, list[str]]:
     """``ISRMIL`` -> ``('ISR', ['MIL'])``: a 3-letter root, then 3-letter sector codes."""
     root, rest = code[:3], code[3:]
@@ -148,9 +184,11 @@ def petrarch_actor_file(dict_dir: Path | str, out_path: Path | str, *, include_a
     Reads every ``*.actors*`` file in ``dict_dir`` (and ``*.agents*`` unless
     ``include_agents`` is false) and writes ``{actors: [{names, code, sectors, kind}],
     agents: [{names, sectors, position}]}``. A code such as ``ISRMIL`` becomes code
-    ``ISR`` with sectors ``[MIL]``; dated codes keep the undated (or latest) one; blank
-    codes (``---``) are dropped. ``kind`` is ``country`` for a bare 3-letter code and
-    ``group`` otherwise (the dictionaries do not mark persons).
+    ``ISR`` with sectors ``[MIL]``; blank codes (``---``) are dropped. ``kind`` is ``country``
+    for a bare 3-letter code and ``group`` otherwise. An entry with dated codes
+    (``[HOBGOV 19950601 - 19990815]``, ``[HOB < 950601]``) becomes one ``person`` entry per code
+    with ``start``/``end``, so the article's date picks the code (an undated code among them
+    holds when none of the dated ones does).
     """
     folder = Path(dict_dir)
     actor_files = sorted(folder.glob(_ACTOR_FILE_GLOB)) if folder.is_dir() else []
@@ -163,15 +201,22 @@ def petrarch_actor_file(dict_dir: Path | str, out_path: Path | str, *, include_a
     actors: list[dict[str, Any]] = []
     for file in actor_files:
         for entry in _parse_actor_dictionary(file.read_text(encoding="utf-8", errors="replace")):
-            code = _pick_code(entry.codes)
-            if code is None:
-                continue
-            root, sectors = _split_code(code)
             names = list(dict.fromkeys(_phrase(n) for n in entry.names if _phrase(n)))
-            if not names:
+            dated = _dated_codes(entry.codes)
+            if not names or not dated:
                 continue
-            kind = "country" if len(code) == 3 and code.isalpha() else "group"
-            actors.append({"names": names, "code": root, "sectors": sectors, "kind": kind})
+            if all(start is None and end is None for _, start, end in dated):
+                code = dated[0][0]
+                root, sectors = _split_code(code)
+                kind = "country" if len(code) == 3 and code.isalpha() else "group"
+                actors.append({"names": names, "code": root, "sectors": sectors, "kind": kind})
+                continue
+            # dated codes are a person's offices: one entry each, chosen by the article's date
+            for code, start, end in dated:
+                root, sectors = _split_code(code)
+                person: dict[str, Any] = {"names": names, "code": root, "sectors": sectors, "kind": "person"}
+                person.update({key: str(day) for key, day in (("start", start), ("end", end)) if day is not None})
+                actors.append(person)
     document: dict[str, Any] = {"actors": actors}
     if include_agents:
         agents: list[dict[str, Any]] = []

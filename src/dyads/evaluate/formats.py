@@ -10,6 +10,7 @@ dictionaries (fictional countries such as Arnor and Gondor) into a dyads actor f
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Callable, Iterator, Mapping
@@ -139,6 +140,7 @@ class PetrarchRecord:
     expect_no_events: bool
     expected_errors: tuple[str, ...]
     where: str
+    date: dt.date | None = None  # the story's date: PETRARCH's dated actor codes depend on it
 
 
 GoldRecord = PloverGsrRecord | ClassRecord | NerRecord | PetrarchRecord
@@ -320,7 +322,18 @@ def parse_petrarch(obj: dict[str, Any], where: str) -> PetrarchRecord:
         expect_no_events=bool(obj.get("expect_no_events", False)),
         expected_errors=tuple(str(e) for e in errors),
         where=where,
+        date=_yyyymmdd(obj.get("date")),
     )
+
+
+def _yyyymmdd(value: Any) -> dt.date | None:
+    """PETRARCH's ``"19950101"`` -> a date; absent or empty -> None."""
+    if value in (None, ""):
+        return None
+    text = str(value).strip()
+    if not re.fullmatch(r"\d{8}", text):
+        raise ValueError(f"'date' should be YYYYMMDD, got {text!r}")
+    return dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
 
 
 PARSERS: Mapping[str, Callable[[dict[str, Any], str], Any]] = MappingProxyType({

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import tempfile
 from collections.abc import Sequence
@@ -83,7 +84,7 @@ class FoldCoder:
             )
         self.loaded: dict[int, SentenceClassifier] = {}
 
-    def __call__(self, texts: Sequence[str]) -> list[list]:
+    def __call__(self, texts: Sequence[str], *, published: dt.date | None = None) -> list[list]:
         from dyads.classifier import SentenceClassifier, fold_of
 
         component = self.pipeline.nlp.get_pipe("dyads_classify")
@@ -95,6 +96,6 @@ class FoldCoder:
             if fold not in self.loaded:
                 self.loaded[fold] = SentenceClassifier(self.models[fold])
             component.classifier = self.loaded[fold]
-            for i, events in zip(indices, self.pipeline.code_texts([texts[i] for i in indices])):
+            for i, events in zip(indices, self.pipeline.code_texts([texts[i] for i in indices], published=published)):
                 out[i] = events
         return [out[i] for i in range(len(texts))]

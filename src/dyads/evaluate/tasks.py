@@ -8,7 +8,9 @@ only compare its events with the gold records (see docs/evaluation.md).
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 import functools
+import inspect
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -48,7 +50,9 @@ DEFAULT_BATCH_SIZE = 64
 
 
 class Coder(Protocol):
-    """Codes a batch of texts: one list of events per text, in input order."""
+    """Codes a batch of texts: one list of events per text, in input order. A coder that also
+    takes ``published=`` (a date) is given the records' dates where the gold file has them
+    (PETRARCH's unit tests), see :func:`run_coder`."""
 
     def __call__(self, texts: Sequence[str]) -> list[list[Event]]: ...
 
@@ -56,14 +60,25 @@ class Coder(Protocol):
 # ---------------------------------------------------------------- running the coder
 
 
-def run_coder(coder: Coder, texts: Sequence[str], *, batch_size: int = DEFAULT_BATCH_SIZE) -> list[list[Event]]:
-    """Feed ``texts`` to ``coder`` in batches and check it answered once per text."""
+def run_coder(
+    coder: Coder, texts: Sequence[str], *, batch_size: int = DEFAULT_BATCH_SIZE, dates: Sequence[dt.date | None] = ()
+) -> list[list[Event]]:
+    """Feed ``texts`` to ``coder`` in batches and check it answered once per text.
+
+    With ``dates`` (one per text) a coder that takes ``published=`` (a dyads ``Pipeline``) codes
+    each text as of its date: batches then also break where the date changes."""
     if batch_size < 1:
         raise DataError("E705", f"batch size must be at least 1, got {batch_size}", fix="Use a batch size such as 64.")
+    dated = any(dates) and "published" in inspect.signature(coder).parameters
     out: list[list[Event]] = []
-    for start in range(0, len(texts), batch_size):
-        batch = list(texts[start : start + batch_size])
-        answer = coder(batch)
+    start = 0
+    while start < len(texts):
+        stop = min(start + batch_size, len(texts))
+        if dated:
+            stop = next((i for i in range(start + 1, stop) if dates[i] != dates[start]), stop)
+        batch = list(texts[start:stop])
+        answer = coder(batch, published=dates[start]) if dated else coder(batch)
+        start = stop
         if len(answer) != len(batch):
             raise DataError(
                 "E706",
@@ -343,14 +358,17 @@ def actor_label(actor: Actor) -> str | None:
 def predicted_triples(events: Sequence[Event]) -> set[TripleKey]:
     """(source, target, CAMEO) for every source x target pair of every event.
 
-    PETRARCH codes an event only with both actors, so events missing one side yield nothing.
+    PETRARCH codes an event only with both actors, so events missing one side yield nothing. A
+    reciprocal event ("A and B met": both actors in both roles) gives A->B and B->A, never an actor
+    paired with its own mention (as the alignment network skips self-pairs).
     """
     out: set[TripleKey] = set()
     for event in events:
         for source in event.sources:
             for target in event.targets:
                 s, t = actor_label(source), actor_label(target)
-                if s and t:
+                same_mention = s == t and source.span is not None and source.span == target.span
+                if s and t and not same_mention:
                     out.add((s, t, event.cameo_code))
     return out
 
@@ -466,6 +484,7 @@ def evaluate(
     check_format(fmt)
     gold = read_gold(fmt, path, limit=limit, strict=strict)
     runner = geoparser_for(coder) if fmt == "geoparse" else coder  # geoparse scores toponyms, not events
-    predictions = run_coder(runner, [record_text(r) for r in gold.records], batch_size=batch_size)
+    dates = [getattr(r, "date", None) for r in gold.records]
+    predictions = run_coder(runner, [record_text(r) for r in gold.records], batch_size=batch_size, dates=dates)
     summary = SCORERS[fmt](gold.records, predictions)
     return EvalResult(fmt=fmt, summary=summary, source=str(gold.path), problems=list(gold.problems))

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from dyads.errors import ConfigError
 
-DEFAULT_STAGES = ["dyads_actors", "dyads_events", "dyads_classify", "dyads_attribution", "dyads_dates", "dyads_places", "dyads_compound"]
+DEFAULT_STAGES = ["dyads_actors", "dyads_events", "dyads_classify", "dyads_attribution", "dyads_dates", "dyads_places", "dyads_compound", "dyads_discards"]
 
 
 class _Section(BaseModel):
@@ -41,6 +41,7 @@ class ActorSettings(_Section):
 class EventSettings(_Section):
     lexicon: str = Field(default="", description="TSV event lexicon replacing the built-in one (docs/ontology.md; `dyads import-verbs` converts a PETRARCH verb dictionary); empty or \"builtin\": the built-in one")
     keep_statements: bool = Field(default=True, description="keep CAMEO 01-02 statement events (flagged statement_only)")
+    discards: str = Field(default="", description="discard list (PETRARCH's *.discards* format): a sentence holding one of its phrases yields no events, a whole story for a '+' phrase (docs/ontology.md); empty: none")
     require_actor: bool = Field(default=False, description="drop verb events with neither a source nor a target actor (noun events always need one)")
 
 

@@ -1,7 +1,7 @@
 """Build the spaCy pipeline with the dyads stages and run articles through it.
 
 Stages, in order: parse (spaCy) -> dyads_actors -> dyads_events -> dyads_attribution
--> dyads_dates -> dyads_places -> dyads_compound; storing is the caller's job (see :mod:`dyads.ingest`).
+-> dyads_dates -> dyads_places -> dyads_compound -> dyads_discards; storing is the caller's job (see :mod:`dyads.ingest`).
 
 Work is split into batches of articles. :func:`code_batch` codes one batch from a
 picklable :class:`~dyads.config.Settings` and is what worker processes (and, later,
@@ -39,6 +39,8 @@ def _stage_config(stage: str, settings: Settings) -> dict[str, Any]:
         return {"lexicon": events.lexicon or None, "keep_statements": events.keep_statements, "require_actor": events.require_actor}
     if stage == "dyads_classify":
         return {"lexicon": settings.events.lexicon or None, **settings.classifier.model_dump()}
+    if stage == "dyads_discards":
+        return {"discards": settings.events.discards or None}
     if stage == "dyads_dates":
         return {"max_token_distance": settings.dates.max_token_distance}
     if stage == "dyads_places":

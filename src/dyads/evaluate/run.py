@@ -51,7 +51,8 @@ def run_evaluation(
 def _petrarch_settings(settings: Settings, dictionaries: Path, tmp: Path) -> Settings:
     """PETRARCH's own dictionaries beside its unit tests, converted, where no setting names others:
     actors and agents as the actor file, verbs (when there) as the lexicon whose codes stand
-    (``classifier.codes=lexicon``). ``events.lexicon=builtin`` keeps our lexicon."""
+    (``classifier.codes=lexicon``), the discard list (when there). ``events.lexicon=builtin``
+    keeps our lexicon."""
     from dyads.ontology.petrarch_verbs import petrarch_lexicon_file
 
     overrides: dict[str, str] = {}
@@ -61,6 +62,9 @@ def _petrarch_settings(settings: Settings, dictionaries: Path, tmp: Path) -> Set
         petrarch_lexicon_file(dictionaries, tmp / "petrarch_verbs.tsv")
         overrides["events.lexicon"] = str(tmp / "petrarch_verbs.tsv")
         overrides["classifier.codes"] = "lexicon"  # PETRARCH codes with its dictionary's codes
+    discards = sorted(dictionaries.glob("*.discards*"))
+    if not settings.events.discards and discards:
+        overrides["events.discards"] = str(discards[0])
     return settings.with_overrides(overrides) if overrides else settings
 
 

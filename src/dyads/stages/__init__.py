@@ -11,6 +11,7 @@ dyads_attribution   dyads_events, dyads_mentions, parse    Event.attribution
 dyads_dates         dyads_events, dyads_article            Event.date
 dyads_places        dyads_events, NER                      Event.location, launch_site
 dyads_compound      dyads_events (with launch sites)       implied events (host base)
+dyads_discards      dyads_events, sentence text            drops discarded stories' and sentences' events
 ==================  =====================================  ==========================
 """
 
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 import importlib
 
-STAGE_MODULES = ("actors", "events", "classify", "attribution", "dates", "places", "compound")
+STAGE_MODULES = ("actors", "events", "classify", "attribution", "dates", "places", "compound", "discards")
 
 
 def register_all() -> None:

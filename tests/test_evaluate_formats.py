@@ -216,12 +216,16 @@ def test_petrarch_actor_file_on_a_toy_dictionary(tmp_path: Path) -> None:
     assert {a["kind"] for a in data["actors"] if a["names"][0] == "Old Regent"} == {"person"}
     assert "Nobody" not in by_first  # blank code
     assert (by_first["Allied Pact"]["code"], by_first["Allied Pact"]["sectors"]) == ("IGO", ["PAC"])
-    agents = data["agents"]
-    assert agents[0] == {"names": ["Harbour Master", "Harbour Masters"], "sectors": ["GOV"], "position": "suffix"}
-    assert agents[1]["position"] == "prefix" and agents[1]["sectors"] == ["NGO"]
+    # agents become role entries of the actor file, which the resolver reads (plurals included)
+    agents = [a for a in data["actors"] if a["kind"] == "sector"]
+    assert agents[0] == {"names": ["Harbour Master", "Harbour Masters"], "sectors": ["GOV"], "kind": "sector"}
+    assert agents[1]["sectors"] == ["NGO"]  # a prefix agent ([NGO~]) too
     assert agents[2]["names"] == ["Harbourofficer", "Harbourofficers"]
+    from dyads.actors.dictionary import ActorDictionary
+
+    assert ActorDictionary.default(actor_file=out).role("harbour masters").sectors == ("GOV",)
     no_agents = yaml.safe_load(petrarch_actor_file(tmp_path, tmp_path / "a2.yaml", include_agents=False).read_text())
-    assert "agents" not in no_agents
+    assert not any(a["kind"] == "sector" for a in no_agents["actors"])
 
 
 def test_petrarch_actor_file_needs_a_dictionary(tmp_path: Path) -> None:
@@ -280,8 +284,8 @@ def test_real_petrarch_dictionaries(tmp_path: Path) -> None:
     if not folder.is_dir():
         pytest.skip(f"shared PETRARCH dictionaries not present at {folder}")
     data = yaml.safe_load(petrarch_actor_file(folder, tmp_path / "petr.yaml").read_text(encoding="utf-8"))
-    codes = {name: a["code"] for a in data["actors"] for name in a["names"]}
+    codes = {name: a["code"] for a in data["actors"] if a["kind"] != "sector" for name in a["names"]}
     assert codes["Arnor"] == "ARN"
     assert codes["Gondor"] == "GON" and codes["Minas Tirith"] == "GON"
     assert len(data["actors"]) > 100
-    assert any(agent["sectors"] == ["GOV"] for agent in data["agents"])
+    assert any(a["sectors"] == ["GOV"] and a["kind"] == "sector" for a in data["actors"])

@@ -182,8 +182,9 @@ def petrarch_actor_file(dict_dir: Path | str, out_path: Path | str, *, include_a
     """Convert PETRARCH validation dictionaries into a dyads YAML actor file.
 
     Reads every ``*.actors*`` file in ``dict_dir`` (and ``*.agents*`` unless
-    ``include_agents`` is false) and writes ``{actors: [{names, code, sectors, kind}],
-    agents: [{names, sectors, position}]}``. A code such as ``ISRMIL`` becomes code
+    ``include_agents`` is false) and writes ``{actors: [{names, code, sectors, kind}]}``, the
+    agents as ``kind: sector`` entries (role words; whether PETRARCH writes the agent's code
+    before or after the country's is not kept). A code such as ``ISRMIL`` becomes code
     ``ISR`` with sectors ``[MIL]``; blank codes (``---``) are dropped. ``kind`` is ``country``
     for a bare 3-letter code and ``group`` otherwise. An entry with dated codes
     (``[HOBGOV 19950601 - 19990815]``, ``[HOB < 950601]``) becomes one ``person`` entry per code
@@ -217,13 +218,13 @@ def petrarch_actor_file(dict_dir: Path | str, out_path: Path | str, *, include_a
                 person: dict[str, Any] = {"names": names, "code": root, "sectors": sectors, "kind": "person"}
                 person.update({key: str(day) for key, day in (("start", start), ("end", end)) if day is not None})
                 actors.append(person)
-    document: dict[str, Any] = {"actors": actors}
-    if include_agents:
-        agents: list[dict[str, Any]] = []
+    if include_agents:  # sector words: role entries of our actor file ("human rights activists" -> OPP)
         for file in sorted(folder.glob(_AGENT_FILE_GLOB)):
-            agents.extend(_parse_agent_dictionary(file.read_text(encoding="utf-8", errors="replace")))
-        if agents:
-            document["agents"] = agents
+            for agent in _parse_agent_dictionary(file.read_text(encoding="utf-8", errors="replace")):
+                names = list(dict.fromkeys(n for n in agent["names"] if n))
+                if names and agent["sectors"]:
+                    actors.append({"names": names, "sectors": agent["sectors"], "kind": "sector"})
+    document: dict[str, Any] = {"actors": actors}
     out = Path(out_path)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(

@@ -193,6 +193,7 @@ def test_user_file_toml(tmp_path: Path) -> None:
         ("bad.yaml", "actors:\n  - names: [Arnor]\n    colour: blue\n", "E302", "colour"),
         ("bad.yaml", "actors: [unclosed\n", "E301", "not valid"),
         ("bad.yaml", "people: []\n", "E301", "'actors'"),
+        ("bad.yaml", "actors: []\nagents:\n  - names: [Warden]\n", "E301", "agents"),
         ("bad.json", "{}", "E301", ".toml"),
     ],
 )

@@ -83,6 +83,13 @@ def load_actor_file(path: str | Path) -> list[ActorEntry]:
     data = _parse(file)
     if not isinstance(data, dict) or not isinstance(data.get("actors"), list):
         raise DataError("E301", f"actor file {file} has no 'actors' list at the top level", fix=_FIX)
+    unknown = sorted(str(key) for key in data if key != "actors")
+    if unknown:  # read nowhere: say so rather than ignore it ("agents" from an older dyads import-actors)
+        raise DataError(
+            "E301", f"actor file {file} has top-level key(s) {', '.join(unknown)} besides 'actors'",
+            fix="Put every entry under 'actors' (sector words as kind: sector entries); "
+            "re-run `dyads import-actors` for a file converted by an older dyads.",
+        )
     return [_entry(file, index, raw) for index, raw in enumerate(data["actors"])]
 
 

@@ -526,3 +526,18 @@ def test_codes_lexicon_lets_the_lexicon_code_stand(codes: str, expected: tuple[s
     stage.classifier = _FixedModel(prediction("CONCEDE", 2, 0.99))
     stage(doc)
     assert (event.plover_type, event.coder) == expected
+
+
+def test_a_stative_participle_with_a_by_agent_is_a_true_passive() -> None:
+    """"Iran was opposed by Israel": the role head tags the subject the doer, but the by-agent
+    opposes ("Iran is opposed to the plan" keeps its subject as the doer)."""
+    doc = parse([("Iran", "Iran", 2, "nsubjpass", "PROPN"), ("was", "be", 2, "auxpass", "AUX"),
+                 ("opposed", "oppose", 2, "ROOT", "VERB"), ("by", "by", 2, "agent", "ADP"),
+                 ("Israel", "Israel", 3, "pobj", "PROPN"), (".", ".", 2, "punct", "PUNCT")])
+    iran, israel = coded_mentions(doc, {(0, 1): ("IRN", []), (4, 5): ("ISR", [])})
+    doc._.dyads_mentions = [iran, israel]
+    event = event_on(doc, 2, "110")
+    event.sources, event.targets = [israel.actor.model_copy(deep=True)], [iran.actor.model_copy(deep=True)]
+    tagged = (RoleSpan(0, 4, "source", 0.93), RoleSpan(doc[4].idx, doc[4].idx + 6, "target", 0.47))
+    apply_roles(doc, event, tagged, sentence=doc[:], fill_threshold=0.5)
+    assert ([a.code for a in event.sources], [a.code for a in event.targets]) == (["ISR"], ["IRN"])

@@ -255,8 +255,11 @@ def apply_roles(doc: Doc, event: Event, phrases: tuple[RoleSpan, ...], *, senten
     reported = _reported_clause(doc, event)
     trigger = trigger_token(doc, event)
     # forces "were deployed / withdrawn / demobilized" by their own side: the subject's side acts
-    # "Israel is opposed to", "was quoted as saying": participles that state the subject's own stance
-    voiced = trigger is not None and event.plover_type not in SELF_MOVING_TYPES and trigger.lower_ not in STATIVE_PARTICIPLES
+    # "Israel is opposed to", "was quoted as saying": participles that state the subject's own stance,
+    # unless a by-agent makes them a true passive ("Iran was opposed by Israel")
+    voiced = trigger is not None and event.plover_type not in SELF_MOVING_TYPES and (
+        trigger.lower_ not in STATIVE_PARTICIPLES or any(child.dep_ == "agent" for child in trigger.children)
+    )
     for phrase in phrases:
         first = sentence.start + max(0, bisect.bisect_right(starts, phrase.start) - 1)
         last = sentence.start + max(0, bisect.bisect_left(starts, phrase.end) - 1)

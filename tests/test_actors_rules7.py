@@ -133,3 +133,17 @@ def test_country_an_act_is_against_gives_no_context(rules_pipeline):
     assert (None, "Senator John Peters") in found and ("NGA", "Nigeria") in found
     # named otherwise, the same country still gives the context
     assert ("NGA", "Senator John Peters") in mentions(rules_pipeline, "Senator John Peters said on Sunday that Nigeria needs a new constitution.")
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger", "sources"),
+    [
+        ("Lawmakers in France and Germany welcomed the deal.", "welcomed", [("FRA", ["LEG"]), ("DEU", ["LEG"])]),
+        ("The armies of Mali and Niger attacked the rebels.", "attacked", [("MLI", ["MIL"]), ("NER", ["MIL"])]),
+        ("Police in Kenya and Uganda arrested ten people.", "arrested", [("KEN", ["COP"]), ("UGA", ["COP"])]),
+    ],
+)
+def test_a_role_of_a_list_of_countries_holds_for_each(rules_event, text, trigger, sources):
+    """The second country of "X in A and B" was lost: the role took A's code and B was nobody's."""
+    event = rules_event(text, trigger)
+    assert [(a.code, a.sectors) for a in event.sources] == sources

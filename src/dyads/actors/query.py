@@ -9,6 +9,7 @@ from dyads.records import Mention, Span
 from .names import sort_sectors
 
 _LINK_PREPS = frozenset({"of", "for", "from"})
+_SHARED_PREPS = _LINK_PREPS | {"in"}
 _ROLE_KINDS = frozenset({"sector", "person"})
 _COLLECTIVES = frozenset({"coalition", "alliance", "bloc", "group", "union", "league", "axis", "countries", "country", "states", "state", "powers", "nations", "partners", "allies", "members"})
 
@@ -60,6 +61,29 @@ def _fuller(token: Token, base: Mention, mentions: list[Mention]) -> Mention:
         }
     )
     return base.model_copy(update={"actor": actor})
+
+
+def _shared_role(doc: Doc, base: Mention, mentions: list[Mention]) -> list[Mention]:
+    """"Lawmakers in France and Germany", "the armies of Mali and Niger": a role whose country is
+    the first of a list holds for every country, group or IGO of the list (same sectors and span)."""
+    if base.kind != "sector" or not base.actor.code:
+        return []
+    out: list[Mention] = []
+    for child in doc[base.head].children:
+        if child.dep_ != "prep" or child.lower_ not in _SHARED_PREPS:
+            continue
+        for obj in child.children:
+            first = _at(mentions, obj.i) if obj.dep_ == "pobj" else None
+            if first is None or first.actor.code != base.actor.code:
+                continue
+            for conjunct in obj.conjuncts:
+                other = _at(mentions, conjunct.i)
+                if other is not None and other.kind in _MEMBER_KINDS and other.actor.code not in (None, base.actor.code):
+                    out.append(base.model_copy(update={
+                        "start": other.start, "end": other.end, "head": other.head,
+                        "actor": base.actor.model_copy(update={"code": other.actor.code}),
+                    }))
+    return out
 
 
 def _members(token: Token, mentions: list[Mention]) -> list[Mention]:
@@ -127,6 +151,7 @@ def _single(token: Token, mentions: list[Mention]) -> list[Mention]:
     if base is None:
         return []
     found = [_fuller(token, base, mentions)]
+    found += _shared_role(token.doc, found[0], mentions)
     # Conjoined modifiers inside the mention ("Hungarian and Romanian officials").
     for i in range(base.start, base.end):
         for linked in (token.doc[i].head, *token.doc[i].children):

@@ -147,3 +147,16 @@ def test_a_role_of_a_list_of_countries_holds_for_each(rules_event, text, trigger
     """The second country of "X in A and B" was lost: the role took A's code and B was nobody's."""
     event = rules_event(text, trigger)
     assert [(a.code, a.sectors) for a in event.sources] == sources
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("U.N. helicopters evacuated the wounded from the besieged town of Gorazde on Friday.", "evacuated"),
+        ("Doctors treated the injured at a hospital in Kabul.", None),
+    ],
+)
+def test_a_participle_naming_people_is_no_event(rules_pipeline, text, kept):
+    """"the wounded", "the injured" name people: they were coded ASSAULT with an implied doer."""
+    (events,) = rules_pipeline.code_texts([text])
+    assert [e.trigger.text for e in events if e.plover_type] == ([kept] if kept else [])

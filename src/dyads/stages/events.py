@@ -139,6 +139,8 @@ class EventCoder:
                 continue
             if token.pos_ == "VERB" and token.dep_ == "amod":
                 continue  # "its long-threatened invasion": a participle describing a noun reports no act
+            if token.pos_ == "VERB" and token.tag_ == "VBN" and any(c.dep_ == "det" for c in token.children):
+                continue  # "evacuated the wounded", "treated the injured": a participle naming people
             entry = self.lexicon.match(token)
             if entry is not None:
                 found.append((token, entry))

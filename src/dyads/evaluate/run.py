@@ -27,8 +27,8 @@ def run_evaluation(
 
     ``expected`` scores a hand-written file of expected events (the demo's format, with the
     articles in ``articles.jsonl`` beside it). For ``petrarch`` the fictional actors of PETRARCH's unit tests and its verb
-    dictionary are loaded from the ``petrarch_dictionaries`` folder beside the gold file (converted to our actor-file
-    and lexicon formats) unless settings name an actor file or lexicon.
+    and discard dictionaries are loaded from the ``petrarch_dictionaries`` folder beside the gold file (converted to our
+    actor-file and lexicon formats) unless settings name others; each record is coded as of its date.
     ``folds`` is a folder written by ``dyads train --folds K``: each text is then coded with
     the classifier of the fold that held it out (cross-validation).
     """

@@ -160,3 +160,16 @@ def test_a_participle_naming_people_is_no_event(rules_pipeline, text, kept):
     """"the wounded", "the injured" name people: they were coded ASSAULT with an implied doer."""
     (events,) = rules_pipeline.code_texts([text])
     assert [e.trigger.text for e in events if e.plover_type] == ([kept] if kept else [])
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger", "sources", "targets"),
+    [
+        ("The deployment of French troops to Mali began on Friday.", "deployment", ["FRA"], ["MLI"]),
+        ("Moscow announced the withdrawal of Russian troops from Syria.", "withdrawal", ["RUS"], ["SYR"]),
+    ],
+)
+def test_forces_after_of_move_themselves(rules_event, text, trigger, sources, targets):
+    """"the deployment of French troops": the troops deploy (they were its target)."""
+    event = rules_event(text, trigger)
+    assert ([a.code for a in event.sources], [a.code for a in event.targets]) == (sources, targets)

@@ -772,12 +772,14 @@ def governing_clause(noun: Token) -> Token | None:
 
 def noun_arguments(
     noun: Token, *, find: MentionFinder, target_preps: Iterable[str], is_trigger: Callable[[Token], bool] = lambda _: False,
-    place_target: bool = True,
+    place_target: bool = True, forces_move: bool = False,
 ) -> tuple[list[Mention], list[Mention]]:
     """(sources, targets) of a noun trigger ("Russian airstrikes on Aleppo", "talks between A and B").
 
     A noun borrows the subject of the verb that governs it only when that verb is no event
-    itself: "Russia launched strikes" gives Russia, "Iran condemned the strikes" does not.
+    itself: "Russia launched strikes" gives Russia, "Iran condemned the strikes" does not. With
+    ``forces_move`` (MOBILIZE, RETREAT) forces after "of" move themselves: they are no target, and
+    the source where no one else is ("the deployment of NATO troops").
     """
     preps = tuple(target_preps) or DEFAULT_TARGET_PREPS
     sources = modifier_mentions(noun, find, event_noun=True)
@@ -800,6 +802,10 @@ def noun_arguments(
             sources = nested_mentions(subject, find)
     # "the invasion of Ukraine", "the shelling of Aleppo": after an event noun, "of" names the target
     targets = _mentions_of_all(prep_objects(noun, (*preps, "of")), find)
+    if forces_move:  # the forces that move are no target; with no one else named, they act
+        moved = [m for m in _mentions_of_all(prep_objects(noun, ("of",)), find) if set(m.actor.sectors) & FORCE_SECTORS]
+        targets = [m for m in targets if m not in moved]
+        sources = sources or moved
     if not targets and clause is not None and noun.head is clause:
         targets = _mentions_of_all(prep_objects(clause, preps), find)
     if not targets:
@@ -811,6 +817,11 @@ def noun_arguments(
         return _possessed(noun.doc, sources + targets), []  # "A held talks with B": both sides talk (coded A<->B)
     return _possessed(noun.doc, sources), _possessed(noun.doc, targets)
 
+
+#: PLOVER types whose forces move themselves ("troops were deployed", "the withdrawal of forces")
+SELF_MOVING_TYPES = frozenset({"MOBILIZE", "RETREAT"})
+#: sectors of armed or security forces
+FORCE_SECTORS = frozenset({"MIL", "COP", "REB", "UAF", "SPY"})
 
 #: nouns of acts both sides do alike: "A held talks with B" is A<->B, as coders mark it
 #: (not "meeting": the PLOVER records code "A held a meeting with B" and "A met B" as A->B)

@@ -54,7 +54,7 @@ from spacy.tokens import Doc, Span as SpacySpan, Token
 from dyads.actors import mentions_for
 from dyads.classifier.labels import quad_of_type
 from dyads.classifier.model import Prediction, RoleSpan, SentenceClassifier
-from dyads.coder.arguments import verb_arguments
+from dyads.coder.arguments import SELF_MOVING_TYPES, verb_arguments
 from dyads.coder.attribution import REPORTING_VERBS, local_status, reporting_above
 from dyads.ontology import Lexicon, cameo, load_lexicon, mode_for
 from dyads.ontology.codes import plover_to_cameo_root
@@ -290,7 +290,6 @@ def apply_roles(doc: Doc, event: Event, phrases: tuple[RoleSpan, ...], *, senten
                         actor.span = span
 
 
-SELF_MOVING_TYPES = frozenset({"MOBILIZE", "RETREAT"})
 STATIVE_PARTICIPLES = frozenset({
     "opposed", "engaged", "involved", "committed", "quoted", "determined", "prepared", "concerned",
     "interested", "united", "divided", "poised", "resolved", "inclined", "dedicated", "devoted",

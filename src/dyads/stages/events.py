@@ -16,7 +16,15 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from dyads.actors import mentions_for
-from dyads.coder.arguments import MentionFinder, depth, noun_arguments, purpose_targets, subject_of, verb_arguments
+from dyads.coder.arguments import (
+    SELF_MOVING_TYPES,
+    MentionFinder,
+    depth,
+    noun_arguments,
+    purpose_targets,
+    subject_of,
+    verb_arguments,
+)
 from dyads.coder.attribution import Report, reporting_above
 from dyads.coder.demand import demand_code, message_report, obliged
 from dyads.coder.intent import ULTIMATUM_CODE, intent_code, promised_act, states_intent, ultimatum
@@ -184,7 +192,8 @@ class EventCoder:
         material = code.quad_class in MATERIAL_QUADS  # only an act on the ground targets its place
         if token.pos_ in NOUN_POS:
             sources, targets = noun_arguments(
-                token, find=find, target_preps=entry.target_preps, is_trigger=lambda t: t.i in triggers, place_target=material
+                token, find=find, target_preps=entry.target_preps, is_trigger=lambda t: t.i in triggers, place_target=material,
+                forces_move=code.plover_type in SELF_MOVING_TYPES,
             )
         else:
             sources, targets = verb_arguments(

@@ -173,3 +173,10 @@ def test_forces_after_of_move_themselves(rules_event, text, trigger, sources, ta
     """"the deployment of French troops": the troops deploy (they were its target)."""
     event = rules_event(text, trigger)
     assert ([a.code for a in event.sources], [a.code for a in event.targets]) == (sources, targets)
+
+
+def test_an_agentless_passive_arrest_is_the_places_not_aimed_at_it(rules_event):
+    """"was arrested in Lebanon": Lebanon arrests (it was coded the target, and so no doer)."""
+    event = rules_event("A Christian missionary from Calgary was arrested in Lebanon on Monday.", "arrested")
+    assert [a.code for a in event.sources] == ["LBN"]
+    assert "LBN" not in [a.code for a in event.targets]

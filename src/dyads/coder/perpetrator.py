@@ -8,7 +8,8 @@ event a source all the same, from where it happened:
 * violence by no one named (ASSAULT with no source, or only a weapon or an unnamed gunman as
   its doer) -> the place's country with sector ``UAF``, unidentified armed forces;
 * an arrest, detention, expulsion, charge or investigation in the passive with no "by" agent
-  ("was arrested in Egypt") -> the place's country: the state that holds the power to do it.
+  ("was arrested in Egypt") -> the place's country: the state that holds the power to do it
+  (and the place is then no target of it).
 
 * an actor the text names but no table codes ("Prisoners rioted at a jail in Dili", "Lt. Gen.
   Prosper Avril resigned to allow Haiti's first elections") -> the country of the place its
@@ -56,15 +57,26 @@ def implied_source(doc: Doc, event: Event) -> Actor | None:
     place = event.location
     if place is None or place.country is None or place.span is None or place.derived_from not in SENTENCE_PLACES:
         return None
-    if any(a.code for a in event.sources) or _is_own_actor(event, place.span.start, place.span.end):
-        return None  # a coded doer, or the place is an actor of the event ("shelled Syrian villages")
-    if event.plover_type == "ASSAULT" and all(_weapon_phrase(a) for a in event.sources):
+    if any(a.code for a in event.sources):
+        return None  # a coded doer
+    own = _is_own_actor(event, place.span.start, place.span.end)  # "shelled Syrian villages"
+    if event.plover_type == "ASSAULT" and not own and all(_weapon_phrase(a) for a in event.sources):
         # the weapon's phrase ("A roadside bomb") keeps its span; with none, the place name is the span
         weapon = event.sources[0].span if event.sources else None
         return Actor(code=place.country, sectors=["UAF"], span=weapon or place.span)
-    if not event.sources and event.cameo_code.startswith(STATE_ACT_PREFIXES) and _agentless_passive(doc, event):
+    if not event.sources and event.cameo_code.startswith(STATE_ACT_PREFIXES) and _agentless_passive(doc, event) and (
+        not own or _place_only_as_target(event, place.span.start, place.span.end)
+    ):
+        # "was arrested in Lebanon": the state arrests; the place is no target (the caller drops it)
         return Actor(code=place.country, span=place.span)
     return None
+
+
+def _place_only_as_target(event: Event, start: int, end: int) -> bool:
+    """Whether every target at the place's words is the place name itself (the place-as-target
+    rule's), not an actor the place only overlaps."""
+    return all(a.span.start == start and a.span.end == end for a in event.targets
+               if a.code and a.span is not None and a.span.start < end and start < a.span.end)
 
 
 def _weapon_phrase(actor: Actor) -> bool:

@@ -104,7 +104,8 @@ class CompoundEvents:
         for event in list(events):
             implied = implied_source(doc, event)
             if implied is not None:
-                event.sources = [implied]
+                event.sources = [implied]  # the place that became the doer is no target any more
+                event.targets = [t for t in event.targets if (t.code, t.span) != (implied.code, implied.span)]
             minority_home(event)
             uncoded_home(doc, event, is_country=self.is_country)
             extra = host_base_event(event) or used_base_event(doc, event)

@@ -180,3 +180,17 @@ def test_an_agentless_passive_arrest_is_the_places_not_aimed_at_it(rules_event):
     event = rules_event("A Christian missionary from Calgary was arrested in Lebanon on Monday.", "arrested")
     assert [a.code for a in event.sources] == ["LBN"]
     assert "LBN" not in [a.code for a in event.targets]
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "code"),
+    [
+        ("A prominent anti-Syria journalist was killed in Beirut.", "A prominent anti-Syria journalist", "SYR"),
+        ("Thousands of anti-government protesters marched in Cairo.", "Thousands of anti-government protesters", "GOV"),
+    ],
+)
+def test_anti_names_a_stance_not_who_someone_is(rules_pipeline, text, phrase, code):
+    """"an anti-Syria journalist" was coded SYR MED, "anti-government protesters" GOV CVL."""
+    (events,) = rules_pipeline.code_texts([text])
+    labels = [a.label for e in events for a in [*e.sources, *e.targets]]
+    assert labels and not any(code in label.split() for label in labels)

@@ -342,6 +342,9 @@ def _find_hits(doc: Doc, dictionary: ActorDictionary, *, on: dt.date | None) -> 
                 i += 1  # "jailed for spying", "policing the border": a role word used as a verb
                 continue
             hit = _Hit(match.start, match.end, match.entries, match.is_role)
+            if _opposed(doc, hit.start):
+                i = hit.end  # "an anti-Syria journalist", "anti-government protesters": a stance, not who they are
+                continue
             if not hit.is_role:
                 _mark_backer(doc, hit, s_start, s_end)
                 _mark_controller(doc, hit, s_end)
@@ -379,6 +382,13 @@ def _mark_controller(doc: Doc, hit: _Hit, s_end: int) -> None:
     nxt = doc[end].lower_
     split = nxt in ("-", "\u2010", "\u2013") and end + 1 < s_end and doc[end + 1].lower_ in _CONTROLLED
     hit.controller = split or (nxt.startswith("-") and nxt[1:] in _CONTROLLED)
+
+
+def _opposed(doc: Doc, start: int) -> bool:
+    """Whether the name at ``start`` follows "anti-" ("anti - Syria", "anti-Syria" split either way)."""
+    if start >= 2 and doc[start - 1].text in ("-", "\u2010", "\u2013") and doc[start - 2].lower_ == "anti":
+        return True
+    return start >= 1 and doc[start - 1].lower_ in ("anti-", "anti\u2010")
 
 
 def _mark_backer(doc: Doc, hit: _Hit, s_start: int, s_end: int) -> None:

@@ -194,3 +194,18 @@ def test_anti_names_a_stance_not_who_someone_is(rules_pipeline, text, phrase, co
     (events,) = rules_pipeline.code_texts([text])
     labels = [a.label for e in events for a in [*e.sources, *e.targets]]
     assert labels and not any(code in label.split() for label in labels)
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger", "target"),
+    [
+        ("Russia has threatened to stop the talks if the United States deploys new missiles in Europe.", "threatened", "USA"),
+        ("Iran threatened to launch a new offensive unless Baghdad accepted its conditions.", "threatened", "IRQ"),
+        ("Nigeria will withdraw its force unless the president of Liberia arranges a ceasefire.", "withdraw", "LBR"),
+    ],
+)
+def test_a_threat_is_aimed_at_whom_its_condition_names(rules_event, text, trigger, target):
+    """"threatened to ... unless Baghdad accepted": the threat had no target."""
+    event = rules_event(text, trigger)
+    assert event.plover_type == "THREATEN"
+    assert [a.code for a in event.targets] == [target]

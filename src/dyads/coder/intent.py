@@ -55,6 +55,20 @@ def ultimatum(trigger: Token, *, reported: bool = False) -> bool:
     )
 
 
+def conditioned_party(trigger: Token) -> Token | None:
+    """The subject of the "if" / "unless" clause a threat hangs on ("threatened to stop the talks if
+    the United States deploys missiles", "will strike unless Baghdad accepts"): whom the threat
+    is aimed at. Looked for under the trigger and the act it names (its infinitive)."""
+    heads = [trigger, *(c for c in trigger.children if c.dep_ == "xcomp")]
+    for head in heads:
+        for clause in head.children:
+            if clause.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in clause.children):
+                subject = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+                if subject is not None:
+                    return subject
+    return None
+
+
 def promised_act(promise: Token, acts: dict[int, str]) -> tuple[Token, str] | None:
     """The coded act (its token and CAMEO code) a promising verb's infinitive names, or None."""
     if promise.lemma_.lower() not in PROMISING_VERBS:

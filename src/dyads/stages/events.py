@@ -27,7 +27,7 @@ from dyads.coder.arguments import (
 )
 from dyads.coder.attribution import Report, reporting_above
 from dyads.coder.demand import demand_code, message_report, obliged
-from dyads.coder.intent import ULTIMATUM_CODE, intent_code, promised_act, states_intent, ultimatum
+from dyads.coder.intent import ULTIMATUM_CODE, conditioned_party, intent_code, promised_act, states_intent, ultimatum
 from dyads.ontology import LexEntry, cameo, load_lexicon, mode_for
 from dyads.records import Actor, Event, Mention, Span, content_hash
 from dyads.stages.extensions import doc_text, ensure_extensions
@@ -228,6 +228,9 @@ class EventCoder:
                     intended, cameo_code, mode = cameo_code, intent, None
         if cameo(cameo_code).plover_type == "ASSAULT" and not target_actors and self._show_of_force(token):
             cameo_code, mode = "150", "weapons"
+        if cameo(cameo_code).plover_type == "THREATEN" and not target_actors and token.pos_ == "VERB":
+            party = conditioned_party(token)  # "threatened to quit the talks unless Israel withdrew"
+            target_actors = not_sources(actors_of(find(party)), source_actors) if party is not None else []
         final = cameo(cameo_code)
         statement = final.plover_type is None
         if statement and not self.keep_statements:

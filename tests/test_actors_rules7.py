@@ -209,3 +209,8 @@ def test_a_threat_is_aimed_at_whom_its_condition_names(rules_event, text, trigge
     event = rules_event(text, trigger)
     assert event.plover_type == "THREATEN"
     assert [a.code for a in event.targets] == [target]
+
+
+def test_a_mobilisation_is_readied_against_whom_its_purpose_names(rules_event):
+    event = rules_event("Britain mobilized army reservists for a possible war against Iraq on Tuesday.", "mobilized")
+    assert ([a.code for a in event.sources], [a.code for a in event.targets]) == (["GBR"], ["IRQ"])

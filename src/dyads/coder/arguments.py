@@ -887,6 +887,13 @@ def purpose_targets(trigger: Token, find: MentionFinder) -> list[Mention]:
     return []
 
 
+def readied_against(trigger: Token, find: MentionFinder) -> list[Mention]:
+    """Whom a mobilisation is readied against: "mobilized reservists for a possible war against
+    Iraq" -> Iraq (the "against" phrase of what it is "for")."""
+    purposes = prep_objects(trigger, ("for",))
+    return _mentions_of_all([o for purpose in purposes for o in prep_objects(purpose, ("against",))], find)
+
+
 def _mentions_of_all(tokens: Iterable[Token], find: MentionFinder) -> list[Mention]:
     found: list[Mention] = []
     for token in tokens:

@@ -22,6 +22,7 @@ from dyads.coder.arguments import (
     depth,
     noun_arguments,
     purpose_targets,
+    readied_against,
     subject_of,
     verb_arguments,
 )
@@ -205,6 +206,8 @@ class EventCoder:
             target_actors = [actor.model_copy(deep=True) for actor in source_actors]
         if not target_actors and code.plover_type == "PROTEST":
             target_actors = not_sources(actors_of(purpose_targets(token, find)), source_actors)
+        if not target_actors and code.plover_type == "MOBILIZE":
+            target_actors = not_sources(actors_of(readied_against(token, find)), source_actors)
         if (self.require_actor or token.pos_ in NOUN_POS) and not source_actors and not target_actors:
             return None  # a bare event noun ("an effective alliance") names no event between actors
         if entry.cameo in NEEDS_TARGET and not target_actors:

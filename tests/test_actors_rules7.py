@@ -214,3 +214,16 @@ def test_a_threat_is_aimed_at_whom_its_condition_names(rules_event, text, trigge
 def test_a_mobilisation_is_readied_against_whom_its_purpose_names(rules_event):
     event = rules_event("Britain mobilized army reservists for a possible war against Iraq on Tuesday.", "mobilized")
     assert ([a.code for a in event.sources], [a.code for a in event.targets]) == (["GBR"], ["IRQ"])
+
+
+@pytest.mark.parametrize(
+    ("text", "targets"),
+    [
+        ("Israeli Prime Minister Ehud Barak has agreed to US mediation in the final status talks.", ["USA"]),
+        ("Iraq agreed to UN inspections of its palaces.", ["UNO"]),
+        ("Turkey has agreed to a ceasefire in Syria.", []),  # a place in it is no party to the agreement
+    ],
+)
+def test_assent_is_given_to_whose_thing_is_agreed_to(rules_event, text, targets):
+    event = rules_event(text, "agreed")
+    assert [a.code for a in event.targets] == targets

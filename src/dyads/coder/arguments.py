@@ -302,11 +302,15 @@ def verb_arguments(
     if not targets:
         # "U.S. military gives medical equipment to Nicaragua": what is given goes to the "to" phrase
         targets.extend(transfer_recipients(verb, find))
+    if not targets and verb.lemma_.lower() in ASSENT_VERBS:
+        # "Barak agreed to US mediation", "Iraq agreed to UN inspections": whose the thing agreed to is
+        # (its owner only: "agreed to a ceasefire in Syria" is no agreement with Syria)
+        targets.extend(m for obj in prep_objects(verb, ("to",)) for m in _owners(obj, find))
     intended = False
     if not targets:
         for child in verb.children:
             if child.dep_ == "xcomp":
-                # "Moon agreed to visit Pyongyang": the intended act names the target
+                # "Moon agreed to visit Pyongyang", "offered to negotiate with Armenia": the intended act names the target
                 targets.extend(verb_arguments(child, find=find, target_preps=preps, place_target=place_target)[1])
                 intended = bool(targets)
     if not targets:
@@ -818,6 +822,8 @@ def noun_arguments(
     return _possessed(noun.doc, sources), _possessed(noun.doc, targets)
 
 
+#: verbs of assent whose "to" phrase names what is agreed to, and so whose it is
+ASSENT_VERBS = frozenset({"agree", "consent", "accede", "assent"})
 #: PLOVER types whose forces move themselves ("troops were deployed", "the withdrawal of forces")
 SELF_MOVING_TYPES = frozenset({"MOBILIZE", "RETREAT"})
 #: sectors of armed or security forces

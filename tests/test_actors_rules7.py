@@ -227,3 +227,10 @@ def test_a_mobilisation_is_readied_against_whom_its_purpose_names(rules_event):
 def test_assent_is_given_to_whose_thing_is_agreed_to(rules_event, text, targets):
     event = rules_event(text, "agreed")
     assert [a.code for a in event.targets] == targets
+
+
+def test_an_event_noun_under_an_agentless_passive_is_undergone_by_its_subject(rules_event):
+    """"A US national was put under investigation in Italy": the national is investigated (it was
+    the investigator), Italy investigates."""
+    event = rules_event("A US national has been put under investigation in Italy for her possible role in rioting.", "investigation")
+    assert ([a.code for a in event.sources], [a.code for a in event.targets]) == (["ITA"], ["USA"])

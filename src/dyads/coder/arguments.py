@@ -794,6 +794,11 @@ def noun_arguments(
     if clause is not None and is_trigger(clause):
         clause = None
     undergoer: list[Mention] = []
+    passive = clause is not None and is_passive(clause) and not any(c.dep_ == "agent" for c in clause.children)
+    if passive:
+        # "A US national was put under investigation", "was placed under arrest": the subject undergoes it
+        undergoer = [m for c in clause.children if c.dep_ in PASSIVE_SUBJECT_DEPS for m in nested_mentions(c, find)]
+        clause = None
     if clause is not None and clause.lemma_.lower() in UNDERGOER_VERBS | REACTION_VERBS:
         # "Syria suffered an attack", "Seoul will respond to the attack": not who attacks
         subject = subject_of(clause)
@@ -812,6 +817,8 @@ def noun_arguments(
         sources = sources or moved
     if not targets and clause is not None and noun.head is clause:
         targets = _mentions_of_all(prep_objects(clause, preps), find)
+    if not targets and passive:
+        targets = undergoer  # before the place: "was put under investigation in Italy" is about the person
     if not targets:
         targets = placed_country(noun, find) or (placed_country(clause, find) if clause is not None and noun.head is clause else [])
     targets = targets or undergoer

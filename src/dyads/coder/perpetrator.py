@@ -33,7 +33,7 @@ from collections.abc import Callable
 from spacy.tokens import Doc
 
 from dyads.actors.resolve import other_side, regional
-from dyads.coder.arguments import PEOPLE_NOUNS
+from dyads.coder.arguments import PEOPLE_NOUNS, governing_clause
 from dyads.records import Actor, Event
 from dyads.stages.extensions import trigger_token
 
@@ -85,9 +85,15 @@ def _weapon_phrase(actor: Actor) -> bool:
 
 
 def _agentless_passive(doc: Doc, event: Event) -> bool:
+    """"was arrested in Egypt", and an event noun under such a verb ("was put under investigation")."""
     trigger = trigger_token(doc, event)
     if trigger is None:
         return False
+    if trigger.pos_ in ("NOUN", "PROPN"):
+        clause = governing_clause(trigger)
+        if clause is None:
+            return False
+        trigger = clause
     deps = {child.dep_ for child in trigger.children}
     return "nsubjpass" in deps and "agent" not in deps
 

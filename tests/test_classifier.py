@@ -541,3 +541,14 @@ def test_a_stative_participle_with_a_by_agent_is_a_true_passive() -> None:
     tagged = (RoleSpan(0, 4, "source", 0.93), RoleSpan(doc[4].idx, doc[4].idx + 6, "target", 0.47))
     apply_roles(doc, event, tagged, sentence=doc[:], fill_threshold=0.5)
     assert ([a.code for a in event.sources], [a.code for a in event.targets]) == (["ISR"], ["IRN"])
+
+
+def test_a_demand_is_never_flagged_an_appeal(stage: EventClassifier) -> None:
+    """The statement class holds appeals (CAMEO 02), not demands (10): "demanded the parties allow
+    access" stays a demand however sure the model is; a plain request word is still flagged."""
+    demand = rule_event("100")
+    stage.decide(sentence_doc(), [demand], prediction("REQUEST", 0, 0.95))
+    assert (demand.cameo_code, demand.statement_only) == ("100", False)
+    cooperate = rule_event("040")
+    stage.decide(sentence_doc(), [cooperate], prediction("CONSULT", 0, 0.95))
+    assert cooperate.statement_only

@@ -153,7 +153,7 @@ class EventClassifier:
         if _negated(doc, proposals[0]):
             return None  # "did not endorse" stays a negated SUPPORT, never becomes REJECT
         if top_class == 0:
-            if class_p >= self.statement_threshold and len(proposals) == 1 and not _claimed(doc, proposals[0]):
+            if class_p >= self.statement_threshold and len(proposals) == 1 and not _claimed(doc, proposals[0]) and not _demand(proposals[0]):
                 self._make_statement(proposals[0], class_p)
             return None
         wanted = agreed_type(prediction)
@@ -458,6 +458,11 @@ def _actor_in(doc: Doc, first: int, last: int, taken: list[Actor]) -> Actor | No
             if (actor.code or actor.sectors or actor.name) and (actor.code, tuple(actor.sectors), actor.name) not in held:
                 return actor.model_copy(deep=True)
     return None
+
+
+def _demand(event: Event) -> bool:
+    """A demand (CAMEO 10) is no appeal: the model's statement class covers appeals, not demands."""
+    return event.cameo_code.startswith("10")
 
 
 def _claimed(doc: Doc, event: Event) -> bool:

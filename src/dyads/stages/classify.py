@@ -14,7 +14,8 @@ sentence's main event (its first non-statement event) is then:
   proposal comes from a lexicon entry with its own object or particle, "dropped bombs"): the CAMEO
   code becomes the trigger word's own lexicon code for the new type, else that type's root;
 * flagged a statement (CAMEO 010, or 020 for a request) when the classifier says the sentence
-  only states or appeals, with at least ``statement_threshold``, and it holds one proposal.
+  only states or appeals, with at least ``statement_threshold``, and it holds one proposal that
+  is no demand (CAMEO 10: the statement class holds appeals, not demands).
 
 A sentence where the rules found no event, or only a statement ("said"), gets one event from
 the classifier (``coder = "classifier"``) when it names a class 1-4 with at least

@@ -203,6 +203,22 @@ def test_vows_ultimatums_and_readiness_are_threats(rules_pipeline, sentence, tri
 def test_an_offer_on_a_condition_is_no_ultimatum(rules_pipeline) -> None:
     (events,) = rules_pipeline.code_texts(["Japan will send aid to Myanmar if the junta allows access."])
     assert not any(e.cameo_code == "139" for e in events)
+    assert not any(e.plover_type == "THREATEN" for e in events)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "trigger", "code", "intended"),
+    [
+        ("The European Community may halt its mediation if the fighting goes on.", "halt", "131", "165"),
+        ("Israel will strike Gaza if the rocket fire continues.", "strike", "138", "194"),
+    ],
+)
+def test_a_conflict_act_on_a_condition_is_a_threat(rules_pipeline, sentence, trigger, code, intended) -> None:
+    """"may halt its mediation if ...": a conflict act its doer says it will or may do if another
+    acts threatens it (13x by the act's kind), as "unless" gives an ultimatum."""
+    (events,) = rules_pipeline.code_texts([sentence])
+    event = next(e for e in events if e.trigger.text == trigger)
+    assert (event.cameo_code, event.intended_code, event.plover_type) == (code, intended, "THREATEN")
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,9 @@ intent to cooperate (CAMEO 03x, PLOVER AGREE) for cooperative acts, a threat (CA
 PLOVER THREATEN) for coercive and violent ones. The act intended is kept in
 ``Event.intended_code``. Predictions by someone else ("analysts said Iran would ...") and
 mere possibility ("may", "could") are not intents; they stay the act, marked hypothetical.
+A condition makes a conflict act a threat even with "may" ("the EC may halt its mediation if
+the fighting goes on": 131; "will withdraw unless ...": the ultimatum 139); a cooperative act on
+a condition ("will send aid if asked") is an offer and stays the act.
 """
 
 from __future__ import annotations
@@ -39,6 +42,8 @@ def states_intent(trigger: Token, *, triggers: set[int], reported: bool = False)
 
 
 ULTIMATUM_CODE = "139"
+#: CAMEO roots of conflict acts (QuadClass 3 and 4) a condition turns into a threat
+CONFLICT_ROOTS = frozenset({"11", "12", "16", "17", "18", "19", "20"})
 PROMISING_VERBS = frozenset({"vow", "pledge", "promise", "swear"})
 """Verbs whose infinitive names the act promised ("vowed to fight"): the promise is the intent
 to do that act (CAMEO 03x, or 13x for a conflict act), not a bare 030."""
@@ -53,6 +58,28 @@ def ultimatum(trigger: Token, *, reported: bool = False) -> bool:
     return any(
         c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "unless" for m in c.children) for c in trigger.children
     )
+
+
+#: modals of a conditional threat: "may halt mediation if ...", "could strike if ..."
+THREAT_MODALS = INTENT_MODALS | {"may", "might", "could"}
+
+
+def conditional_threat(trigger: Token, act_code: str, *, reported: bool = False) -> str | None:
+    """The threat code of a conflict act its subject says it will (or may) do if another acts:
+    "the European Community may halt mediation efforts if cooperation founders" threatens (CAMEO
+    13x for the act's kind: 131 sanctions, 137 repression, 138 force; 139 otherwise); None when
+    the sentence is no such threat. Cooperative acts under "if" are offers, not threats."""
+    if act_code[:2] not in CONFLICT_ROOTS:
+        return None
+    modals = {c.lower_ for c in trigger.children if c.dep_ == "aux"} & THREAT_MODALS
+    if not (modals - {"would"} or (modals and reported)):
+        return None
+    if not any(
+        c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in c.children) for c in trigger.children
+    ):
+        return None
+    intent = INTENT_CODES.get(act_code[:2])
+    return intent if intent is not None and intent.startswith("13") else ULTIMATUM_CODE
 
 
 def conditioned_party(trigger: Token) -> Token | None:

@@ -28,7 +28,15 @@ from dyads.coder.arguments import (
 )
 from dyads.coder.attribution import Report, reporting_above
 from dyads.coder.demand import demand_code, message_report, obliged
-from dyads.coder.intent import ULTIMATUM_CODE, conditioned_party, intent_code, promised_act, states_intent, ultimatum
+from dyads.coder.intent import (
+    ULTIMATUM_CODE,
+    conditional_threat,
+    conditioned_party,
+    intent_code,
+    promised_act,
+    states_intent,
+    ultimatum,
+)
 from dyads.ontology import LexEntry, cameo, load_lexicon, mode_for
 from dyads.records import Actor, Event, Mention, Span, content_hash
 from dyads.stages.extensions import doc_text, ensure_extensions
@@ -225,6 +233,8 @@ class EventCoder:
         if token.pos_ == "VERB" and self._speaks_for_itself(token, report, find):
             if ultimatum(token, reported=report is not None):
                 intended, cameo_code, mode = cameo_code, ULTIMATUM_CODE, None
+            elif (threat := conditional_threat(token, cameo_code, reported=report is not None)) is not None:
+                intended, cameo_code, mode = cameo_code, threat, None  # "may halt mediation if ..."
             elif states_intent(token, triggers=triggers, reported=report is not None):
                 intent = intent_code(cameo_code)
                 if intent is not None:

@@ -310,3 +310,10 @@ def test_targets_from_an_objects_owner_and_a_protests_purpose(rules_event, sente
 def test_only_a_material_act_targets_the_place_it_happens_in(rules_event, sentence, trigger, targets) -> None:
     event = rules_event(sentence, trigger)
     assert [a.code for a in event.targets] == targets
+
+
+def test_a_conclusion_reports_what_it_concludes(rules_pipeline) -> None:
+    """"Investigators concluded that Iran had attacked the tanker": the attack is their claim."""
+    (events,) = rules_pipeline.code_texts(["Investigators concluded that Iran had attacked the tanker."])
+    attack = next(e for e in events if e.trigger.text == "attacked")
+    assert attack.attribution is not None and attack.attribution.status == "claimed"

@@ -29,7 +29,7 @@ REPORTING_VERBS: dict[str, Status] = {
     "confirm": "asserted", "acknowledge": "asserted", "admit": "asserted", "verify": "asserted",
     "deny": "denied", "dismiss": "denied", "refute": "denied", "dispute": "denied", "reject": "denied",
     "warn": "claimed", "expect": "claimed", "reiterate": "claimed", "stress": "claimed", "emphasise": "claimed",
-    "emphasize": "claimed", "argue": "claimed",
+    "emphasize": "claimed", "argue": "claimed", "conclude": "claimed",
 }
 # Nouns that carry a report: "denied reports that ...", "rejected accusations that ..."
 REPORTING_NOUNS = frozenset({"report", "claim", "allegation", "accusation", "charge", "suggestion", "assertion", "rumour", "rumor"})

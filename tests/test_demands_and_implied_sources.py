@@ -317,3 +317,19 @@ def test_a_conclusion_reports_what_it_concludes(rules_pipeline) -> None:
     (events,) = rules_pipeline.code_texts(["Investigators concluded that Iran had attacked the tanker."])
     attack = next(e for e in events if e.trigger.text == "attacked")
     assert attack.attribution is not None and attack.attribution.status == "claimed"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "code"),
+    [
+        ("A human rights group charged that police beat the prisoners.", "112"),
+        ("Border agents abused the migrants, a human rights organization charged on Saturday.", "112"),
+        ("Prosecutors charged the former minister with treason.", "173"),
+        ("Three men were charged with murder in Kenya.", "173"),
+    ],
+)
+def test_charging_with_no_object_is_an_allegation(rules_pipeline, sentence, code) -> None:
+    """"a rights group charged that ..." alleges (112); it was coded a legal charge (173, an arrest
+    of no one), which "charged the minister with treason" still is."""
+    (events,) = rules_pipeline.code_texts([sentence])
+    assert next(e for e in events if e.trigger.text == "charged").cameo_code == code

@@ -552,3 +552,18 @@ def test_a_demand_is_never_flagged_an_appeal(stage: EventClassifier) -> None:
     cooperate = rule_event("040")
     stage.decide(sentence_doc(), [cooperate], prediction("CONSULT", 0, 0.95))
     assert cooperate.statement_only
+
+
+def test_a_background_event_is_never_made_the_main_one(stage: EventClassifier) -> None:
+    """"set fire to the offices following the killing of a man": a classifier that reads ASSAULT
+    does not promote "killing" (the object of "following") over the main clause's act."""
+    doc = _parsed(
+        ["Settlers", "set", "fire", "following", "the", "killing", "."],
+        ["settler", "set", "fire", "follow", "the", "killing", "."],
+        ["NOUN", "VERB", "NOUN", "VERB", "DET", "NOUN", "PUNCT"], [1, 1, 1, 1, 5, 3, 1],
+        ["nsubj", "ROOT", "dobj", "prep", "det", "pobj", "punct"],
+    )
+    main, background = event_on(doc, 1, "171"), event_on(doc, 5, "180")
+    events = [main, background]
+    stage.decide(doc, events, prediction("ASSAULT", 4, 0.9))
+    assert events[0] is main

@@ -7,7 +7,8 @@ sentence's main event (its first non-statement event) is then:
 
 * kept, with its ``confidence`` set, when the classifier agrees or is unsure;
 * moved first, when the classifier's class or type is that of another proposal of the sentence
-  (the classifier picks the main event among the proposals);
+  (the classifier picks the main event among the proposals), unless that proposal is named as
+  background ("... following the killing of a man": the object of after, following, despite, amid);
 * re-typed (``coder = "lexicon+classifier"``) when no proposal has the classifier's class and
   it says so with at least ``retype_threshold`` (``retype_threshold_several`` when the sentence
   holds several proposals, a sentence-level label may describe another clause, or when its one
@@ -55,7 +56,7 @@ from spacy.tokens import Doc, Span as SpacySpan, Token
 from dyads.actors import mentions_for
 from dyads.classifier.labels import quad_of_type
 from dyads.classifier.model import Prediction, RoleSpan, SentenceClassifier
-from dyads.coder.arguments import SELF_MOVING_TYPES, verb_arguments
+from dyads.coder.arguments import BACKGROUND_PREPS, SELF_MOVING_TYPES, verb_arguments
 from dyads.coder.attribution import REPORTING_VERBS, local_status, reporting_above
 from dyads.ontology import Lexicon, cameo, load_lexicon, mode_for
 from dyads.ontology.codes import plover_to_cameo_root
@@ -158,8 +159,11 @@ class EventClassifier:
                 self._make_statement(proposals[0], class_p)
             return None
         wanted = agreed_type(prediction)
-        agreeing = next((e for e in proposals if e.plover_type == wanted), None) or next(
-            (e for e in proposals if e.quad_class == top_class), None
+        # an event named as background ("set fire to offices following the killing of a man") is never
+        # made the main event: the sentence's label is its main clause's
+        candidates = [e for e in proposals if e is proposals[0] or not _background(doc, e)]
+        agreeing = next((e for e in candidates if e.plover_type == wanted), None) or next(
+            (e for e in candidates if e.quad_class == top_class), None
         )
         if agreeing is not None:
             if agreeing is not proposals[0] and class_p >= self.retype_threshold:
@@ -459,6 +463,12 @@ def _actor_in(doc: Doc, first: int, last: int, taken: list[Actor]) -> Actor | No
             if (actor.code or actor.sectors or actor.name) and (actor.code, tuple(actor.sectors), actor.name) not in held:
                 return actor.model_copy(deep=True)
     return None
+
+
+def _background(doc: Doc, event: Event) -> bool:
+    """The event's trigger is the object of "after", "following", "despite", "amid" ..."""
+    trigger = trigger_token(doc, event)
+    return trigger is not None and trigger.dep_ == "pobj" and trigger.head.lower_ in BACKGROUND_PREPS
 
 
 def _demand(event: Event) -> bool:

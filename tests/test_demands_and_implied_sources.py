@@ -333,3 +333,19 @@ def test_charging_with_no_object_is_an_allegation(rules_pipeline, sentence, code
     of no one), which "charged the minister with treason" still is."""
     (events,) = rules_pipeline.code_texts([sentence])
     assert next(e for e in events if e.trigger.text == "charged").cameo_code == code
+
+
+@pytest.mark.parametrize(
+    ("sentence", "trigger", "code"),
+    [
+        ("Israel and the Palestinians reached a consensus to exchange information on water.", "reached", "030"),
+        ("Egypt and Sudan reached an understanding on the dam.", "reached", "030"),
+        ("The Arab League envoy undertook a mediation mission between Syria and Lebanon.", "undertook", "045"),
+        ("The French president gave a warm welcome to the South African president on Thursday.", "gave", "043"),
+    ],
+)
+def test_consensus_and_mediation_missions(rules_pipeline, sentence, trigger, code) -> None:
+    """A consensus reached is agreement (030, not a signed accord 057); a mediation mission
+    undertaken is mediation (045, not a bare undertaking 030); a welcome given hosts a visit (043)."""
+    (events,) = rules_pipeline.code_texts([sentence])
+    assert next(e for e in events if e.trigger.text == trigger).cameo_code == code

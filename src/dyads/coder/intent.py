@@ -52,12 +52,19 @@ to do that act (CAMEO 03x, or 13x for a conflict act), not a bare 030."""
 def ultimatum(trigger: Token, *, reported: bool = False) -> bool:
     """"Nigeria will withdraw its force unless the president arranges a ceasefire": an act its
     subject says it will do unless another acts is an ultimatum (CAMEO 139, PLOVER THREATEN)."""
-    modals = {c.lower_ for c in trigger.children if c.dep_ == "aux"} & INTENT_MODALS
-    if not (modals - {"would"} or (modals and reported)):
-        return False
-    return any(
-        c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "unless" for m in c.children) for c in trigger.children
-    )
+    return _foretold(trigger, INTENT_MODALS, reported=reported) and bool(conditions(trigger, ("unless",)))
+
+
+def _foretold(trigger: Token, modals: frozenset[str], *, reported: bool) -> bool:
+    """The trigger carries one of ``modals``; "would" counts only under a reporting verb."""
+    found = {c.lower_ for c in trigger.children if c.dep_ == "aux"} & modals
+    return bool(found - {"would"} or (found and reported))
+
+
+def conditions(head: Token, marks: tuple[str, ...] = ("if", "unless")) -> list[Token]:
+    """The adverbial clauses under ``head`` introduced by one of ``marks`` ("... unless Baghdad accepts")."""
+    return [c for c in head.children
+            if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in marks for m in c.children)]
 
 
 #: modals of a conditional threat: "may halt mediation if ...", "could strike if ..."
@@ -69,14 +76,7 @@ def conditional_threat(trigger: Token, act_code: str, *, reported: bool = False)
     "the European Community may halt mediation efforts if cooperation founders" threatens (CAMEO
     13x for the act's kind: 131 sanctions, 137 repression, 138 force; 139 otherwise); None when
     the sentence is no such threat. Cooperative acts under "if" are offers, not threats."""
-    if act_code[:2] not in CONFLICT_ROOTS:
-        return None
-    modals = {c.lower_ for c in trigger.children if c.dep_ == "aux"} & THREAT_MODALS
-    if not (modals - {"would"} or (modals and reported)):
-        return None
-    if not any(
-        c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in c.children) for c in trigger.children
-    ):
+    if act_code[:2] not in CONFLICT_ROOTS or not _foretold(trigger, THREAT_MODALS, reported=reported) or not conditions(trigger):
         return None
     intent = INTENT_CODES.get(act_code[:2])
     return intent if intent is not None and intent.startswith("13") else ULTIMATUM_CODE
@@ -87,13 +87,8 @@ def conditioned_party(trigger: Token) -> Token | None:
     the United States deploys missiles", "will strike unless Baghdad accepts"): whom the threat
     is aimed at. Looked for under the trigger and the act it names (its infinitive)."""
     heads = [trigger, *(c for c in trigger.children if c.dep_ == "xcomp")]
-    for head in heads:
-        for clause in head.children:
-            if clause.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in clause.children):
-                subject = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-                if subject is not None:
-                    return subject
-    return None
+    subjects = (c for head in heads for clause in conditions(head) for c in clause.children if c.dep_ in ("nsubj", "nsubjpass"))
+    return next(subjects, None)
 
 
 def promised_act(promise: Token, acts: dict[int, str]) -> tuple[Token, str] | None:

@@ -47,8 +47,6 @@ MEASURE_NOUNS = frozenset({
     "consignment", "load", "truckload", "planeload", "shipload", "batch", "cargo", "package", "parcel", "crate",
     "amount", "quantity", "dozen", "hundred", "thousand", "million", "billion", "worth",
 })
-#: Object nouns that say little without their compound: "mediation efforts", "relief mission".
-GENERIC_HEADS = frozenset({"effort", "process", "initiative", "programme", "program", "mission", "operation"})
 #: Child dependencies that can carry a NOUN entry's required modifier: "air strike", "hunger strike".
 MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "poss"})
 

@@ -10,7 +10,6 @@ first, so the first non-statement event is the sentence's main event.
 from __future__ import annotations
 
 from dataclasses import replace
-
 from pathlib import Path
 from typing import Any
 

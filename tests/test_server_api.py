@@ -22,6 +22,7 @@ from dyads.errors import ServerError
 from dyads.io.store import Store
 from dyads.records import Event
 from dyads.server import ServerLimits, create_app, shutdown
+from dyads.server.database import open_served
 from dyads.server.errors import CatchAllMiddleware
 from dyads.server.models import ArticleWithEvents
 from dyads.server.security import SECURITY_HEADERS, BodyLimitMiddleware
@@ -163,6 +164,33 @@ def test_actor_prefix_is_whole_words(client, stored) -> None:
     rows = client.get("/api/events?actor=RUS").json()["events"]
     assert rows and all("RUSX" not in row["sources"] for row in rows)
     assert ids_of(client.get("/api/events?actor=RUSX")) == expected(stored[1], lambda e: _has(e.sources, "RUSX"))
+
+
+def test_list_rows_carry_each_event_s_fields(client, stored) -> None:
+    """A row is read from the stored JSON without building the Event: each field is the Event's own."""
+    by_id = {e.id: e for e in stored[1]}
+    rows = client.get("/api/events?limit=500").json()["events"]
+    assert len(rows) == len(by_id)
+    with Store.open(stored[0], read_only=True) as store:
+        titles = {row["id"]: (row["outlet"], row["title"]) for row in store.query("SELECT id, outlet, title FROM articles")}
+    kinds = set()
+    for row in rows:
+        event = by_id[row["id"]]
+        place, speaker = event.location, event.attribution.speaker
+        kinds |= {"place" if place else "no place", "speaker" if speaker else "no speaker", "date" if event.date else "undated"}
+        assert row == {
+            "id": event.id, "article_id": event.article_id, "sentence_index": event.sentence_index,
+            "date": event.date.date.isoformat() if event.date else None,
+            "date_precision": event.date.precision if event.date else None,
+            "plover_type": event.plover_type, "plover_mode": event.plover_mode, "cameo_code": event.cameo_code,
+            "quad_class": event.quad_class, "goldstein": event.goldstein, "status": event.attribution.status,
+            "sources": [a.label for a in event.sources], "targets": [a.label for a in event.targets],
+            "speaker": speaker.label if speaker else None,
+            "location": {"name": place.name, "country": place.country, "lat": place.lat, "lon": place.lon} if place else None,
+            "trigger_text": event.trigger.text, "sentence_text": event.sentence.text,
+            "outlet": titles[event.article_id][0], "title": titles[event.article_id][1],
+        }
+    assert kinds == {"place", "no place", "speaker", "no speaker", "date", "undated"}, "the test store should hold each kind"
 
 
 @pytest.mark.parametrize("limit", [1, 2, 3, 4])
@@ -369,6 +397,31 @@ def test_query_time_limit_interrupts_the_query(make_client, monkeypatch) -> None
     assert time.monotonic() - started < 10
     monkeypatch.undo()
     assert client.get("/api/events").status_code == 200
+
+
+def test_read_sessions_reuse_connections_and_see_later_commits(tmp_path: Path) -> None:
+    path = tmp_path / "pool.duckdb"
+    articles, events = write_store(path, SPECS[:3])
+    store = open_served(path, writable=True)
+    try:
+        first = store.session()
+        connection = first._con
+        assert first.query("SELECT count(*) AS n FROM events")[0]["n"] == 3
+        first.close()
+        again = store.session()
+        assert again._con is connection  # taken from the pool, not opened anew
+        writer = store.session(read_only=False)
+        assert writer._con is not connection
+        more_articles, more_events = build(SPECS[3:5])
+        writer.write_batch(more_articles, more_events)
+        writer.close()
+        assert again.query("SELECT count(*) AS n FROM events")[0]["n"] == 3 + len(more_events)
+        again.expire()  # an interrupted connection is closed, never pooled
+        again.close()
+        assert store.session()._con is not connection
+    finally:
+        store.close()
+    assert store._idle == []
 
 
 def test_busy_server_is_503(make_client) -> None:
@@ -731,12 +784,13 @@ def test_serve_command_runs_the_app_and_closes_the_store(tmp_path, monkeypatch) 
     (tmp_path / "token.txt").write_text(TOKEN + "\n", encoding="utf-8")
     seen: dict = {}
 
-    def fake_run(app, **options) -> None:  # instead of listening on a port
+    def fake_run(app, **options) -> bool:  # instead of listening on a port
         with TestClient(app) as client:
             seen["health"] = client.get("/api/health").json()
         seen["app"], seen["options"] = app, options
+        return True
 
-    monkeypatch.setattr("uvicorn.run", fake_run)
+    monkeypatch.setattr("dyads.server.listen.serve_forever", fake_run)
     result = CliRunner().invoke(
         cli_app, ["serve", "--db", str(path), "--port", "8123", "--allow-ingest", "--token-file", str(tmp_path / "token.txt")],
         catch_exceptions=False,

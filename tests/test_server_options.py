@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import uvicorn
 from typer.testing import CliRunner
 
 from dyads.cli import app as cli
 from dyads.errors import ServerError
 from dyads.io.store import Store
+from dyads.server import listen
 from dyads.server.limits import ServerLimits
 
 
@@ -19,7 +19,7 @@ def test_max_queries_reaches_the_served_limits(given: int | None, tmp_path: Path
     path = tmp_path / "s.duckdb"
     Store.open(path).close()
     served: list = []
-    monkeypatch.setattr(uvicorn, "run", lambda app, **options: served.append(app.state.dyads))
+    monkeypatch.setattr(listen, "serve_forever", lambda app, **options: served.append(app.state.dyads) or True)
     args = ["serve", "--db", str(path)] + ([] if given is None else ["--max-queries", str(given)])
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output

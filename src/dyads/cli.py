@@ -624,10 +624,9 @@ def serve(
     Example: dyads serve --db news.duckdb --port 8000
     Example: DYADS_TOKEN=... dyads serve --db news.duckdb --allow-ingest
     """
-    import uvicorn
-
     from dyads.io.postgres import is_postgres_url
     from dyads.server import create_app, shutdown
+    from dyads.server.listen import serve_forever
 
     if is_postgres_url(db):
         from dyads.errors import StoreError
@@ -660,8 +659,9 @@ def serve(
             highlight=False,
         )
     try:
-        # Keep-alive of 20 s: a busy server must not close a connection whose next request has arrived.
-        uvicorn.run(app_, host=host, port=port, workers=1, server_header=False, log_level="info", timeout_keep_alive=20)
+        if not serve_forever(app_, host=host, port=port):
+            err.print(f"could not listen on {host}:{port} (the reason is logged above): choose another --port or --host", highlight=False)
+            raise typer.Exit(3)
     finally:
         shutdown(app_)
 

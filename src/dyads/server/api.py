@@ -69,9 +69,10 @@ def browse_router(limits: ServerLimits) -> APIRouter:
         filters: Filters,
         limit: Annotated[int, Query(ge=1, le=limits.max_page, description="events per page")] = 50,
         cursor: Annotated[str | None, Query(max_length=512, description="next_cursor of the previous page")] = None,
-    ) -> EventsPage:
+    ) -> Response:
         """Events matching every filter given, newest first (undated last), one page at a time."""
-        return events_page(store, filters, limit=limit, cursor=cursor)
+        # Encoded once here: returned as a model, FastAPI would dump it, validate it again and encode it.
+        return Response(content=events_page(store, filters, limit=limit, cursor=cursor).model_dump_json(), media_type="application/json")
 
     @router.get("/events/{event_id}", response_model=Event, responses=error_responses(404, 422, 500, 503))
     def get_event(store: Lookup, event_id: Annotated[str, Path(min_length=1, max_length=ID_MAX)]) -> Response:

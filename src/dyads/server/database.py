@@ -12,7 +12,7 @@ import asyncio
 import logging
 import threading
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,17 +31,19 @@ class SessionStore(Store):
 
     Everything it runs (its own queries, the analytics', ``summary()``...) goes through that
     connection, so :meth:`expire` (:meth:`start_deadline` for a timer of its own) can interrupt
-    whatever is running when time is up.
+    whatever is running when time is up. With ``release``, :meth:`close` hands the connection to it
+    (the served store's pool) instead of closing it, unless the session expired.
     """
 
     def __init__(
         self, connection: duckdb.DuckDBPyConnection, *, path: str, read_only: bool, index_memo: IndexMemo | None = None,
-        article_titles: ArticleTitles | None = None,
+        article_titles: ArticleTitles | None = None, release: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
     ) -> None:
         super().__init__(connection, path=path, read_only=read_only)
         # shared by the served store's sessions: dyads.io.rollups.index_ready, server.queries.event_rows
         self.index_memo = index_memo
         self.article_titles = article_titles
+        self.release = release
         self._expired = threading.Event()
         self._lock = threading.Lock()
         self._timer: threading.Timer | None = None
@@ -80,26 +82,56 @@ class SessionStore(Store):
         if self._timer is not None:
             self._timer.cancel()
         with self._lock:
-            super().close()
+            if self.release is not None and self._con is not None and not self._expired.is_set():
+                self.release(self._con)
+                self._con = None
+            else:
+                super().close()
 
 
 class ServedStore(Store):
-    """The store the server holds open; hand out :class:`SessionStore` s with :meth:`session`."""
+    """The store the server holds open; hand out :class:`SessionStore` s with :meth:`session`.
+
+    Read-only sessions reuse connections: a closed session's connection waits in a pool (at most
+    ``MAX_IDLE``) for the next request. Closing a DuckDB connection while other queries run took
+    ~0.2 ms on the event loop per request in the load test (bench/load_test.py); an auto-commit
+    query on a reused connection still sees every commit made before it started.
+    """
+
+    MAX_IDLE = 64
 
     def __init__(self, connection: duckdb.DuckDBPyConnection, *, path: str, read_only: bool) -> None:
         super().__init__(connection, path=path, read_only=read_only)
         self._cursor_lock = threading.Lock()
+        self._idle: list[duckdb.DuckDBPyConnection] = []
+        self._closing = False
         # Every write of this process goes through write_batch, which keeps the actor index: a
         # covering index stays covering, so the sessions may remember it (dyads.io.rollups).
         self.index_memo = IndexMemo()
         self.article_titles = ArticleTitles()
 
     def session(self, *, read_only: bool = True) -> SessionStore:
-        """A new connection to the same database; close it when done."""
+        """A connection to the same database (a pooled one for a read-only session); close it when done."""
+        pooled = read_only or self.read_only
         with self._cursor_lock:
-            cursor = self._connection().cursor()
-        return SessionStore(cursor, path=self.path, read_only=read_only or self.read_only, index_memo=self.index_memo,
-                            article_titles=self.article_titles)
+            cursor = self._idle.pop() if pooled and self._idle else self._connection().cursor()
+        return SessionStore(cursor, path=self.path, read_only=pooled, index_memo=self.index_memo,
+                            article_titles=self.article_titles, release=self._release if pooled else None)
+
+    def _release(self, cursor: duckdb.DuckDBPyConnection) -> None:
+        with self._cursor_lock:
+            if not self._closing and len(self._idle) < self.MAX_IDLE:
+                self._idle.append(cursor)
+                return
+        cursor.close()
+
+    def close(self) -> None:
+        with self._cursor_lock:
+            self._closing = True
+            idle, self._idle = self._idle, []
+        for cursor in idle:
+            cursor.close()
+        super().close()
 
 
 def open_served(db: str | Path, *, writable: bool) -> ServedStore:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Response
 
 from dyads.analytics import (
     ActorProfile,
@@ -20,7 +20,7 @@ from dyads.analytics import (
     timeline,
 )
 from dyads.analytics.models import Period
-from dyads.server.api import LABEL_PATTERN, Filters, Keyed, Session
+from dyads.server.api import LABEL_PATTERN, Filters, Keyed, Session, model_json
 from dyads.server.errors import error_responses
 
 Since = Annotated[dt.date | None, Query(description="first event date, YYYY-MM-DD (inclusive)")]
@@ -41,9 +41,9 @@ def analytics_router() -> APIRouter:
         since: Since = None,
         until: Until = None,
         directed: Annotated[bool, Query(description="false: count both directions")] = False,
-    ) -> DyadSeries:
+    ) -> Response:
         """Events between two actors per period, by quad class and type, with Goldstein sums."""
-        return dyad_series(store, source, target, by=by, since=since, until=until, directed=directed)
+        return model_json(dyad_series(store, source, target, by=by, since=since, until=until, directed=directed))
 
     @router.get("/actors/{actor}", response_model=ActorProfile, responses=errors)
     def get_actor(
@@ -52,9 +52,9 @@ def analytics_router() -> APIRouter:
         since: Since = None,
         until: Until = None,
         top: Annotated[int, Query(ge=1, le=100, description="how many types and partners")] = 10,
-    ) -> ActorProfile:
+    ) -> Response:
         """An actor's events as source and target, its mix of types, and its partners."""
-        return actor_profile(store, actor, since=since, until=until, top=top)
+        return model_json(actor_profile(store, actor, since=since, until=until, top=top))
 
     @router.get("/blocs", response_model=Alignment, responses=errors)
     def get_blocs(
@@ -65,9 +65,9 @@ def analytics_router() -> APIRouter:
         place_targets: Annotated[
             bool, Query(description="count attacks on a country named only as their place as conflict")
         ] = False,
-    ) -> Alignment:
+    ) -> Response:
         """Who cooperates and who fights whom: a signed actor graph and its blocs (seeded)."""
-        return alignment(store, since=since, until=until, min_events=min_events, place_targets=place_targets)
+        return model_json(alignment(store, since=since, until=until, min_events=min_events, place_targets=place_targets))
 
     @router.get("/claims", response_model=Claims, responses=errors)
     def get_claims(
@@ -75,17 +75,17 @@ def analytics_router() -> APIRouter:
         since: Since = None,
         until: Until = None,
         top: Annotated[int, Query(ge=1, le=100, description="how many speakers")] = 20,
-    ) -> Claims:
+    ) -> Response:
         """Events by attribution status, and the speakers behind them."""
-        return claims(store, since=since, until=until, top=top)
+        return model_json(claims(store, since=since, until=until, top=top))
 
     @router.get("/timeline", response_model=Timeline, responses=errors)
     def get_timeline(
         store: Session,
         filters: Filters,
         by: Annotated[Period, Query(description="period of each point")] = "day",
-    ) -> Timeline:
+    ) -> Response:
         """Events per period and quad class, with the common event filters."""
-        return timeline(store, by=by, **filters.model_dump())
+        return model_json(timeline(store, by=by, **filters.model_dump()))
 
     return router

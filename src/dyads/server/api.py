@@ -5,6 +5,7 @@ import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from pydantic import BaseModel
 
 from dyads.analytics import EventFilters, event_filters
 from dyads.records import Event, Status
@@ -58,6 +59,13 @@ def common_filters(
 Filters = Annotated[EventFilters, Depends(common_filters)]
 
 
+def model_json(model: BaseModel) -> Response:
+    """``model`` as a JSON answer, encoded once in the request's thread. The route still declares
+    the model (``response_model``) for the OpenAPI schema; returned as a model, FastAPI would dump
+    it, validate it again and encode it (~0.3 ms of a 50-point series, holding the GIL)."""
+    return Response(content=model.model_dump_json(), media_type="application/json")
+
+
 def browse_router(limits: ServerLimits) -> APIRouter:
     """The read-only endpoints; ``limits.max_page`` bounds the page size."""
     router = APIRouter(prefix="/api", tags=["browse"])
@@ -71,8 +79,7 @@ def browse_router(limits: ServerLimits) -> APIRouter:
         cursor: Annotated[str | None, Query(max_length=512, description="next_cursor of the previous page")] = None,
     ) -> Response:
         """Events matching every filter given, newest first (undated last), one page at a time."""
-        # Encoded once here: returned as a model, FastAPI would dump it, validate it again and encode it.
-        return Response(content=events_page(store, filters, limit=limit, cursor=cursor).model_dump_json(), media_type="application/json")
+        return model_json(events_page(store, filters, limit=limit, cursor=cursor))
 
     @router.get("/events/{event_id}", response_model=Event, responses=error_responses(404, 422, 500, 503))
     def get_event(store: Lookup, event_id: Annotated[str, Path(min_length=1, max_length=ID_MAX)]) -> Response:
@@ -86,10 +93,10 @@ def browse_router(limits: ServerLimits) -> APIRouter:
         return Response(content=article_json(store, article_id), media_type="application/json")
 
     @router.get("/summary", response_model=Summary, responses=error_responses(500, 503))
-    def get_summary(store: Session) -> Summary:
+    def get_summary(store: Session) -> Response:
         """Totals: articles, events, date range, counts by type / quad class / status, top dyads."""
         data = store.summary()
-        return Summary(
+        return model_json(Summary(
             articles=data["articles"],
             articles_with_events=data["articles_with_events"],
             events=data["events"],
@@ -99,15 +106,15 @@ def browse_router(limits: ServerLimits) -> APIRouter:
             by_quad_class={str(quad): n for quad, n in data["by_quad_class"].items()},
             by_status=data["by_status"],
             top_dyads=[DyadCount(**row) for row in data["top_dyads"]],
-        )
+        ))
 
     @router.get("/health", response_model=Health, responses=error_responses(500, 503))
-    def get_health(store: Lookup, request: Request) -> Health:
+    def get_health(store: Lookup, request: Request) -> Response:
         """The server is up; how much the store holds; whether it is read-only."""
         row = store.query(
             "SELECT (SELECT count(*) FROM events) AS events, (SELECT count(*) FROM articles) AS articles"
         )[0]
-        return Health(status="ok", events=int(row["events"]), articles=int(row["articles"]), read_only=state_of(request).store.read_only)
+        return model_json(Health(status="ok", events=int(row["events"]), articles=int(row["articles"]), read_only=state_of(request).store.read_only))
 
     return router
 

@@ -127,7 +127,7 @@ def _listed_before(token: Token, mentions: list[Mention]) -> list[Mention]:
             continue
         head = doc[mention.head]
         first = head.head if head.dep_ == "conj" else head
-        while first.dep_ == "conj" and first.head is not first:
+        while first.dep_ == "conj" and first.head.i != first.i:
             first = first.head
         members = [m for m in (_at(mentions, t.i) for t in (first, *first.conjuncts)) if m is not None and m.kind in _MEMBER_KINDS]
         if len(members) >= 2 and (wanted is None or len(members) == wanted):

@@ -980,7 +980,7 @@ def _reported_speaker(token: Token, by_token: dict[int, _Phrase]) -> _Phrase | N
     if token.dep_ not in ("nsubj", "nsubjpass") or token.pos_ not in ("PRON", "") or _is_expletive(token):
         return None
     clause = token.head
-    if clause.dep_ not in _REPORTED_DEPS or clause.head is clause:
+    if clause.dep_ not in _REPORTED_DEPS or clause.head.i == clause.i:
         return None
     speaker = next((c for c in clause.head.children if c.dep_ == "nsubj" and c.i < token.i), None)
     phrase = by_token.get(speaker.i) if speaker is not None else None
@@ -1003,7 +1003,7 @@ def _bound_subject(token: Token, by_token: dict[int, _Phrase]) -> _Phrase | None
     "Iran launched drones in its first attack" -> Iran; "Jordan said its air force ..." -> Jordan."""
     node = token
     for _ in range(8):
-        if node.head is node:
+        if node.head.i == node.i:
             return None
         node = node.head
         if node.pos_ not in ("VERB", "AUX"):

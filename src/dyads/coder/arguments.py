@@ -94,17 +94,17 @@ def subject_of(verb: Token, *, _depth: int = 0) -> Token | None:
         return None
     if verb.dep_ == "relcl":
         return verb.head
-    if verb.dep_ in SHARED_SUBJECT_DEPS and verb.head.pos_ not in {"VERB", "AUX"} and verb.head is not verb:
+    if verb.dep_ in SHARED_SUBJECT_DEPS and verb.head.pos_ not in {"VERB", "AUX"} and verb.head.i != verb.i:
         # "Arnor is about to restore ties", "ready to talk": climb to the clause's verb
         above = verb.head
         for _ in range(2):
-            if above.pos_ in {"VERB", "AUX"} or above.head is above:
+            if above.pos_ in {"VERB", "AUX"} or above.head.i == above.i:
                 break
             above = above.head
-        if above.pos_ in {"VERB", "AUX"} and above is not verb:
+        if above.pos_ in {"VERB", "AUX"} and above.i != verb.i:
             return subject_of(above, _depth=_depth + 1)
         return None
-    if verb.dep_ in SHARED_SUBJECT_DEPS and verb.head.pos_ in {"VERB", "AUX"} and verb.head is not verb:
+    if verb.dep_ in SHARED_SUBJECT_DEPS and verb.head.pos_ in {"VERB", "AUX"} and verb.head.i != verb.i:
         # "Russia agreed to withdraw": withdraw's subject is Russia. For xcomp of an object-control
         # verb ("urged Iran to stop") the object is the subject.
         if verb.dep_ == "xcomp" and verb.head.lemma_.lower() not in INSTRUMENT_VERBS:
@@ -815,12 +815,12 @@ def noun_arguments(
         moved = [m for m in _mentions_of_all(prep_objects(noun, ("of",)), find) if set(m.actor.sectors) & FORCE_SECTORS]
         targets = [m for m in targets if m not in moved]
         sources = sources or moved
-    if not targets and clause is not None and noun.head is clause:
+    if not targets and clause is not None and noun.head.i == clause.i:
         targets = _mentions_of_all(prep_objects(clause, preps), find)
     if not targets and passive:
         targets = undergoer  # before the place: "was put under investigation in Italy" is about the person
     if not targets:
-        targets = placed_country(noun, find) or (placed_country(clause, find) if clause is not None and noun.head is clause else [])
+        targets = placed_country(noun, find) or (placed_country(clause, find) if clause is not None and noun.head.i == clause.i else [])
     targets = targets or undergoer
     if not targets and place_target:
         targets = event_place(noun, find)
@@ -912,12 +912,3 @@ def _mentions_of_all(tokens: Iterable[Token], find: MentionFinder) -> list[Menti
     for token in tokens:
         found.extend(nested_mentions(token, find))
     return found
-
-
-def depth(token: Token) -> int:
-    """Number of heads above a token in its sentence (0 for the root)."""
-    steps = 0
-    while token.head is not token and steps < 200:
-        token = token.head
-        steps += 1
-    return steps

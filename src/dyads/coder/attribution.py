@@ -132,20 +132,20 @@ def reporting_above(trigger: Token) -> Report | None:
     steps = 0
     while steps < 12:
         for child in token.children:
-            if child.dep_ == "relcl" and child.lemma_.lower() in REPORTING_VERBS and child is not trigger:
+            if child.dep_ == "relcl" and child.lemma_.lower() in REPORTING_VERBS and child.i != trigger.i:
                 return Report(REPORTING_VERBS[child.lemma_.lower()], child, subject_of(child))
             if child.dep_ in {"parataxis", "ccomp"} and child.lemma_.lower() in REPORTING_VERBS and child.i > trigger.i:
                 return Report(REPORTING_VERBS[child.lemma_.lower()], child, subject_of(child))
         head = token.head
-        if head is token:
+        if head.i == token.i:  # the root
             return None
-        if head.pos_ == "NOUN" and head.lemma_.lower() in REPORTING_NOUNS and head is not trigger:
+        if head.pos_ == "NOUN" and head.lemma_.lower() in REPORTING_NOUNS and head.i != trigger.i:
             # "X denied reports that Y did Z": the verb that takes the report decides
             outer = head.head
             if head.dep_ in {"dobj", "nsubjpass"} and outer.lemma_.lower() in REPORTING_VERBS:
                 return Report(REPORTING_VERBS[outer.lemma_.lower()], outer, subject_of(outer))
             return Report("claimed", head, None)
-        if head.lemma_.lower() in REPORTING_VERBS and head.pos_ != "NOUN" and token.dep_ in CLAUSE_DEPS and head is not trigger:
+        if head.lemma_.lower() in REPORTING_VERBS and head.pos_ != "NOUN" and token.dep_ in CLAUSE_DEPS and head.i != trigger.i:
             if token.dep_ == "dobj" and head.lemma_.lower() not in OBJECT_REPORTING_VERBS:
                 token = head
                 steps += 1

@@ -20,7 +20,6 @@ from dyads.actors import mentions_for
 from dyads.coder.arguments import (
     SELF_MOVING_TYPES,
     MentionFinder,
-    depth,
     noun_arguments,
     purpose_targets,
     readied_against,
@@ -186,7 +185,7 @@ class EventCoder:
             coded = [(t, e) for t, e in coded if not (t.i in cues and e.statement_only)] + demands
         self._promises(coded)
         coded = [(token, event) for token, event in coded if not self._governs_other(token, event, coded)]
-        coded.sort(key=lambda pair: (depth(pair[0]), pair[0].i))
+        coded.sort(key=lambda pair: pair[0].i)  # in text order: the classify stage picks the main event among them
         return [event for _, event in coded]
 
     def _event(
@@ -377,7 +376,7 @@ class EventCoder:
         statement = event.statement_only and event.cameo_code.startswith("01")
         if not statement and token.lemma_.lower() not in DECIDING_VERBS:
             return False
-        return any(other is not token and token in other.ancestors for other, _ in coded)
+        return any(other.i != token.i and token in other.ancestors for other, _ in coded)
 
 
 @Language.factory(

@@ -567,3 +567,30 @@ def test_a_background_event_is_never_made_the_main_one(stage: EventClassifier) -
     events = [main, background]
     stage.decide(doc, events, prediction("ASSAULT", 4, 0.9))
     assert events[0] is main
+
+
+def test_a_relative_clause_about_a_place_is_background(stage: EventClassifier) -> None:
+    """"Hundreds demonstrated in Kutaisi, where police shot two men": a classifier that reads ASSAULT
+    does not promote "shot", which says what the place is known for, over the protest."""
+    doc = _parsed(
+        ["Hundreds", "demonstrated", "in", "Kutaisi", ",", "where", "police", "shot", "men", "."],
+        ["hundred", "demonstrate", "in", "Kutaisi", ",", "where", "police", "shoot", "man", "."],
+        ["NOUN", "VERB", "ADP", "PROPN", "PUNCT", "SCONJ", "NOUN", "VERB", "NOUN", "PUNCT"],
+        [1, 1, 1, 2, 3, 7, 7, 3, 7, 1],
+        ["nsubj", "ROOT", "prep", "pobj", "punct", "advmod", "nsubj", "relcl", "dobj", "punct"],
+    )
+    main, background = event_on(doc, 1, "141"), event_on(doc, 7, "190")
+    events = [main, background]
+    stage.decide(doc, events, prediction("ASSAULT", 4, 0.9))
+    assert events[0] is main
+    plain = _parsed(  # without "where" the relative clause may hold the main event
+        ["Hundreds", "demonstrated", "in", "Kutaisi", ",", "police", "shot", "men", "."],
+        ["hundred", "demonstrate", "in", "Kutaisi", ",", "police", "shoot", "man", "."],
+        ["NOUN", "VERB", "ADP", "PROPN", "PUNCT", "NOUN", "VERB", "NOUN", "PUNCT"],
+        [1, 1, 1, 2, 3, 6, 3, 6, 1],
+        ["nsubj", "ROOT", "prep", "pobj", "punct", "nsubj", "relcl", "dobj", "punct"],
+    )
+    main, other = event_on(plain, 1, "141"), event_on(plain, 6, "190")
+    events = [main, other]
+    stage.decide(plain, events, prediction("ASSAULT", 4, 0.9))
+    assert events[0] is other

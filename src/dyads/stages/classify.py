@@ -8,7 +8,8 @@ sentence's main event (its first non-statement event) is then:
 * kept, with its ``confidence`` set, when the classifier agrees or is unsure;
 * moved first, when the classifier's class or type is that of another proposal of the sentence
   (the classifier picks the main event among the proposals), unless that proposal is named as
-  background ("... following the killing of a man": the object of after, following, despite, amid);
+  background ("... following the killing of a man": the object of after, following, despite, amid;
+  "... in Serbia, where 24 people were killed": a relative clause about a place or a time);
 * re-typed (``coder = "lexicon+classifier"``) when no proposal has the classifier's class and
   it says so with at least ``retype_threshold`` (``retype_threshold_several`` when the sentence
   holds several proposals, a sentence-level label may describe another clause, or when its one
@@ -466,9 +467,15 @@ def _actor_in(doc: Doc, first: int, last: int, taken: list[Actor]) -> Actor | No
 
 
 def _background(doc: Doc, event: Event) -> bool:
-    """The event's trigger is the object of "after", "following", "despite", "amid" ..."""
+    """The event's trigger is the object of "after", "following", "despite", "amid" ..., or the
+    verb of a relative clause about a place or a time ("demonstrated in Serbia, where 24 people
+    were killed last March")."""
     trigger = trigger_token(doc, event)
-    return trigger is not None and trigger.dep_ == "pobj" and trigger.head.lower_ in BACKGROUND_PREPS
+    if trigger is None:
+        return False
+    if trigger.dep_ == "relcl":
+        return any(child.dep_ == "advmod" and child.lower_ in {"where", "when"} for child in trigger.children)
+    return trigger.dep_ == "pobj" and trigger.head.lower_ in BACKGROUND_PREPS
 
 
 def _demand(event: Event) -> bool:

@@ -119,6 +119,23 @@ def test_required_object_and_specific_beats_bare(lexicon) -> None:
     assert held("chairs", "chair") is None
 
 
+def test_no_object_rows_take_the_verb_without_an_object(lexicon) -> None:
+    """A dobj of '-': "the students demonstrated" protests, "demonstrated its resolve" does not;
+    "a rights group charged that ..." alleges (112), "charged him" arrests (173)."""
+    alone = make_doc([("Students", "student", 1, "nsubj", "NOUN"), ("demonstrated", "demonstrate", 1, "ROOT", "VERB")])
+    shown = make_doc([("Iran", "Iran", 1, "nsubj", "PROPN"), ("demonstrated", "demonstrate", 1, "ROOT", "VERB"),
+                      ("resolve", "resolve", 1, "dobj", "NOUN")])
+    assert lexicon.match(alone[1]).cameo == "141"
+    assert lexicon.match(shown[1]) is None
+    alleged = make_doc([("Monitors", "monitor", 1, "nsubj", "NOUN"), ("charged", "charge", 1, "ROOT", "VERB"),
+                        ("that", "that", 4, "mark", "SCONJ"), ("police", "police", 4, "nsubj", "NOUN"),
+                        ("beat", "beat", 1, "ccomp", "VERB")])
+    arrested = make_doc([("Police", "police", 1, "nsubj", "NOUN"), ("charged", "charge", 1, "ROOT", "VERB"),
+                         ("him", "he", 1, "dobj", "PRON")])
+    assert (lexicon.match(alleged[1]).cameo, lexicon.match(alleged[1]).mode) == ("112", "allege")
+    assert lexicon.match(arrested[1]).cameo == "173"
+
+
 def test_passive_subject_counts_as_object(lexicon) -> None:
     doc = make_doc(
         [
@@ -205,6 +222,7 @@ def test_user_lexicon_with_only_required_columns(tmp_path: Path) -> None:
         ("parley\tVERB\t010\t\t\t\tvisit", "statement"),
         ("\tVERB\t046", "empty lemma"),
         ("parley\tVERB\t046\t\t\t\t\tnote\textra", "cells"),
+        ("parley\tNOUN\t046\t\t-", "for VERB rows"),
     ],
 )
 def test_malformed_user_rows_raise_e802_with_location(tmp_path: Path, row: str, phrase: str) -> None:

@@ -40,6 +40,10 @@ PARTICLE_DEPS = frozenset({"prt", "prep", "advmod"})
 #: Child dependencies that can carry a VERB entry's required object: "hold talks",
 #: "sanctions were lifted", "agreed to meet".
 OBJECT_DEPS = frozenset({"dobj", "obj", "nsubjpass", "oprd", "xcomp"})
+#: ``dobj`` value of a VERB row for the verb's sense without an object ("protesters demonstrated",
+#: "a rights group charged that ..."), as against "demonstrated its resolve", "charged him"
+NO_OBJECT = "-"
+NO_OBJECT_DEPS = frozenset({"dobj", "obj", "nsubjpass", "dative"})
 #: Object nouns that measure or package what is moved ("700 kg of medicine", "a shipment of
 #: weapons", "thousands of tons of food"): the object an entry needs may stand behind their "of".
 MEASURE_NOUNS = frozenset({
@@ -181,6 +185,8 @@ def _object_ok(token: Token, entry: LexEntry, objects: set[str]) -> bool:
     object phrase of a verb (or the phrase behind its particle), in any order."""
     if entry.dobj is None:
         return True
+    if entry.dobj == NO_OBJECT:
+        return not any(child.dep_ in NO_OBJECT_DEPS for child in token.children)
     wanted = entry.dobj.split()
     behind = _particle_objects(token, entry.particle)
     if len(wanted) == 1:
@@ -243,6 +249,8 @@ def _entry_from_row(cells: Mapping[str, str], *, where: str, line: int) -> LexEn
                 f"leave mode empty or use one of: {', '.join(allowed) or '(none)'}",
             )
     preps = tuple(part.strip().lower() for part in cells.get("target_preps", "").split(",") if part.strip())
+    if cells.get("dobj", "").strip() == NO_OBJECT and pos != "VERB":
+        raise _row_error(where, line, f"dobj {NO_OBJECT!r} (no object) is for VERB rows", "leave dobj empty or name a modifier word")
     return LexEntry(
         lemma=lemma,
         pos=pos,

@@ -9,7 +9,6 @@ first, so the first non-statement event is the sentence's main event.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -49,9 +48,6 @@ FIRING_VERBS = frozenset({"launch", "fire", "test"})
 MISSILES = frozenset({"missile", "rocket", "icbm", "projectile"})
 DECIDING_VERBS = frozenset({"order", "decide", "vote", "rule"})
 RECIPROCAL_TYPES = frozenset({"AGREE", "CONSULT", "COOPERATE"})  # "A and B met / agreed / cooperated"
-#: verbs that both act and report: with no object they report an allegation ("a rights group
-#: charged that police beat prisoners"), with one they act ("charged him with treason": 173)
-ALLEGING_SENSES = {"charge": ("112", "allege")}
 NEEDS_TARGET = frozenset({"042", "043"})  # travel and host: a visit without a place or host is no event
 
 
@@ -201,12 +197,6 @@ class EventCoder:
     ) -> Event | None:
         find = lambda arg: mentions_for(doc, arg)  # noqa: E731 - a closure over doc
         code = cameo(entry.cameo)
-        if token.pos_ == "VERB" and entry.lemma in ALLEGING_SENSES and not any(
-            c.dep_ in ("dobj", "nsubjpass", "dative") for c in token.children
-        ):
-            alleged, mode = ALLEGING_SENSES[entry.lemma]
-            code = cameo(alleged)
-            entry = replace(entry, cameo=code.code, mode=mode)
         material = code.quad_class in MATERIAL_QUADS  # only an act on the ground targets its place
         if token.pos_ in NOUN_POS:
             sources, targets = noun_arguments(

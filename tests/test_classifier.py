@@ -594,3 +594,32 @@ def test_a_relative_clause_about_a_place_is_background(stage: EventClassifier) -
     events = [main, other]
     stage.decide(plain, events, prediction("ASSAULT", 4, 0.9))
     assert events[0] is other
+
+
+def test_a_tagged_phrase_loses_a_leading_time_word_and_a_trailing_preposition() -> None:
+    """The role head sometimes runs a phrase over "Today" or stops on "in": no coder marks them."""
+    from spacy.tokens import Span as SpacySpan
+
+    from dyads.stages.classify import _trim_edges
+
+    today = _parsed(
+        ["Today", "President", "Trump", "expressed", "optimism", "."],
+        ["today", "President", "Trump", "express", "optimism", "."],
+        ["NOUN", "PROPN", "PROPN", "VERB", "NOUN", "PUNCT"], [3, 2, 3, 3, 3, 3],
+        ["npadvmod", "compound", "nsubj", "ROOT", "dobj", "punct"],
+    )
+    assert _trim_edges(today, 0, 2) == (1, 2)
+    coalition = _parsed(
+        ["The", "coalition", "fighting", "rebels", "in", "Yemen", "declared", "a", "truce"],
+        ["the", "coalition", "fight", "rebel", "in", "Yemen", "declare", "a", "truce"],
+        ["DET", "NOUN", "VERB", "NOUN", "ADP", "PROPN", "VERB", "DET", "NOUN"], [1, 6, 1, 2, 2, 4, 6, 8, 6],
+        ["det", "nsubj", "acl", "dobj", "prep", "pobj", "ROOT", "det", "dobj"],
+    )
+    assert _trim_edges(coalition, 0, 4) == (0, 3)
+    assert _trim_edges(coalition, 0, 5) == (0, 5)  # with its object the phrase stays whole
+    people = _parsed(  # a number tagged as a date inside the phrase stays
+        ["holding", "2000", "people"], ["hold", "2000", "people"], ["VERB", "NUM", "NOUN"], [0, 2, 0],
+        ["ROOT", "nummod", "dobj"],
+    )
+    people.ents = [SpacySpan(people, 1, 2, label="DATE")]
+    assert _trim_edges(people, 1, 2) == (1, 2)

@@ -428,7 +428,22 @@ def _trim_edges(doc: Doc, first: int, last: int) -> tuple[int, int]:
         first += 1
     while last >= first and loose(doc[last]):
         last -= 1
+    while first < last and _time_word(doc[first], first, last):
+        first += 1  # "Today President Trump", "Hours earlier Maduro": when, not who
+    while last > first and doc[last].dep_ == "prep" and not any(first <= c.i <= last for c in doc[last].children):
+        last -= 1  # "the coalition fighting Houthi rebels in": a preposition without its object
     return first, last
+
+
+def _time_word(token: Token, first: int, last: int) -> bool:
+    """A date or time word, or an adverb, that hangs on the clause rather than on a noun of the
+    phrase ``[first, last]`` (directly, or through the time word after it: "Hours earlier")."""
+    if not (token.ent_type_ in ("DATE", "TIME") or token.dep_ in ("npadvmod", "advmod", "tmod")):
+        return False
+    head = token.head
+    if not first <= head.i <= last:
+        return True
+    return head.i > token.i and _time_word(head, first, last)
 
 
 #: relative pronouns, which end no argument phrase

@@ -623,3 +623,24 @@ def test_a_tagged_phrase_loses_a_leading_time_word_and_a_trailing_preposition() 
     )
     people.ents = [SpacySpan(people, 1, 2, label="DATE")]
     assert _trim_edges(people, 1, 2) == (1, 2)
+
+
+def test_an_event_without_actors_is_not_made_the_main_one_over_one_with_them(stage: EventClassifier) -> None:
+    """"The US lifted sanctions on Sudan, saying it had eased distress": a classifier that reads
+    CONCEDE does not promote "eased", which no one in the sentence does, over the lifting."""
+    doc = _parsed(
+        ["US", "lifted", "sanctions", "on", "Sudan", ",", "saying", "it", "eased", "distress", "."],
+        ["US", "lift", "sanction", "on", "Sudan", ",", "say", "it", "ease", "distress", "."],
+        ["PROPN", "VERB", "NOUN", "ADP", "PROPN", "PUNCT", "VERB", "PRON", "VERB", "NOUN", "PUNCT"],
+        [1, 1, 1, 2, 3, 1, 1, 8, 6, 8, 1],
+        ["nsubj", "ROOT", "dobj", "prep", "pobj", "punct", "advcl", "nsubj", "ccomp", "dobj", "punct"],
+    )
+    lifted, eased = event_on(doc, 1, "085"), event_on(doc, 8, "081")
+    lifted.sources, lifted.targets = [Actor(code="USA")], [Actor(code="SDN")]
+    events = [lifted, eased]
+    stage.decide(doc, events, prediction("CONCEDE", 2, 0.99))
+    assert events[0] is lifted
+    eased.sources = [Actor(code="USA")]  # with a doer it may be the main event
+    events = [lifted, eased]
+    stage.decide(doc, events, prediction("CONCEDE", 2, 0.99))
+    assert events[0] is eased

@@ -162,7 +162,13 @@ class EventClassifier:
         wanted = agreed_type(prediction)
         # an event named as background ("set fire to offices following the killing of a man") is never
         # made the main event: the sentence's label is its main clause's
-        candidates = [e for e in proposals if e is proposals[0] or not _background(doc, e)]
+        # nor one without actors over one with them ("lifted sanctions against Sudan, saying it had made
+        # progress ... easing humanitarian distress": no one eases)
+        acting = bool(proposals[0].sources or proposals[0].targets)
+        candidates = [
+            e for e in proposals
+            if e is proposals[0] or (not _background(doc, e) and (e.sources or e.targets or not acting))
+        ]
         agreeing = next((e for e in candidates if e.plover_type == wanted), None) or next(
             (e for e in candidates if e.quad_class == top_class), None
         )

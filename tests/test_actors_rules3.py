@@ -196,6 +196,16 @@ def test_talks_held_with_another_side_make_both_sides_doers():
     assert targets == []
 
 
+def test_an_agreement_signed_with_another_side_makes_both_sides_doers():
+    # "Britain signed an agreement with Ukraine": both sign (coded Britain<->Ukraine)
+    doc = parse([("Britain", 1, "nsubj", "PROPN"), ("signed", 1, "ROOT", "VERB", "VBD", "sign"), ("an", 3, "det", "DET"),
+                 ("agreement", 1, "dobj", "NOUN"), ("with", 1, "prep", "ADP"), ("Ukraine", 4, "pobj", "PROPN")])  # fmt: skip
+    find = finder([mention(doc, 0, 1, "GBR", []), mention(doc, 5, 6, "UKR", [])])
+    sources, targets = verb_arguments(doc[1], find=find, target_preps=("with",))
+    assert [m.actor.code for m in sources] == ["GBR", "UKR"]
+    assert targets == []
+
+
 def test_talks_noun_with_another_side_make_both_sides_doers():
     # "Russian talks with Turkey"
     doc = parse([("Russian", 1, "amod", "ADJ"), ("talks", 1, "ROOT", "NOUN", "NNS", "talk"), ("with", 1, "prep", "ADP"),

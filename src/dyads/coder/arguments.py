@@ -839,8 +839,8 @@ FORCE_SECTORS = frozenset({"MIL", "COP", "REB", "UAF", "SPY"})
 #: nouns of acts both sides do alike: "A held talks with B" is A<->B, as coders mark it
 #: (not "meeting": the PLOVER records code "A held a meeting with B" and "A met B" as A->B)
 MUTUAL_NOUNS = frozenset({"talk", "talks", "negotiation", "negotiations"})
-#: verbs of acts both sides do alike: "A negotiated with B"
-MUTUAL_VERBS = frozenset({"negotiate"})
+#: verbs of acts both sides do alike: "A negotiated with B", "A signed an agreement with B"
+MUTUAL_VERBS = frozenset({"negotiate", "sign"})
 #: verbs whose conjoined subject acts together: "A and B agreed" (coders mark "A and B" as one span)
 JOINT_VERBS = frozenset({"agree", "sign", "meet", "negotiate", "talk", "cooperate", "reconcile", "discuss", "conclude"})
 

@@ -19,8 +19,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from throughput import load_articles  # noqa: E402 - the same first N articles as the throughput bench
-
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -28,6 +26,9 @@ def main() -> None:
     parser.add_argument("--rules-only", action="store_true", help="classifier.model = none")
     parser.add_argument("--no-freeze", action="store_true", help="load the pipeline without its gc.freeze()")
     args = parser.parse_args()
+
+    # the same first N articles as the throughput bench
+    from throughput import load_articles
 
     import dyads.pipeline
     from dyads.config import load_config

@@ -401,7 +401,7 @@ def test_query_time_limit_interrupts_the_query(make_client, monkeypatch) -> None
 
 def test_read_sessions_reuse_connections_and_see_later_commits(tmp_path: Path) -> None:
     path = tmp_path / "pool.duckdb"
-    articles, events = write_store(path, SPECS[:3])
+    write_store(path, SPECS[:3])
     store = open_served(path, writable=True)
     try:
         first = store.session()

@@ -3,7 +3,8 @@
 DuckDB lets one process write a file. The server process opens the store once (read-only
 unless ingestion is on) and gives every request, and the ingestion worker, its own
 cursor (a connection of its own to the same database), so readers browse committed data
-while the worker writes. A request's cursor is interrupted when its time is up (E625).
+while the worker writes. Read-only cursors are pooled and reused by later requests. A
+request's cursor is interrupted when its time is up (E625), and then closed.
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ class ServerLimits(BaseModel):
         default=16, ge=1, description="requests listing or analysing events (scans of the store) at the same time"
     )
     max_concurrent_lookups: int = Field(
-        default=8, ge=1, description="requests reading rows by key (one event, one article, health) at the same time"
+        default=12, ge=1, description="requests reading rows by key (one event, one article, health) at the same time"
     )
     busy_wait_s: float = Field(
         default=10.0, ge=0, description="how long a request waits for a free query slot before 503 (E625)"

@@ -3,8 +3,8 @@
 Each token is looked up in the event lexicon (verbs and nouns -> CAMEO code, PLOVER type,
 mode); dependency rules (:mod:`dyads.coder.arguments`) find the source and target actors
 among ``doc._.dyads_mentions``; the mode (aerial, drone, firearms...) comes from the word
-itself or from cue words in the sentence. Events of one sentence are ordered main clause
-first, so the first non-statement event is the sentence's main event.
+itself or from cue words in the sentence. Events of one sentence are in text order; the first
+non-statement event is the sentence's main event, unless the classify stage moves another first.
 """
 
 from __future__ import annotations

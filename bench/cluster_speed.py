@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import resource
 import subprocess
 import sys
@@ -49,9 +48,9 @@ def worker_rss_mb() -> float:
 
 
 def run_dask(rows: list[dict], workers: int, batch_size: int, sets: list[str]) -> dict:
-    from distributed import Client, LocalCluster
+    from distributed import Client
 
-    from dyads.cluster import code_on_cluster
+    from dyads.cluster import code_on_cluster, local_cluster
     from dyads.config import load_config, parse_override
     from dyads.records import Article
 
@@ -61,10 +60,7 @@ def run_dask(rows: list[dict], workers: int, batch_size: int, sets: list[str]) -
         for row in rows
     ]
     started = time.perf_counter()
-    with LocalCluster(
-        n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None,
-        scheduler_kwargs={"dashboard_address": "127.0.0.1:0"}, silence_logs=logging.ERROR,
-    ) as cluster:
+    with local_cluster(workers) as cluster:  # the one `--cluster local` starts
         cluster_up = time.perf_counter() - started
         # loads the model on every worker (the plugin stays registered for the timed run)
         list(code_on_cluster(articles[:1], settings=settings, address=cluster.scheduler_address))

@@ -200,25 +200,28 @@ def _local_workers(options: ClusterOptions, settings: Settings) -> int:
     return os.cpu_count() or 1
 
 
+def local_cluster(n_workers: int) -> LocalCluster:
+    """The LocalCluster ``address="local"`` starts: ``n_workers`` processes of one thread, on
+    loopback, without a dashboard. Nothing then reads the workers' statistical profiler, which
+    samples the running task's stack every 10 ms (~2% of a coding run), so it is off."""
+    with dask.config.set({"distributed.worker.profile.enabled": False}):  # the workers take it when they start
+        return LocalCluster(
+            n_workers=n_workers,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+            # no dashboard; the scheduler's small HTTP server (health checks) takes a free loopback port,
+            # not 8787, so two local runs never collide
+            scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+            silence_logs=logging.ERROR,
+        )
+
+
 def _connect(stack: ExitStack, options: ClusterOptions, settings: Settings) -> Client:
     """A client of a new LocalCluster (closed with ``stack``) or of the scheduler at the address."""
     if options.is_local:
-        # No dashboard here, so nothing reads the workers' statistical profiler, which samples the
-        # task's stack every 10 ms (~2% of a coding run): off for the workers this cluster starts.
-        stack.enter_context(dask.config.set({"distributed.worker.profile.enabled": False}))
-        cluster = stack.enter_context(
-            LocalCluster(
-                n_workers=_local_workers(options, settings),
-                threads_per_worker=1,
-                processes=True,
-                host="127.0.0.1",
-                dashboard_address=None,
-                # no dashboard; the scheduler's small HTTP server (health checks) takes a free loopback port,
-                # not 8787, so two local runs never collide
-                scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
-                silence_logs=logging.ERROR,
-            )
-        )
+        cluster = stack.enter_context(local_cluster(_local_workers(options, settings)))
         return stack.enter_context(Client(cluster, set_as_default=False))
     if options.n_workers is not None:
         raise ClusterError(

@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import re
 import unicodedata
+from collections.abc import Sequence
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -80,6 +81,11 @@ class Article(Record):
         )
 
 
+def actor_label(code: str | None, sectors: Sequence[str]) -> str:
+    """``'RUS MIL'``-style label of an actor's code and sectors (``'---'`` for no code)."""
+    return " ".join([code or "---", *sectors]).strip()
+
+
 class Actor(Record):
     """A coded actor: country or group code plus sectors, and the text it came from."""
 
@@ -93,7 +99,7 @@ class Actor(Record):
     @property
     def label(self) -> str:
         """``'RUS MIL'``-style label: code then sectors."""
-        return " ".join([self.code or "---", *self.sectors]).strip()
+        return actor_label(self.code, self.sectors)
 
 
 MentionKind = Literal["country", "capital", "group", "igo", "person", "sector", "pronoun", "other"]

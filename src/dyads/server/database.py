@@ -94,8 +94,8 @@ class ServedStore(Store):
     """The store the server holds open; hand out :class:`SessionStore` s with :meth:`session`.
 
     Read-only sessions reuse connections: a closed session's connection waits in a pool (at most
-    ``MAX_IDLE``) for the next request. Closing a DuckDB connection while other queries run took
-    ~0.2 ms on the event loop per request in the load test (bench/load_test.py); an auto-commit
+    ``MAX_IDLE``) for the next request. Closing a DuckDB connection while other queries run
+    blocked the event loop for ~8% of a py-spy profile of the load test's cold round; an auto-commit
     query on a reused connection still sees every commit made before it started.
     """
 

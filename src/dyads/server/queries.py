@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from dyads.analytics import EventFilters
 from dyads.analytics.event_filters import filter_from
 from dyads.errors import ServerError
+from dyads.records import actor_label
 from dyads.server.database import SessionStore
 from dyads.server.models import ArticleBody, EventLocation, EventRow, EventsPage
 
@@ -115,8 +116,9 @@ def event_rows(store: SessionStore, ids: list[str]) -> list[EventRow]:
     search by the page's dates as well made DuckDB scan those dates' rows instead, as fast on a
     page of a few days and 10-20 times slower on one spanning years (a rare pair's events, undated
     ones at the end), measured on 1,000,000 events. A row takes its fields from the stored JSON
-    (written from an :class:`Event` by ``Store.write_batch``) without building the whole Event:
-    that cost ~60 us an event, a quarter of the server's Python time in the load test.
+    (written from an :class:`Event` by ``Store.write_batch``) without building the whole Event,
+    which held the GIL for a quarter of a py-spy profile of the load test's cold round
+    (``python bench/list_rows.py`` times both ways alone).
     """
     if not ids:
         return []
@@ -150,8 +152,8 @@ def _titles(store: SessionStore, article_ids: list[str]) -> dict[str, tuple[str 
 
 
 def _label(actor: dict[str, Any]) -> str:
-    """``Actor.label`` of a stored actor: code then sectors."""
-    return " ".join([actor.get("code") or "---", *actor.get("sectors", ())]).strip()
+    """``Actor.label`` of a stored actor."""
+    return actor_label(actor.get("code"), actor.get("sectors", ()))
 
 
 def to_row(record: dict[str, Any], *, outlet: str | None, title: str | None) -> EventRow:

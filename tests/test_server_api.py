@@ -784,11 +784,10 @@ def test_serve_command_runs_the_app_and_closes_the_store(tmp_path, monkeypatch) 
     (tmp_path / "token.txt").write_text(TOKEN + "\n", encoding="utf-8")
     seen: dict = {}
 
-    def fake_run(app, **options) -> bool:  # instead of listening on a port
+    def fake_run(app, **options) -> None:  # instead of listening on a port
         with TestClient(app) as client:
             seen["health"] = client.get("/api/health").json()
         seen["app"], seen["options"] = app, options
-        return True
 
     monkeypatch.setattr("dyads.server.listen.serve_forever", fake_run)
     result = CliRunner().invoke(

@@ -19,7 +19,7 @@ def test_max_queries_reaches_the_served_limits(given: int | None, tmp_path: Path
     path = tmp_path / "s.duckdb"
     Store.open(path).close()
     served: list = []
-    monkeypatch.setattr(listen, "serve_forever", lambda app, **options: served.append(app.state.dyads) or True)
+    monkeypatch.setattr(listen, "serve_forever", lambda app, **options: served.append(app.state.dyads))
     args = ["serve", "--db", str(path)] + ([] if given is None else ["--max-queries", str(given)])
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output

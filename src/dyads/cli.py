@@ -659,9 +659,7 @@ def serve(
             highlight=False,
         )
     try:
-        if not serve_forever(app_, host=host, port=port):
-            err.print(f"could not listen on {host}:{port} (the reason is logged above): choose another --port or --host", highlight=False)
-            raise typer.Exit(3)
+        serve_forever(app_, host=host, port=port)
     finally:
         shutdown(app_)
 

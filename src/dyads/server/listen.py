@@ -48,9 +48,9 @@ def logs_off_the_loop(names: tuple[str, ...] = UVICORN_LOGGERS) -> Iterator[None
             listener.stop()  # writes what is still queued
 
 
-def serve_forever(app: Any, *, host: str, port: int) -> bool:
+def serve_forever(app: Any, *, host: str, port: int) -> None:
     """Serve ``app`` until Ctrl-C or SIGTERM, one process, access lines written off the loop.
-    Returns False when the server could not start (the port is taken: uvicorn has logged why)."""
+    When it cannot start (the port is taken) uvicorn logs why and exits with status 3."""
     import uvicorn
 
     # Keep-alive of 20 s: a busy server must not close a connection whose next request has arrived.
@@ -61,4 +61,3 @@ def serve_forever(app: Any, *, host: str, port: int) -> bool:
             server.run()
         except KeyboardInterrupt:  # uvicorn raises the captured Ctrl-C again once it has shut down
             pass
-    return bool(server.started)

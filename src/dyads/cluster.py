@@ -203,7 +203,7 @@ def _local_workers(options: ClusterOptions, settings: Settings) -> int:
 def local_cluster(n_workers: int) -> LocalCluster:
     """The LocalCluster ``address="local"`` starts: ``n_workers`` processes of one thread, on
     loopback, without a dashboard. Nothing then reads the workers' statistical profiler, which
-    samples the running task's stack every 10 ms (~2% of a coding run), so it is off."""
+    samples the running task's stack every 10 ms (a few % of a coding run, docs/scaling.md), so it is off."""
     with dask.config.set({"distributed.worker.profile.enabled": False}):  # the workers take it when they start
         return LocalCluster(
             n_workers=n_workers,

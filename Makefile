@@ -13,6 +13,9 @@ GOLD ?= ../shared/data/gold
 TRAIN_DATA ?= ../shared/data/train
 MODEL_DATA = src/dyads/models/examples.jsonl $(GOLD)/conflibert_cameo_class_train.jsonl $(GOLD)/conflibert_cameo_ner_train.jsonl $(GOLD)/plv_train.jsonl $(GOLD)/plover_gsr.jsonl $(TRAIN_DATA)/ngec_synthetic_stories.jsonl
 MODEL_ARGS = --max-per-file 1500 --epochs 3 --layers 4
+# the role tagger: the same encoder trained on argument phrases alone (docs/training.md)
+ROLE_DATA = $(GOLD)/conflibert_cameo_ner_train.jsonl
+ROLE_ARGS = --epochs 12 --layers 4 --learning-rate 1.5e-4
 
 .PHONY: setup web demo test bench clean train-env model model-cv
 
@@ -59,13 +62,15 @@ $(TRAIN_STAMP): pyproject.toml
 
 train-env: $(TRAIN_STAMP)
 
-# the shipped classifier (docs/training.md): about 10 minutes on 2 cores
+# the shipped classifier and role tagger (docs/training.md): about 10 + 2 minutes on 2 cores
 model: train-env
 	$(TRAIN_VENV)/bin/dyads train $(MODEL_DATA) $(MODEL_ARGS) --out src/dyads/models/events-minilm
+	$(TRAIN_VENV)/bin/dyads train $(ROLE_DATA) $(ROLE_ARGS) --out src/dyads/models/roles-minilm
 
-# the same recipe, 5 times, each without one fold: what `dyads evaluate --folds` scores
+# the same recipes, 5 times, each without one fold: what `dyads evaluate --folds` scores
 model-cv: train-env
 	$(TRAIN_VENV)/bin/dyads train $(MODEL_DATA) $(MODEL_ARGS) --folds 5 --out models/cv
+	$(TRAIN_VENV)/bin/dyads train $(ROLE_DATA) $(ROLE_ARGS) --folds 5 --out models/cv/roles
 
 clean:
 	rm -rf $(VENV) demo.duckdb .pytest_cache

@@ -5,22 +5,40 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
 import spacy
 from spacy.tokens import Doc
+from test_coder_rules import (  # tests/ is on sys.path (pytest rootdir import mode)
+    coded_mentions,
+    parse,
+)
 
-from dyads.classifier import CLASS_LABELS, TYPE_LABELS, Prediction, RoleSpan, SentenceClassifier, fold_of, read_examples
+from dyads.classifier import (
+    CLASS_LABELS,
+    TYPE_LABELS,
+    Prediction,
+    RoleSpan,
+    SentenceClassifier,
+    fold_of,
+    read_examples,
+)
 from dyads.classifier.examples import parse_example, split_folds
 from dyads.classifier.labels import ROLE_TAGS, class_of_types, type_set
 from dyads.classifier.model import decode_roles
 from dyads.errors import ModelError
 from dyads.ontology import cameo
 from dyads.records import Actor, Event, Mention, Span
-from dyads.stages.classify import EventClassifier, apply_roles, model_folder
-from test_coder_rules import coded_mentions, parse  # tests/ is on sys.path (pytest rootdir import mode)
+from dyads.stages.classify import (
+    EventClassifier,
+    apply_roles,
+    load_role_tagger,
+    model_folder,
+)
+from dyads.stages.events import span_of
 
 VOCAB = spacy.blank("en").vocab
 
@@ -239,6 +257,26 @@ def test_none_disables_the_model() -> None:
 
 
 SHIPPED = model_folder("default")
+SHIPPED_TAGGER = model_folder("default", shipped="roles-minilm")
+
+
+@pytest.mark.skipif(not (SHIPPED_TAGGER / "model.onnx").is_file(), reason="the shipped role tagger is not built (make model)")
+def test_shipped_role_tagger_marks_doer_and_target(tmp_path: Path) -> None:
+    tagger = load_role_tagger("default", threads=1)
+    assert tagger.heads == {"roles"}
+    text = "Government warplanes bombed a rebel-held market town on Sunday."
+    roles = [(text[r.start : r.end], r.role) for r in tagger.predict([text])[0].roles]
+    assert ("Government warplanes", "source") in roles
+    assert any(role == "target" and "market town" in phrase for phrase, role in roles)
+    # a folder taught no argument phrases cannot serve as a tagger (E915)
+    folder = tmp_path / "no-roles"
+    shutil.copytree(SHIPPED, folder)
+    meta = json.loads((folder / "dyads-model.json").read_text(encoding="utf-8"))
+    (folder / "dyads-model.json").write_text(json.dumps({**meta, "role_examples": 0}), encoding="utf-8")
+    with pytest.raises(ModelError) as info:
+        load_role_tagger(str(folder), threads=1)
+    assert info.value.code == "E915" and "role_model" in str(info.value)
+    assert load_role_tagger("classifier", threads=1) is None  # the classifier's own role head
 
 
 @pytest.mark.skipif(not (SHIPPED / "model.onnx").is_file(), reason="the shipped classifier is not built (make model)")
@@ -256,14 +294,16 @@ def test_shipped_model_gives_distributions_and_obvious_answers() -> None:
     assert clf.predict([]) == []
 
 
-@pytest.mark.skipif(not (SHIPPED / "model.onnx").is_file(), reason="the shipped classifier is not built (make model)")
-def test_shipped_model_weights_fit_seven_bits_so_every_cpu_gives_the_same_answers() -> None:
+@pytest.mark.parametrize("folder", [SHIPPED, SHIPPED_TAGGER], ids=["classifier", "role tagger"])
+def test_shipped_model_weights_fit_seven_bits_so_every_cpu_gives_the_same_answers(folder: Path) -> None:
     """x86 CPUs without VNNI add pairs of uint8 x int8 products in 16 bits: full-range int8 weights
     overflow there and the model answers differently than on newer CPUs. 7-bit weights never do."""
     import onnx
     from onnx import numpy_helper
 
-    model = onnx.load(str(SHIPPED / "model.onnx"))
+    if not (folder / "model.onnx").is_file():
+        pytest.skip(f"{folder.name} is not built (make model)")
+    model = onnx.load(str(folder / "model.onnx"))
     weights = [numpy_helper.to_array(t) for t in model.graph.initializer if t.data_type == onnx.TensorProto.INT8]
     assert len(weights) >= 20  # every quantised MatMul of the 4 encoder layers and the heads
     assert max(int(np.abs(w.astype(np.int16)).max()) for w in weights) <= 64
@@ -304,6 +344,24 @@ def test_fold_coder_needs_one_model_per_fold(tmp_path: Path) -> None:
     assert info.value.code == "E914" and "[0, 2]" in str(info.value)
     with pytest.raises(ModelError):
         FoldCoder(pipeline=None, folder=tmp_path / "empty")
+
+
+def test_fold_coder_takes_role_taggers_of_the_same_folds(tmp_path: Path) -> None:
+    from dyads.evaluate.run import FoldCoder
+
+    def write(folder: Path, folds: tuple[int, ...]) -> None:
+        for fold in folds:
+            (folder / f"fold-{fold}").mkdir(parents=True)
+            (folder / f"fold-{fold}" / "dyads-model.json").write_text(json.dumps({"folds": 3, "fold": fold}), encoding="utf-8")
+
+    write(tmp_path, (0, 1, 2))
+    assert FoldCoder(pipeline=None, folder=tmp_path).role_taggers is None  # none there: the classifier's own head
+    write(tmp_path / "roles", (0, 1))
+    with pytest.raises(ModelError) as info:
+        FoldCoder(pipeline=None, folder=tmp_path)
+    assert info.value.code == "E914"
+    write(tmp_path / "roles", (2,))
+    assert FoldCoder(pipeline=None, folder=tmp_path).role_taggers == str(tmp_path / "roles")
 
 
 def negated_doc() -> tuple[Doc, Event]:
@@ -370,12 +428,26 @@ def test_role_probabilities_decode_to_whole_word_phrases() -> None:
     text = "Chechen rebels attacked the Kiev garrison"
     # word pieces: [CLS] che ##chen rebels attacked the ki ##ev garrison [SEP]
     offsets = [(0, 0), (0, 3), (3, 7), (8, 14), (15, 23), (24, 27), (28, 30), (30, 32), (33, 41), (0, 0)]
-    tags = one_hot("O", "B-S", "O", "I-S", "O", "B-T", "I-T", "B-T", "I-T", "O")
+    tags = one_hot("O", "B-S", "O", "B-S", "O", "B-T", "I-T", "B-T", "I-T", "O")
     spans = decode_roles(text, offsets, np.asarray(tags))
-    # "che" alone is widened to "Chechen"; "rebels" after an O starts a new source phrase;
-    # "##ev" tagged B-T continues its word
-    assert [(text[s.start : s.end], s.role) for s in spans] == [("Chechen", "source"), ("rebels", "source"), ("the Kiev garrison", "target")]
+    # "che" alone is widened to "Chechen", which "rebels" joins (only a space between two source
+    # phrases); "##ev" tagged B-T continues its word
+    assert [(text[s.start : s.end], s.role) for s in spans] == [("Chechen rebels", "source"), ("the Kiev garrison", "target")]
     assert all(0.85 < s.probability < 0.95 for s in spans)
+
+
+def test_role_tags_are_read_as_a_sequence_in_which_i_only_continues() -> None:
+    """An I- tag after O is no phrase of its own: the sequence read as a whole makes it the start
+    of one (B-) when that is its next best tag, and leaves it out when O is."""
+    text = "Rebels shelled the town"
+    offsets = [(0, 0), (0, 6), (7, 14), (15, 18), (19, 23), (0, 0)]
+    probs = np.full((6, len(ROLE_TAGS)), 0.01)
+    probs[:, 0] = 0.9  # O everywhere ...
+    probs[1] = [0.05, 0.35, 0.55, 0.01, 0.01, 0.01, 0.02]  # "Rebels": I-S first, B-S second: a source
+    probs[3] = [0.40, 0.01, 0.01, 0.02, 0.55, 0.005, 0.005]  # "the": I-T first, O second: nothing
+    probs[4] = [0.30, 0.01, 0.01, 0.60, 0.06, 0.01, 0.01]  # "town": B-T
+    spans = decode_roles(text, offsets, probs / probs.sum(axis=1, keepdims=True))
+    assert [(text[s.start : s.end], s.role) for s in spans] == [("Rebels", "source"), ("town", "target")]
 
 
 def role_doc() -> tuple[Doc, Mention, Mention]:
@@ -430,6 +502,70 @@ def test_unsure_phrases_only_fill_empty_roles() -> None:
     empty = rule_event("120")
     apply_roles(doc, empty, (RoleSpan(doc[5].idx, doc[5].idx + len("Croatian"), "target", 0.3),), sentence=doc[:], fill_threshold=0.5)
     assert [a.code for a in empty.targets] == ["HRV"]  # an empty role takes it
+
+
+def test_a_taggers_phrases_are_taken_as_marked() -> None:
+    """"Russia and Iran met Syria in Tehran": a tagger's reciprocal phrase is one argument, not
+    split at "and"; a narrower phrase replaces the rules' span; an actor the rules placed in a
+    role the tagger marked, outside its phrases, leaves the main event."""
+    doc = parse(
+        [
+            ("Russia", "Russia", 3, "nsubj", "PROPN"),
+            ("and", "and", 0, "cc", "CCONJ"),
+            ("Iran", "Iran", 0, "conj", "PROPN"),
+            ("met", "meet", 3, "ROOT", "VERB"),
+            ("Syria", "Syria", 3, "dobj", "PROPN"),
+            ("in", "in", 3, "prep", "ADP"),
+            ("Tehran", "Tehran", 5, "pobj", "PROPN"),
+            (".", ".", 3, "punct", "PUNCT"),
+        ]
+    )
+    russia, iran, syria, tehran = coded_mentions(doc, {(0, 1): ("RUS", []), (2, 3): ("IRN", []), (4, 5): ("SYR", []), (6, 7): ("IRN", ["GOV"])})
+    doc._.dyads_mentions = [russia, iran, syria, tehran]
+
+    def rules_event() -> Event:
+        event = event_on(doc, 3, "040")
+        event.sources = [russia.actor.model_copy(deep=True), iran.actor.model_copy(deep=True)]
+        event.targets = [syria.actor.model_copy(deep=True), tehran.actor.model_copy(deep=True)]
+        event.targets[0].span = span_of(doc, doc[4].idx, doc[6].idx + len("Tehran"))  # "Syria in Tehran"
+        return event
+
+    tagged = (phrase(doc, 0, 3, "source"), phrase(doc, 4, 5, "target"))
+    marked = rules_event()
+    apply_roles(doc, marked, tagged, sentence=doc[:], fill_threshold=0.5, as_marked=True)
+    assert [(a.code, a.span.text) for a in marked.sources] == [("RUS", "Russia and Iran"), ("IRN", "Russia and Iran")]
+    assert [(a.code, a.span.text) for a in marked.targets] == [("SYR", "Syria")]  # Tehran's government left
+    hinted = rules_event()  # the classifier's own head only hints: split at "and", wider spans kept
+    apply_roles(doc, hinted, tagged, sentence=doc[:], fill_threshold=0.5)
+    assert [a.span.text for a in hinted.sources] == ["Russia", "Iran"]
+    assert [a.code for a in hinted.targets] == ["SYR", "IRN"]
+
+
+def test_a_tagger_keeps_list_members_and_leaves_a_report_it_misread() -> None:
+    """"Iran praised Russia and Syria" with only "Syria" tagged: the list shares the role.
+    "Kiev said Moscow attacked Odesa" tagged Kiev -> Moscow (the report's own arguments): the
+    attack keeps the rules' Moscow -> Odesa."""
+    doc = parse([("Iran", "Iran", 1, "nsubj", "PROPN"), ("praised", "praise", 1, "ROOT", "VERB"),
+                 ("Russia", "Russia", 1, "dobj", "PROPN"), ("and", "and", 2, "cc", "CCONJ"),
+                 ("Syria", "Syria", 2, "conj", "PROPN"), (".", ".", 1, "punct", "PUNCT")])
+    iran, russia, syria = coded_mentions(doc, {(0, 1): ("IRN", []), (2, 3): ("RUS", []), (4, 5): ("SYR", [])})
+    doc._.dyads_mentions = [iran, russia, syria]
+    praise = event_on(doc, 1, "051")
+    praise.sources = [iran.actor.model_copy(deep=True)]
+    praise.targets = [russia.actor.model_copy(deep=True), syria.actor.model_copy(deep=True)]
+    apply_roles(doc, praise, (phrase(doc, 0, 1, "source"), phrase(doc, 4, 5, "target")), sentence=doc[:], as_marked=True)
+    assert sorted(a.code for a in praise.targets) == ["RUS", "SYR"]
+
+    report = parse([("Kiev", "Kiev", 1, "nsubj", "PROPN"), ("said", "say", 1, "ROOT", "VERB"),
+                    ("Moscow", "Moscow", 3, "nsubj", "PROPN"), ("attacked", "attack", 1, "ccomp", "VERB"),
+                    ("Odesa", "Odesa", 3, "dobj", "PROPN"), (".", ".", 1, "punct", "PUNCT")])
+    kiev, moscow, odesa = coded_mentions(report, {(0, 1): ("UKR", ["GOV"]), (2, 3): ("RUS", ["GOV"]), (4, 5): ("UKR", [])})
+    report._.dyads_mentions = [kiev, moscow, odesa]
+    attack = event_on(report, 3, "190")
+    attack.sources, attack.targets = [moscow.actor.model_copy(deep=True)], [odesa.actor.model_copy(deep=True)]
+    misread = (phrase(report, 0, 1, "source"), phrase(report, 2, 3, "target"))
+    apply_roles(report, attack, misread, sentence=report[:], fill_threshold=0.5, as_marked=True)
+    assert ([a.label for a in attack.sources], [a.code for a in attack.targets]) == (["RUS GOV"], ["UKR"])
 
 
 def test_the_speaker_of_a_report_is_no_argument_of_the_reported_event() -> None:
@@ -506,7 +642,7 @@ class _FixedModel:
     def __init__(self, answer: Prediction) -> None:
         self.answer = answer
 
-    def predict(self, texts: list[str]) -> list[Prediction]:
+    def predict(self, texts: list[str], *, roles: bool = True) -> list[Prediction]:
         return [self.answer for _ in texts]
 
 

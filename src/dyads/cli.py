@@ -733,7 +733,8 @@ def train(
         where = f"fold {meta['fold']} of {meta['folds']}" if "fold" in meta else "model"
         typer.echo(f"{where}: {meta['examples']} examples, {meta['train_seconds']} s, int8 vs fp32 agreement {meta['int8_check']['type_argmax_agreement']}")
     if folds is None:
-        typer.echo(f"Wrote {out}. Use it with: dyads code FILE --set classifier.model={out}")
+        tagger = not metas[0]["types"] and not metas[0]["classes"]  # argument phrases alone: a role tagger
+        typer.echo(f"Wrote {out}. Use it with: dyads code FILE --set classifier.{'role_model' if tagger else 'model'}={out}")
     else:
         typer.echo(f"Wrote {out}. Score it with: dyads evaluate FORMAT GOLD --folds {out}")
 

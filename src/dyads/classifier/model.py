@@ -83,33 +83,75 @@ def encode(tokenizer, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def decode_roles(text: str, offsets: list[tuple[int, int]], probs: np.ndarray) -> tuple[RoleSpan, ...]:
-    """Per-word-piece role probabilities -> phrases: BIO read greedily (an I- that does not continue
-    a phrase of its role starts one), each phrase widened to whole words."""
+    """Per-word-piece role probabilities -> phrases.
+
+    The tags are read as a whole (the most probable sequence in which an I- tag only continues a
+    phrase of its role), not piece by piece: a lone I- after O would otherwise start a phrase of its
+    own and a B- inside a name split it. A word piece inside a word continues its word's phrase;
+    each phrase is widened to whole words, and two phrases of one role with only spaces between
+    them are one phrase ("Idil" + "Eser")."""
+    pieces = [(start, end) for start, end in offsets if end > start]  # not [CLS], [SEP]
+    rows = np.asarray([probs[i] for i, (start, end) in enumerate(offsets) if end > start], dtype=np.float64)
     found: list[list] = []  # [start, end, letter, [probabilities]]
     open_letter = None  # the letter of the phrase the previous word piece belongs to
-    best = probs.argmax(axis=1).tolist()
-    peak = probs.max(axis=1).tolist()
-    for (start, end), tag_index, p in zip(offsets, best, peak):
-        if end <= start:  # [CLS], [SEP]
-            continue
+    for (start, end), tag_index, p in zip(pieces, _best_tags(rows), rows):
         if tag_index == 0:  # O
             open_letter = None
             continue
         bio, letter = ROLE_TAGS[tag_index].split("-")
         if open_letter == letter and (bio == "I" or _inside_word(text, start)):
             found[-1][1] = end
-            found[-1][3].append(p)
+            found[-1][3].append(float(p[tag_index]))
         else:
-            found.append([start, end, letter, [p]])
+            found.append([start, end, letter, [float(p[tag_index])]])
         open_letter = letter
-    spans = []
+    spans: list[list] = []
     for start, end, letter, probabilities in found:
         while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
             start -= 1
         while end < len(text) and text[end].isalnum() and text[end - 1].isalnum():
             end += 1
-        spans.append(RoleSpan(start, end, ROLE_OF_LETTER[letter], round(sum(probabilities) / len(probabilities), 4)))
-    return tuple(spans)
+        if spans and spans[-1][2] == letter and spans[-1][1] <= start and not text[spans[-1][1] : start].strip():
+            spans[-1][1] = end
+            spans[-1][3].extend(probabilities)
+        else:
+            spans.append([start, end, letter, probabilities])
+    return tuple(
+        RoleSpan(start, end, ROLE_OF_LETTER[letter], round(sum(ps) / len(ps), 4)) for start, end, letter, ps in spans
+    )
+
+
+def _transitions() -> tuple[np.ndarray, np.ndarray]:
+    """(log-weight of tag j after tag i, log-weight of a first tag): 0 where allowed, -inf where not."""
+    size = len(ROLE_TAGS)
+    after = np.zeros((size, size))
+    for j, tag in enumerate(ROLE_TAGS):
+        if tag.startswith("I-"):
+            for i, previous in enumerate(ROLE_TAGS):
+                if previous == "O" or previous[2:] != tag[2:]:
+                    after[i, j] = -np.inf
+    first = np.array([-np.inf if tag.startswith("I-") else 0.0 for tag in ROLE_TAGS])
+    return after, first
+
+
+_AFTER, _FIRST = _transitions()
+
+
+def _best_tags(rows: np.ndarray) -> list[int]:
+    """The most probable tag sequence (Viterbi) in which every I- tag continues a phrase of its role."""
+    if not len(rows):
+        return []
+    logs = np.log(np.clip(rows, 1e-12, 1.0))
+    score = logs[0] + _FIRST
+    back = []
+    for row in logs[1:]:
+        candidates = score[:, None] + _AFTER
+        back.append(candidates.argmax(axis=0))
+        score = candidates.max(axis=0) + row
+    path = [int(score.argmax())]
+    for pointers in reversed(back):
+        path.append(int(pointers[path[-1]]))
+    return path[::-1]
 
 
 def _inside_word(text: str, start: int) -> bool:
@@ -273,6 +315,18 @@ class SentenceClassifier:
         self.folder = folder
         self._check_output()
 
+    @property
+    def heads(self) -> frozenset[str]:
+        """The heads its training data taught: ``types``, ``classes``, ``roles``. A folder trained on
+        argument phrases alone (``dyads train`` on cameo_ner-shaped data) is a *role tagger*: its
+        type and class outputs are untrained."""
+        taught = {
+            "types": bool(self.meta.get("types")),
+            "classes": bool(self.meta.get("classes")),
+            "roles": bool(self.meta.get("role_examples")),
+        }
+        return frozenset(name for name, yes in taught.items() if yes)
+
     def _check_output(self) -> None:
         """One short sentence through the model: probabilities of the right shapes, finite, summing to 1 (E208)."""
         model = self.folder / MODEL_FILE
@@ -289,15 +343,16 @@ class SentenceClassifier:
                     fix=_MODEL_FIX,
                 )
 
-    def predict(self, texts: list[str]) -> list[Prediction]:
+    def predict(self, texts: list[str], *, roles: bool = True) -> list[Prediction]:
         """One prediction per text, each computed alone: the int8 model scales its activations per
         call, so a text batched with others would get slightly different probabilities (up to 0.27
-        measured), and a re-run in other batches could then code it differently."""
+        measured), and a re-run in other batches could then code it differently. ``roles=False``
+        leaves the role head's phrases undecoded (empty), for a caller that tags them elsewhere."""
         out: list[Prediction] = []
         for text in texts:
             encoding = self.tokenizer.encode(text)
             ids = np.asarray([encoding.ids], dtype=np.int64)
             outputs = self.session.run(None, {"input_ids": ids, "attention_mask": np.ones_like(ids)})
-            roles = decode_roles(text, encoding.offsets, outputs[2][0]) if len(outputs) > 2 else ()
-            out.append(Prediction(types=tuple(float(x) for x in outputs[0][0]), classes=tuple(float(x) for x in outputs[1][0]), roles=roles))
+            phrases = decode_roles(text, encoding.offsets, outputs[2][0]) if roles and len(outputs) > 2 else ()
+            out.append(Prediction(types=tuple(float(x) for x in outputs[0][0]), classes=tuple(float(x) for x in outputs[1][0]), roles=phrases))
         return out

@@ -30,7 +30,8 @@ def run_evaluation(
     and discard dictionaries are loaded from the ``petrarch_dictionaries`` folder beside the gold file (converted to our
     actor-file and lexicon formats) unless settings name others; each record is coded as of its date.
     ``folds`` is a folder written by ``dyads train --folds K``: each text is then coded with
-    the classifier of the fold that held it out (cross-validation).
+    the classifier of the fold that held it out (cross-validation), and with the role tagger of
+    that fold from ``folds/roles`` (``make model-cv`` writes both).
     """
     from dyads.pipeline import Pipeline
 
@@ -44,7 +45,7 @@ def run_evaluation(
         coder = pipeline if folds is None else FoldCoder(pipeline, Path(folds))
         result = evaluate(fmt, path, coder=coder, limit=limit, batch_size=settings.nlp.batch_size)
         if folds is not None:
-            result.summary["cross_validation"] = {"folds": len(coder.models), "models": str(folds)}
+            result.summary["cross_validation"] = {"folds": len(coder.models), "models": str(folds), "role_taggers": coder.role_taggers}
         return result
 
 
@@ -69,27 +70,36 @@ def _petrarch_settings(settings: Settings, dictionaries: Path, tmp: Path) -> Set
 
 
 class FoldCoder:
-    """Codes each text with the pipeline whose classifier is the one of the text's held-out fold."""
+    """Codes each text with the pipeline whose classifier (and role tagger) is the one of the
+    text's held-out fold."""
 
     def __init__(self, pipeline, folder: Path) -> None:
-        from dyads.classifier.model import META_FILE
-
         self.pipeline = pipeline
-        self.models: dict[int, Path] = {}
-        for meta_path in sorted(folder.glob(f"fold-*/{META_FILE}")):
-            meta = json.loads(meta_path.read_text(encoding="utf-8"))
-            self.models[int(meta["fold"])] = meta_path.parent
-            count = int(meta["folds"])
-        if not self.models or sorted(self.models) != list(range(count)):
+        self.models = _fold_models(folder)
+        # the shipped role tagger has seen every cameo_ner text: cross-validation takes its fold twins
+        # from folder/roles; a tagger of the user's own, or the classifier's own head, stays as set
+        shipped_tagger = pipeline is None or (
+            pipeline.settings.classifier.role_model == "default" and pipeline.nlp.get_pipe("dyads_classify").tagger is not None
+        )
+        roles = folder / "roles"
+        self.taggers = _fold_models(roles) if shipped_tagger and roles.is_dir() else {}
+        if self.taggers and sorted(self.taggers) != sorted(self.models):
             raise ModelError(
                 "E914",
-                f"{folder} does not hold one model per fold (found folds {sorted(self.models)})",
-                fix="Build it with `dyads train DATA... --out DIR --folds 5`.",
+                f"{roles} holds role taggers for folds {sorted(self.taggers)}, not {sorted(self.models)}",
+                fix="Build them with `make model-cv`, or score the classifier's own role head: --set classifier.role_model=classifier.",
             )
-        self.loaded: dict[int, SentenceClassifier] = {}
+        if pipeline is not None and shipped_tagger and not self.taggers:
+            raise ModelError(
+                "E916",
+                f"{folder} holds no role taggers (roles/fold-K); the shipped one has seen the gold texts of every cameo_ner fold",
+                fix="Build them with `make model-cv`, or score with --set classifier.role_model=classifier.",
+            )
+        self.role_taggers = str(roles) if self.taggers else None
+        self.loaded: dict[tuple[str, int], SentenceClassifier] = {}
 
     def __call__(self, texts: Sequence[str], *, published: dt.date | None = None) -> list[list]:
-        from dyads.classifier import SentenceClassifier, fold_of
+        from dyads.classifier import fold_of
 
         component = self.pipeline.nlp.get_pipe("dyads_classify")
         out: dict[int, list] = {}
@@ -97,9 +107,35 @@ class FoldCoder:
         for i, text in enumerate(texts):
             by_fold.setdefault(fold_of(text, len(self.models)), []).append(i)
         for fold, indices in sorted(by_fold.items()):
-            if fold not in self.loaded:
-                self.loaded[fold] = SentenceClassifier(self.models[fold])
-            component.classifier = self.loaded[fold]
+            component.classifier = self._load("classifier", fold, self.models)
+            if self.taggers:
+                component.tagger = self._load("roles", fold, self.taggers)
             for i, events in zip(indices, self.pipeline.code_texts([texts[i] for i in indices], published=published)):
                 out[i] = events
         return [out[i] for i in range(len(texts))]
+
+    def _load(self, kind: str, fold: int, folders: dict[int, Path]) -> SentenceClassifier:
+        from dyads.classifier import SentenceClassifier
+
+        if (kind, fold) not in self.loaded:
+            self.loaded[kind, fold] = SentenceClassifier(folders[fold])
+        return self.loaded[kind, fold]
+
+
+def _fold_models(folder: Path) -> dict[int, Path]:
+    """fold -> model folder, for a folder written by ``dyads train --folds K`` (E914 when one is missing)."""
+    from dyads.classifier.model import META_FILE
+
+    models: dict[int, Path] = {}
+    count = 0
+    for meta_path in sorted(folder.glob(f"fold-*/{META_FILE}")):
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        models[int(meta["fold"])] = meta_path.parent
+        count = int(meta["folds"])
+    if not models or sorted(models) != list(range(count)):
+        raise ModelError(
+            "E914",
+            f"{folder} does not hold one model per fold (found folds {sorted(models)})",
+            fix="Build it with `dyads train DATA... --out DIR --folds 5`.",
+        )
+    return models

@@ -26,16 +26,29 @@ rebels *shelled*"), its actors come from the same dependency rules as the rules'
 ``sentences = "with_events"`` only sentences holding a proposal are classified (faster); with
 ``"all"`` (default) also those with a verb and an actor mention.
 
-Models with a role head also mark the main event's argument phrases (trained on the
-ConfliBERT cameo_ner set's convention: "a Swiss court", "the Croatian government 's request").
-With ``roles = true`` each phrase is applied to the sentence's main event (widened to its
-head noun and to that noun's article, split at "and"): an actor of that role inside the phrase takes the phrase as its
-span; at a mean tag probability of at least ``role_threshold``, an actor the rules gave the
+A *role tagger* marks the main event's argument phrases (trained on the ConfliBERT cameo_ner
+set's convention: "a Swiss court", "the Croatian government 's request"): by default the shipped
+``roles-minilm`` folder, a model trained on argument phrases alone (``role_model``), run on the
+sentences that have a main event; ``role_model = "classifier"`` uses the classifier's own role
+head instead, a weaker one (docs/training.md). With ``roles = true`` each phrase of mean tag
+probability at least ``role_floor`` is applied to the sentence's main event (widened to its head
+noun and to that noun's article): an actor of that role inside the phrase takes the phrase as
+its span; at a mean tag probability of at least ``role_threshold``, an actor the rules gave the
 other role moves to this one, and the role takes the actor mentioned in the phrase (or, where
 no mention is there, an uncoded actor named by the phrase: code ``None``, the argument recorded
-with its span); below it, a phrase only fills a role the rules left empty. Where the event is
-reported ("Zelenskiy said Russia had attacked ..."), only phrases inside the reported clause
-count: the speaker is not an argument of the attack.
+with its span); below it, a phrase only fills a role the rules left empty. A tagger's phrase is
+one argument as marked ("Trump and King Abdullah" met: one reciprocal phrase); an actor of a
+role the tagger marked that lies in none of its phrases leaves the main event (the rules had
+taken it from another clause), unless it is coordinated with a tagged phrase's head or modifies
+it ("Russia, Iran, Iraq and Syria" with "Iran" tagged), is its appositive, or is the trigger's own
+subject, by-agent or object, or the role's tagged phrases name no coded actor. The tagger may
+mark the speaker of a reported stance ("the agency said it is skeptical of ...": the agency is the
+source, as coders mark it) when the reported clause's subject is a pronoun or missing; where it
+marks a speaker while the reported clause names its own doer ("Zelenskiy said Russia had
+attacked ..."), it read the report's arguments, not the event's, and its phrases are not used.
+The classifier's weaker head only hints: its phrases are split at "and", never narrow a wider
+span of the rules, and where the event is reported only its phrases inside the reported clause
+count.
 
 With ``codes = "lexicon"`` (a project's own verb dictionary, ``dyads import-verbs``) the lexicon's
 codes stand: the model neither re-types, flags nor adds events, and only places argument phrases.
@@ -52,17 +65,25 @@ from importlib import resources
 from pathlib import Path
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span as SpacySpan, Token
+from spacy.tokens import Doc, Token
+from spacy.tokens import Span as SpacySpan
 
 from dyads.actors import mentions_for
 from dyads.classifier.labels import quad_of_type
 from dyads.classifier.model import Prediction, RoleSpan, SentenceClassifier
 from dyads.coder.arguments import BACKGROUND_PREPS, SELF_MOVING_TYPES, verb_arguments
 from dyads.coder.attribution import REPORTING_VERBS, local_status, reporting_above
+from dyads.errors import ModelError
 from dyads.ontology import Lexicon, cameo, load_lexicon, mode_for
 from dyads.ontology.codes import plover_to_cameo_root
 from dyads.records import Actor, Event, Span, content_hash, main_event
-from dyads.stages.events import MATERIAL_QUADS, actors_of, coded_event, not_sources, span_of
+from dyads.stages.events import (
+    MATERIAL_QUADS,
+    actors_of,
+    coded_event,
+    not_sources,
+    span_of,
+)
 from dyads.stages.extensions import ensure_extensions, trigger_token
 
 ensure_extensions()
@@ -72,13 +93,30 @@ STATEMENT_CODE, APPEAL_CODE = "010", "020"
 CLAIM_VERBS = frozenset({"claim", "allege", "insist", "assert"})
 
 
-def model_folder(name: str) -> Path | None:
-    """``"none"``/``""`` -> None; ``"default"`` -> the shipped model; else a folder path."""
+OWN_ROLE_HEAD = "classifier"
+
+
+def model_folder(name: str, *, shipped: str = "events-minilm") -> Path | None:
+    """``"none"``/``""`` -> None; ``"default"`` -> the shipped model ``shipped``; else a folder path."""
     if name.strip().lower() in {"", "none"}:
         return None
     if name == DEFAULT_MODEL:
-        return Path(str(resources.files("dyads").joinpath("models", "events-minilm")))
+        return Path(str(resources.files("dyads").joinpath("models", shipped)))
     return Path(name)
+
+
+def load_role_tagger(name: str, *, threads: int) -> SentenceClassifier | None:
+    """The role tagger a ``role_model`` setting names; None for the classifier's own role head."""
+    if name == OWN_ROLE_HEAD:
+        return None
+    tagger = SentenceClassifier(model_folder(name, shipped="roles-minilm") or Path(name), threads=threads)
+    if "roles" not in tagger.heads:
+        raise ModelError(
+            "E915",
+            f"{tagger.folder} was trained without argument phrases, so it cannot tag them",
+            fix='Train a role tagger with `dyads train` on cameo_ner-shaped data (docs/training.md), or set classifier.role_model = "classifier".',
+        )
+    return tagger
 
 
 class EventClassifier:
@@ -96,11 +134,15 @@ class EventClassifier:
         sentences: str,
         threads: int,
         roles: bool = True,
+        role_model: str = DEFAULT_MODEL,
+        role_floor: float = 0.7,
         role_threshold: float = 0.5,
         codes: str = "model",
     ) -> None:
         folder = model_folder(model)
         self.classifier = SentenceClassifier(folder, threads=threads) if folder else None
+        self.tagger = load_role_tagger(role_model, threads=threads) if folder and roles else None
+        self.role_floor = role_floor
         self.lexicon: Lexicon = load_lexicon(Path(lexicon) if lexicon else None)
         self.retype_threshold = retype_threshold
         self.retype_threshold_several = retype_threshold_several
@@ -122,14 +164,19 @@ class EventClassifier:
             if not wants_model(doc, sentence, proposed=index in by_sentence, mention_starts=starts, all_sentences=self.all_sentences):
                 continue
             events = by_sentence.setdefault(index, [])
-            prediction = self.classifier.predict([sentence.text])[0]
+            prediction = self.classifier.predict([sentence.text], roles=self.tagger is None)[0]
             if self.codes_from_model:
                 new = self.decide(doc, events, prediction, sentence=sentence, sentence_index=index)
                 if new is not None:
                     events.append(new)
             main = main_event(events)
-            if self.use_roles and main is not None and prediction.roles:
-                apply_roles(doc, main, prediction.roles, sentence=sentence, fill_threshold=self.role_threshold)
+            if self.use_roles and main is not None:
+                tagged = prediction.roles if self.tagger is None else self.tagger.predict([sentence.text])[0].roles
+                phrases = tuple(phrase for phrase in tagged if phrase.probability >= self.role_floor)
+                if phrases:
+                    apply_roles(
+                        doc, main, phrases, sentence=sentence, fill_threshold=self.role_threshold, as_marked=self.tagger is not None
+                    )
         doc._.dyads_events = [event for index in sorted(by_sentence) for event in by_sentence[index]]
         return doc
 
@@ -260,29 +307,42 @@ class EventClassifier:
         event.confidence = round(probability, 4)
 
 
-def apply_roles(doc: Doc, event: Event, phrases: tuple[RoleSpan, ...], *, sentence: SpacySpan, fill_threshold: float = 0.0) -> None:
-    """Apply the role head's argument phrases (characters of ``sentence.text``) to ``event``, in
-    place: see the module docstring."""
+def apply_roles(
+    doc: Doc, event: Event, phrases: tuple[RoleSpan, ...], *, sentence: SpacySpan, fill_threshold: float = 0.0, as_marked: bool = False
+) -> None:
+    """Apply tagged argument phrases (characters of ``sentence.text``) to ``event``, in place: see
+    the module docstring. ``as_marked``: the phrases come from a role tagger and are taken as
+    marked (not split at "and", their span replaces a wider one of the rules, actors of a role it
+    marked outside its phrases leave the event, and a speaker outside a reported clause counts
+    when the clause speaks of the speaker)."""
     starts = [token.idx - sentence.start_char for token in sentence]
     reported = _reported_clause(doc, event)
     trigger = trigger_token(doc, event)
+    said = reported or _said_clause(trigger)  # "rights groups said jets had dropped bombs, an attack Moscow denied"
+    if as_marked and said is not None and any(not _within(doc, sentence, p, said) for p in phrases):
+        if not _speaks_of_itself(doc, said):
+            return  # the tagger read the report's own arguments (speaker -> who is spoken of), not the event's
     # forces "were deployed / withdrawn / demobilized" by their own side: the subject's side acts
     # "Israel is opposed to", "was quoted as saying": participles that state the subject's own stance,
     # unless a by-agent makes them a true passive ("Iran was opposed by Israel")
     voiced = trigger is not None and event.plover_type not in SELF_MOVING_TYPES and (
         trigger.lower_ not in STATIVE_PARTICIPLES or any(child.dep_ == "agent" for child in trigger.children)
     )
+    marked: dict[str, list[Span]] = {"source": [], "target": []}  # the phrases that placed an actor
     for phrase in phrases:
         first = sentence.start + max(0, bisect.bisect_right(starts, phrase.start) - 1)
         last = sentence.start + max(0, bisect.bisect_left(starts, phrase.end) - 1)
-        if reported is not None and not reported[0] <= doc[first : last + 1].root.i <= reported[1]:
-            continue  # "Zelenskiy said Russia had attacked ...": the speaker is no argument of the attack
+        if not as_marked and reported is not None and not reported[0] <= doc[first : last + 1].root.i <= reported[1]:
+            continue  # "Zelenskiy said Russia had attacked ...": the head's tag on the speaker is no argument
         end = _phrase_end(doc, last)
         describing = _describes_held(doc, doc[first : end + 1].root, event)
         if voiced and phrase.role != _voice_role(doc[first : end + 1].root, trigger, phrase.role):
             continue  # "was arrested by police": the passive's subject is never its doer
         wanted = ("source", "target") if phrase.role == "reciprocal" else (phrase.role,)
-        for a, b in _conjuncts(doc, _phrase_start(doc, first, end), _closed_bracket(doc, end)):
+        begin, close = _phrase_start(doc, first, end), _closed_bracket(doc, end)
+        for a, b in [_trim_edges(doc, begin, close)] if as_marked else _conjuncts(doc, begin, close):
+            if a > b:
+                continue
             span = span_of(doc, doc[a].idx, doc[b].idx + len(doc[b].text))
             for role in wanted:
                 own, other = (event.sources, event.targets) if role == "source" else (event.targets, event.sources)
@@ -293,13 +353,117 @@ def apply_roles(doc: Doc, event: Event, phrases: tuple[RoleSpan, ...], *, senten
                         other.remove(actor)
                         own.append(actor)
                     inside = moved
+                if not inside and as_marked:
+                    inside = _held_actor_in(doc, a, b, own)  # "attack on Israeli territory" held, "Israel" tagged
                 if not inside and not describing and (not own or phrase.probability >= fill_threshold):
                     held = own if phrase.role == "reciprocal" else event.sources + event.targets
                     inside = [_actor_in(doc, a, b, held) or Actor(name=span.text)]
                     own.extend(inside)
                 for actor in inside:
-                    if not _wider(doc, actor.span, span):
+                    if as_marked or not _wider(doc, actor.span, span):
                         actor.span = span
+                if inside:
+                    marked[role].append(span)
+    if as_marked:
+        _keep_marked(doc, event, marked, trigger)
+
+
+def _keep_marked(doc: Doc, event: Event, marked: dict[str, list[Span]], trigger: Token | None) -> None:
+    """Drop the actors of a role the tagger marked that lie in none of its phrases, unless they
+    belong with one (:func:`_belonging`) or grammar puts them there (:func:`_grammatical`); a role
+    whose phrases placed only uncoded actors keeps the rules' coded ones."""
+    for role, own in (("source", event.sources), ("target", event.targets)):
+        placed = [actor for actor in own if any(_overlaps(actor, span) for span in marked[role])]
+        if not any(actor.code or actor.sectors for actor in placed):
+            continue  # "an act of aggression against a sovereign state": the rules' USA stays
+        kept = _belonging(doc, marked[role]) | _grammatical(trigger, role)
+        own[:] = [actor for actor in own if actor in placed or _head_in(doc, actor, kept)]
+
+
+def _said_clause(trigger: Token | None) -> tuple[int, int] | None:
+    """Token range of the clause a reporting verb above the trigger governs, whatever report the
+    event's attribution names (its own may be a denial: "..., an attack that Moscow has denied")."""
+    node = trigger
+    while node is not None and node.head.i != node.i:
+        if node.dep_ == "ccomp" and node.head.lemma_.lower() in REPORTING_VERBS:
+            return node.left_edge.i, node.right_edge.i
+        node = node.head
+    return None
+
+
+def _within(doc: Doc, sentence: SpacySpan, phrase: RoleSpan, reported: tuple[int, int]) -> bool:
+    """The head of a tagged phrase lies in the reported clause (token range ``reported``)."""
+    chars = doc.char_span(sentence.start_char + phrase.start, sentence.start_char + phrase.end, alignment_mode="expand")
+    return chars is not None and reported[0] <= chars.root.i <= reported[1]
+
+
+def _speaks_of_itself(doc: Doc, reported: tuple[int, int]) -> bool:
+    """The reported clause's subject is a pronoun or missing ("the agency said it is skeptical",
+    "rebels said they will release ..."): the speaker is the one who acts."""
+    clause = doc[reported[0] : reported[1] + 1].root
+    subjects = [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")]
+    return not subjects or all(c.pos_ == "PRON" for c in subjects)
+
+
+def _belonging(doc: Doc, spans: list[Span]) -> set[int]:
+    """Tokens that belong with tagged phrases though the tagger left them out: words coordinated
+    with a phrase's head ("the coalition of Russia, Iran, Iraq and Syria" with "Iran" tagged: the
+    members of a list share its role), the words before each such head ("U.S. and South Korean
+    troops" with "South Korean troops" tagged) and its appositive ("Mosul, Iraq's second-largest
+    city")."""
+    found: set[int] = set()
+    for span in spans:
+        phrase = doc.char_span(span.start, span.end, alignment_mode="expand")
+        if phrase is None:
+            continue
+        first = phrase.root
+        while first.dep_ == "conj" and first.head.i != first.i:
+            first = first.head
+        for head in [first, *(t for t in first.subtree if t.dep_ == "conj" and _conjunct_of(t, first))]:
+            found.add(head.i)
+            found.update(t.i for t in head.subtree if t.i < head.i)
+            for child in head.children:
+                if child.dep_ == "appos":
+                    found.update(t.i for t in child.subtree)
+    return found
+
+
+def _grammatical(trigger: Token | None, role: str) -> set[int]:
+    """The trigger's own subject (source) or object (target), and a passive's by-agent (source):
+    grammar places them in the role, whatever the tagger left out."""
+    if trigger is None:
+        return set()
+    if role == "source":
+        out = {c.i for c in trigger.children if c.dep_ == "nsubj"}
+        out.update(g.i for c in trigger.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj")
+        return out
+    return {c.i for c in trigger.children if c.dep_ in ("dobj", "nsubjpass")}
+
+
+def _conjunct_of(token: Token, first: Token) -> bool:
+    """``token`` hangs on ``first`` through conjunctions alone."""
+    while token.dep_ == "conj" and token.head.i != token.i:
+        token = token.head
+        if token.i == first.i:
+            return True
+    return False
+
+
+def _held_actor_in(doc: Doc, first: int, last: int, own: list[Actor]) -> list[Actor]:
+    """The actor of ``own`` that a mention inside tokens ``[first, last]`` names, if held."""
+    for mention in doc._.dyads_mentions or []:
+        if first <= mention.head <= last and (mention.actor.code or mention.actor.sectors):
+            key = (mention.actor.code, tuple(mention.actor.sectors), mention.actor.name)
+            return [actor for actor in own if (actor.code, tuple(actor.sectors), actor.name) == key][:1]
+    return []
+
+
+def _head_in(doc: Doc, actor: Actor, tokens: set[int]) -> bool:
+    """The head word of an actor's span is one of ``tokens``."""
+    if actor.span is None:
+        return False
+    phrase = doc.char_span(actor.span.start, actor.span.end, alignment_mode="expand")
+    return phrase is not None and phrase.root.i in tokens
 
 
 STATIVE_PARTICIPLES = frozenset({
@@ -578,6 +742,8 @@ def agreed_type(prediction: Prediction) -> str | None:
         "sentences": "all",
         "threads": 1,
         "roles": True,
+        "role_model": DEFAULT_MODEL,
+        "role_floor": 0.7,
         "role_threshold": 0.5,
         "codes": "model",
     },
@@ -594,6 +760,8 @@ def make_event_classifier(
     sentences: str,
     threads: int,
     roles: bool,
+    role_model: str,
+    role_floor: float,
     role_threshold: float,
     codes: str,
 ) -> EventClassifier:
@@ -607,6 +775,8 @@ def make_event_classifier(
         sentences=sentences,
         threads=threads,
         roles=roles,
+        role_model=role_model,
+        role_floor=role_floor,
         role_threshold=role_threshold,
         codes=codes,
     )

@@ -141,6 +141,9 @@ def _best_tags(rows: np.ndarray) -> list[int]:
     """The most probable tag sequence (Viterbi) in which every I- tag continues a phrase of its role."""
     if not len(rows):
         return []
+    greedy = rows.argmax(axis=1)
+    if np.isfinite(_FIRST[greedy[0]]) and np.isfinite(_AFTER[greedy[:-1], greedy[1:]]).all():
+        return greedy.tolist()  # the best tags one by one already form a valid sequence: it is the best one
     logs = np.log(np.clip(rows, 1e-12, 1.0))
     score = logs[0] + _FIRST
     back = []

@@ -555,6 +555,9 @@ def test_a_tagger_keeps_list_members_and_leaves_a_report_it_misread() -> None:
     praise.targets = [russia.actor.model_copy(deep=True), syria.actor.model_copy(deep=True)]
     apply_roles(doc, praise, (phrase(doc, 0, 1, "source"), phrase(doc, 4, 5, "target")), sentence=doc[:], as_marked=True)
     assert sorted(a.code for a in praise.targets) == ["RUS", "SYR"]
+    # one member of the list tagged as the doer does not change sides alone
+    apply_roles(doc, praise, (phrase(doc, 4, 5, "source"),), sentence=doc[:], fill_threshold=0.5, as_marked=True)
+    assert ([a.code for a in praise.sources], sorted(a.code for a in praise.targets)) == (["IRN"], ["RUS", "SYR"])
 
     report = parse([("Kiev", "Kiev", 1, "nsubj", "PROPN"), ("said", "say", 1, "ROOT", "VERB"),
                     ("Moscow", "Moscow", 3, "nsubj", "PROPN"), ("attacked", "attack", 1, "ccomp", "VERB"),

@@ -349,6 +349,8 @@ def apply_roles(
                 inside = [x for x in own if _overlaps(x, span)]
                 if not inside and phrase.role != "reciprocal" and phrase.probability >= fill_threshold:
                     moved = [x for x in other if _overlaps(x, span)]
+                    if as_marked and any(_listed_with(doc, x, other, span) for x in moved):
+                        continue  # one member of a list does not change sides alone
                     for actor in moved:
                         other.remove(actor)
                         own.append(actor)
@@ -357,7 +359,10 @@ def apply_roles(
                     inside = _held_actor_in(doc, a, b, own)  # "attack on Israeli territory" held, "Israel" tagged
                 if not inside and not describing and (not own or phrase.probability >= fill_threshold):
                     held = own if phrase.role == "reciprocal" else event.sources + event.targets
-                    inside = [_actor_in(doc, a, b, held) or Actor(name=span.text)]
+                    # a tagged phrase is one argument: each of its conjuncts brings its actor ("Trump and Kim")
+                    parts = _conjuncts(doc, a, b) if as_marked else [(a, b)]
+                    found = [actor for first_, last_ in parts if (actor := _actor_in(doc, first_, last_, held)) is not None]
+                    inside = found or [Actor(name=span.text)]
                     own.extend(inside)
                 for actor in inside:
                     if as_marked or not _wider(doc, actor.span, span):
@@ -389,6 +394,15 @@ def _said_clause(trigger: Token | None) -> tuple[int, int] | None:
             return node.left_edge.i, node.right_edge.i
         node = node.head
     return None
+
+
+def _listed_with(doc: Doc, actor: Actor, role: list[Actor], span: Span) -> bool:
+    """``actor`` is coordinated with another actor of ``role`` outside ``span`` ("a ceasefire
+    between Israel and Hamas" with only Israel tagged as the target)."""
+    if actor.span is None:
+        return False
+    partners = _belonging(doc, [actor.span])
+    return any(other is not actor and not _overlaps(other, span) and _head_in(doc, other, partners) for other in role)
 
 
 def _within(doc: Doc, sentence: SpacySpan, phrase: RoleSpan, reported: tuple[int, int]) -> bool:

@@ -555,6 +555,10 @@ def test_a_tagger_keeps_list_members_and_leaves_a_report_it_misread() -> None:
     praise.targets = [russia.actor.model_copy(deep=True), syria.actor.model_copy(deep=True)]
     apply_roles(doc, praise, (phrase(doc, 0, 1, "source"), phrase(doc, 4, 5, "target")), sentence=doc[:], as_marked=True)
     assert sorted(a.code for a in praise.targets) == ["RUS", "SYR"]
+    # a phrase that runs into the trigger ("Iran praised") stops before it
+    again = event_on(doc, 1, "051")
+    apply_roles(doc, again, (phrase(doc, 0, 2, "source"),), sentence=doc[:], as_marked=True)
+    assert [(a.code, a.span.text) for a in again.sources] == [("IRN", "Iran")]
     # one member of the list tagged as the doer does not change sides alone
     apply_roles(doc, praise, (phrase(doc, 4, 5, "source"),), sentence=doc[:], fill_threshold=0.5, as_marked=True)
     assert ([a.code for a in praise.sources], sorted(a.code for a in praise.targets)) == (["IRN"], ["RUS", "SYR"])

@@ -334,6 +334,10 @@ def apply_roles(
         last = sentence.start + max(0, bisect.bisect_left(starts, phrase.end) - 1)
         if not as_marked and reported is not None and not reported[0] <= doc[first : last + 1].root.i <= reported[1]:
             continue  # "Zelenskiy said Russia had attacked ...": the head's tag on the speaker is no argument
+        if trigger is not None and as_marked:
+            first, last = _without_trigger(first, last, trigger.i)  # "Warren Christopher telephoned": the act is no argument
+            if first > last:
+                continue
         end = _phrase_end(doc, last)
         describing = _describes_held(doc, doc[first : end + 1].root, event)
         if voiced and phrase.role != _voice_role(doc[first : end + 1].root, trigger, phrase.role):
@@ -394,6 +398,15 @@ def _said_clause(trigger: Token | None) -> tuple[int, int] | None:
             return node.left_edge.i, node.right_edge.i
         node = node.head
     return None
+
+
+def _without_trigger(first: int, last: int, trigger: int) -> tuple[int, int]:
+    """Tokens ``[first, last]`` of a tagged phrase without the event's trigger at either edge."""
+    if first == trigger:
+        first += 1
+    if last == trigger:
+        last -= 1
+    return first, last
 
 
 def _listed_with(doc: Doc, actor: Actor, role: list[Actor], span: Span) -> bool:

@@ -12,33 +12,17 @@ import numpy as np
 import pytest
 import spacy
 from spacy.tokens import Doc
-from test_coder_rules import (  # tests/ is on sys.path (pytest rootdir import mode)
-    coded_mentions,
-    parse,
-)
 
-from dyads.classifier import (
-    CLASS_LABELS,
-    TYPE_LABELS,
-    Prediction,
-    RoleSpan,
-    SentenceClassifier,
-    fold_of,
-    read_examples,
-)
+from dyads.classifier import CLASS_LABELS, TYPE_LABELS, Prediction, RoleSpan, SentenceClassifier, fold_of, read_examples
 from dyads.classifier.examples import parse_example, split_folds
 from dyads.classifier.labels import ROLE_TAGS, class_of_types, type_set
 from dyads.classifier.model import decode_roles
 from dyads.errors import ModelError
 from dyads.ontology import cameo
 from dyads.records import Actor, Event, Mention, Span
-from dyads.stages.classify import (
-    EventClassifier,
-    apply_roles,
-    load_role_tagger,
-    model_folder,
-)
+from dyads.stages.classify import EventClassifier, apply_roles, load_role_tagger, model_folder
 from dyads.stages.events import span_of
+from test_coder_rules import coded_mentions, parse  # tests/ is on sys.path (pytest rootdir import mode)
 
 VOCAB = spacy.blank("en").vocab
 
@@ -505,9 +489,9 @@ def test_unsure_phrases_only_fill_empty_roles() -> None:
 
 
 def test_a_taggers_phrases_are_taken_as_marked() -> None:
-    """"Russia and Iran met Syria in Tehran": a tagger's reciprocal phrase is one argument, not
-    split at "and"; a narrower phrase replaces the rules' span; an actor the rules placed in a
-    role the tagger marked, outside its phrases, leaves the main event."""
+    """"Russia and Iran met Syria in Tehran": a tagger's phrase is one argument, not split at
+    "and"; a narrower phrase replaces the rules' span; an actor the rules placed in a role the
+    tagger marked, outside its phrases, leaves the main event."""
     doc = parse(
         [
             ("Russia", "Russia", 3, "nsubj", "PROPN"),

@@ -65,8 +65,7 @@ from importlib import resources
 from pathlib import Path
 
 from spacy.language import Language
-from spacy.tokens import Doc, Token
-from spacy.tokens import Span as SpacySpan
+from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from dyads.actors import mentions_for
 from dyads.classifier.labels import quad_of_type
@@ -77,13 +76,7 @@ from dyads.errors import ModelError
 from dyads.ontology import Lexicon, cameo, load_lexicon, mode_for
 from dyads.ontology.codes import plover_to_cameo_root
 from dyads.records import Actor, Event, Span, content_hash, main_event
-from dyads.stages.events import (
-    MATERIAL_QUADS,
-    actors_of,
-    coded_event,
-    not_sources,
-    span_of,
-)
+from dyads.stages.events import MATERIAL_QUADS, actors_of, coded_event, not_sources, span_of
 from dyads.stages.extensions import ensure_extensions, trigger_token
 
 ensure_extensions()

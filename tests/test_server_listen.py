@@ -34,3 +34,21 @@ def test_access_lines_are_written_by_another_thread_in_order() -> None:
     assert lines == [f'127.0.0.1:5000 - "GET /api/events/{n} HTTP/1.1" 200 OK' for n in range(300)]  # formatted from the args
     assert threading.current_thread().name not in writers and writers
     assert not logging.getLogger("dyads-test.no-handlers").handlers
+
+
+def test_the_loaded_server_is_frozen_out_of_the_cycle_collector(monkeypatch) -> None:
+    """`dyads serve` freezes what is loaded before it serves (app, store, caches): the collector's
+    full passes no longer walk it while requests wait (load test p99, docs/reliability.md)."""
+    import gc
+
+    import uvicorn
+
+    from dyads.server.listen import serve_forever
+
+    seen: list[int] = []
+    monkeypatch.setattr(uvicorn.Server, "run", lambda self, sockets=None: seen.append(gc.get_freeze_count()))
+    try:
+        serve_forever(object(), host="127.0.0.1", port=0)
+    finally:
+        gc.unfreeze()
+    assert seen and seen[0] > 0

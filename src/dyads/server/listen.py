@@ -9,6 +9,7 @@ listener thread per logger formats and writes it, in order.
 
 from __future__ import annotations
 
+import gc
 import logging
 import queue
 from collections.abc import Iterator
@@ -56,6 +57,8 @@ def serve_forever(app: Any, *, host: str, port: int) -> None:
     # Keep-alive of 20 s: a busy server must not close a connection whose next request has arrived.
     config = uvicorn.Config(app, host=host, port=port, workers=1, server_header=False, log_level="info", timeout_keep_alive=20)
     server = uvicorn.Server(config)
+    gc.collect()
+    gc.freeze()  # the loaded app, store and caches: never walked by the cycle collector again
     with logs_off_the_loop():  # uvicorn.Config has set up its handlers by now
         try:
             server.run()

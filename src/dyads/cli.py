@@ -731,7 +731,9 @@ def train(
         metas = train_cross_validation(options, out, folds=folds, only=only_fold)
     for meta in metas:
         where = f"fold {meta['fold']} of {meta['folds']}" if "fold" in meta else "model"
-        typer.echo(f"{where}: {meta['examples']} examples, {meta['train_seconds']} s, int8 vs fp32 agreement {meta['int8_check']['type_argmax_agreement']}")
+        check = meta["int8_check"]
+        agreement = check.get("type_argmax_agreement", check.get("role_argmax_agreement"))
+        typer.echo(f"{where}: {meta['examples']} examples, {meta['train_seconds']} s, int8 vs fp32 agreement {agreement}")
     if folds is None:
         tagger = not metas[0]["types"] and not metas[0]["classes"]  # argument phrases alone: a role tagger
         typer.echo(f"Wrote {out}. Use it with: dyads code FILE --set classifier.{'role_model' if tagger else 'model'}={out}")

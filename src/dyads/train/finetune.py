@@ -216,16 +216,19 @@ def _export(net: TwoHeads, tokenizer: Tokenizer, examples: list[Example], option
         # answers on older CPUs (docs/training.md). With 7 bits the sums fit on every CPU.
         quantize_dynamic(str(fp32), str(out / MODEL_FILE), per_channel=True, reduce_range=True, weight_type=QuantType.QInt8)
         sample = [e.text for e in random.Random(options.seed).sample(examples, min(200, len(examples)))]
+        # a role tagger (argument phrases only) is checked on its role tags per word piece, a classifier on its types
+        tagger = not any(e.types or e.cameo_class is not None for e in examples)
+        output, name = (2, "role_argmax_agreement") if tagger else (0, "type_argmax_agreement")
         agree, cosine = [], []
         full = ort.InferenceSession(str(fp32), providers=["CPUExecutionProvider"])
         small = ort.InferenceSession(str(out / MODEL_FILE), providers=["CPUExecutionProvider"])
         for text in sample:  # one text per call, as dyads serves it
             ids, mask = encode(tokenizer, [text])
-            a = full.run(None, {"input_ids": ids, "attention_mask": mask})[0]
-            b = small.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+            a = full.run(None, {"input_ids": ids, "attention_mask": mask})[output].reshape(-1, len(ROLE_TAGS) if tagger else len(TYPE_LABELS))
+            b = small.run(None, {"input_ids": ids, "attention_mask": mask})[output].reshape(a.shape)
             agree.extend((a.argmax(1) == b.argmax(1)).tolist())
             cosine.extend(((a * b).sum(1) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1))).tolist())
-    return {"texts": len(sample), "type_argmax_agreement": round(float(np.mean(agree)), 4), "mean_cosine": round(float(np.mean(cosine)), 4)}
+    return {"texts": len(sample), name: round(float(np.mean(agree)), 4), "mean_cosine": round(float(np.mean(cosine)), 4)}
 
 
 def _sha256(path: Path) -> str:

@@ -717,6 +717,7 @@ def train(
     Then: dyads code news.jsonl --set classifier.model=models/mine
     """
     from dyads.classifier import read_examples
+    from dyads.classifier.model import taught_heads
     from dyads.train import TrainOptions, train_cross_validation, train_model
 
     for problem in read_examples(data)[1]:
@@ -735,8 +736,8 @@ def train(
         agreement = check.get("type_argmax_agreement", check.get("role_argmax_agreement"))
         typer.echo(f"{where}: {meta['examples']} examples, {meta['train_seconds']} s, int8 vs fp32 agreement {agreement}")
     if folds is None:
-        tagger = not metas[0]["types"] and not metas[0]["classes"]  # argument phrases alone: a role tagger
-        typer.echo(f"Wrote {out}. Use it with: dyads code FILE --set classifier.{'role_model' if tagger else 'model'}={out}")
+        setting = "role_model" if taught_heads(metas[0]) == {"roles"} else "model"  # argument phrases alone: a role tagger
+        typer.echo(f"Wrote {out}. Use it with: dyads code FILE --set classifier.{setting}={out}")
     else:
         typer.echo(f"Wrote {out}. Score it with: dyads evaluate FORMAT GOLD --folds {out}")
 

@@ -157,6 +157,14 @@ def _best_tags(rows: np.ndarray) -> list[int]:
     return path[::-1]
 
 
+def taught_heads(meta: dict[str, Any]) -> frozenset[str]:
+    """The heads the training data of a model folder taught, from its ``dyads-model.json``:
+    ``types``, ``classes``, ``roles``. A folder trained on argument phrases alone (``dyads train``
+    on cameo_ner-shaped data) is a *role tagger*: its type and class outputs are untrained."""
+    taught = {"types": meta.get("types"), "classes": meta.get("classes"), "roles": meta.get("role_examples")}
+    return frozenset(name for name, count in taught.items() if count)
+
+
 def _inside_word(text: str, start: int) -> bool:
     """A word piece that continues a word ("##chen")."""
     return start > 0 and text[start - 1].isalnum() and text[start].isalnum()
@@ -320,15 +328,8 @@ class SentenceClassifier:
 
     @property
     def heads(self) -> frozenset[str]:
-        """The heads its training data taught: ``types``, ``classes``, ``roles``. A folder trained on
-        argument phrases alone (``dyads train`` on cameo_ner-shaped data) is a *role tagger*: its
-        type and class outputs are untrained."""
-        taught = {
-            "types": bool(self.meta.get("types")),
-            "classes": bool(self.meta.get("classes")),
-            "roles": bool(self.meta.get("role_examples")),
-        }
-        return frozenset(name for name, yes in taught.items() if yes)
+        """The heads its training data taught (:func:`taught_heads`)."""
+        return taught_heads(self.meta)
 
     def _check_output(self) -> None:
         """One short sentence through the model: probabilities of the right shapes, finite, summing to 1 (E208)."""

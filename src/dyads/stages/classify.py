@@ -411,10 +411,16 @@ def _listed_with(doc: Doc, actor: Actor, role: list[Actor], span: Span) -> bool:
     return any(other is not actor and not _overlaps(other, span) and _head_in(doc, other, partners) for other in role)
 
 
+def _root(doc: Doc, start: int, end: int) -> Token | None:
+    """The head word of characters ``[start, end)`` of ``doc`` (widened to whole tokens)."""
+    chars = doc.char_span(start, end, alignment_mode="expand")
+    return chars.root if chars is not None else None
+
+
 def _within(doc: Doc, sentence: SpacySpan, phrase: RoleSpan, reported: tuple[int, int]) -> bool:
     """The head of a tagged phrase lies in the reported clause (token range ``reported``)."""
-    chars = doc.char_span(sentence.start_char + phrase.start, sentence.start_char + phrase.end, alignment_mode="expand")
-    return chars is not None and reported[0] <= chars.root.i <= reported[1]
+    root = _root(doc, sentence.start_char + phrase.start, sentence.start_char + phrase.end)
+    return root is not None and reported[0] <= root.i <= reported[1]
 
 
 def _speaks_of_itself(doc: Doc, reported: tuple[int, int]) -> bool:
@@ -433,10 +439,9 @@ def _belonging(doc: Doc, spans: list[Span]) -> set[int]:
     city")."""
     found: set[int] = set()
     for span in spans:
-        phrase = doc.char_span(span.start, span.end, alignment_mode="expand")
-        if phrase is None:
+        first = _root(doc, span.start, span.end)
+        if first is None:
             continue
-        first = phrase.root
         while first.dep_ == "conj" and first.head.i != first.i:
             first = first.head
         for head in [first, *(t for t in first.subtree if t.dep_ == "conj" and _conjunct_of(t, first))]:
@@ -473,17 +478,14 @@ def _held_actor_in(doc: Doc, first: int, last: int, own: list[Actor]) -> list[Ac
     """The actor of ``own`` that a mention inside tokens ``[first, last]`` names, if held."""
     for mention in doc._.dyads_mentions or []:
         if first <= mention.head <= last and (mention.actor.code or mention.actor.sectors):
-            key = (mention.actor.code, tuple(mention.actor.sectors), mention.actor.name)
-            return [actor for actor in own if (actor.code, tuple(actor.sectors), actor.name) == key][:1]
+            return [actor for actor in own if _actor_key(actor) == _actor_key(mention.actor)][:1]
     return []
 
 
 def _head_in(doc: Doc, actor: Actor, tokens: set[int]) -> bool:
     """The head word of an actor's span is one of ``tokens``."""
-    if actor.span is None:
-        return False
-    phrase = doc.char_span(actor.span.start, actor.span.end, alignment_mode="expand")
-    return phrase is not None and phrase.root.i in tokens
+    root = _root(doc, actor.span.start, actor.span.end) if actor.span is not None else None
+    return root is not None and root.i in tokens
 
 
 STATIVE_PARTICIPLES = frozenset({
@@ -662,13 +664,18 @@ def _overlaps(actor: Actor, span: Span) -> bool:
 def _actor_in(doc: Doc, first: int, last: int, taken: list[Actor]) -> Actor | None:
     """A copy of the actor of the first mention whose head is one of tokens ``[first, last]``
     and that the event does not hold yet."""
-    held = {(a.code, tuple(a.sectors), a.name) for a in taken}
+    held = {_actor_key(a) for a in taken}
     for mention in doc._.dyads_mentions or []:
         if first <= mention.head <= last:
             actor = mention.actor
-            if (actor.code or actor.sectors or actor.name) and (actor.code, tuple(actor.sectors), actor.name) not in held:
+            if (actor.code or actor.sectors or actor.name) and _actor_key(actor) not in held:
                 return actor.model_copy(deep=True)
     return None
+
+
+def _actor_key(actor: Actor) -> tuple:
+    """Who an actor is, whatever its span: code, sectors and name."""
+    return actor.code, tuple(actor.sectors), actor.name
 
 
 def _background(doc: Doc, event: Event) -> bool:

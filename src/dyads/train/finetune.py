@@ -224,8 +224,8 @@ def _export(net: TwoHeads, tokenizer: Tokenizer, examples: list[Example], option
         small = ort.InferenceSession(str(out / MODEL_FILE), providers=["CPUExecutionProvider"])
         for text in sample:  # one text per call, as dyads serves it
             ids, mask = encode(tokenizer, [text])
-            a = full.run(None, {"input_ids": ids, "attention_mask": mask})[output].reshape(-1, len(ROLE_TAGS) if tagger else len(TYPE_LABELS))
-            b = small.run(None, {"input_ids": ids, "attention_mask": mask})[output].reshape(a.shape)
+            a, b = (session.run(None, {"input_ids": ids, "attention_mask": mask})[output] for session in (full, small))
+            a, b = a.reshape(-1, a.shape[-1]), b.reshape(-1, b.shape[-1])  # one row per text or per word piece
             agree.extend((a.argmax(1) == b.argmax(1)).tolist())
             cosine.extend(((a * b).sum(1) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1))).tolist())
     return {"texts": len(sample), name: round(float(np.mean(agree)), 4), "mean_cosine": round(float(np.mean(cosine)), 4)}

@@ -6,7 +6,8 @@ Rules (documented in docs/actors.md):
   backer ("U.S.-backed"); failing that, from a role word that implies a country ("Duma").
 - Sectors are the union of the hits' sectors in canonical order. Non-state sectors win
   over generic state ones: "rebel commander" is REB, "Hezbollah fighters" is REB,
-  "Taliban government" is REB.
+  "Taliban government" is REB. The officials of a non-governmental body are that body, with no GOV
+  ("Red Cross officials"); an IGO's keep GOV ("UN Secretary-General": its executive).
 - The role text is the text of the role words when one of them names one person
   ("Defense Minister"; not "officials").
 """
@@ -54,6 +55,8 @@ def combine_sectors(parts: Sequence[Part]) -> list[str]:
             continue
         target = role_sectors if part.entry.kind == "sector" else actor_sectors
         target.extend(part.entry.sectors)
+    if "NGO" in actor_sectors:
+        role_sectors = [s for s in role_sectors if s != "GOV"]  # "Red Cross officials": the body itself
     group_nonstate = NON_STATE_SECTORS.intersection(actor_sectors)
     if group_nonstate:
         role_sectors = [s for s in role_sectors if s not in _GENERIC_ARMED or s in actor_sectors]

@@ -192,19 +192,18 @@ class ActorDictionary:
             return None
         return hit.entries[0]
 
-    def person(self, name: str, *, on: dt.date | None = None) -> ActorEntry | None:
+    def person(self, name: str, *, on: dt.date | None = None, title: str | None = None) -> ActorEntry | None:
         """The person entry for a full name or a listed short name, in office on ``on``.
 
         Undated, the most recent office is returned; dated, ``None`` when no listed
-        person of that name held office then.
+        person of that name held office then. A ``title`` the text gives ("Prime Minister")
+        picks, among those, the office of that name (:func:`titled`).
         """
         hit = self._actors.get(normalise(name))
         if hit is None:
             return None
-        people = [e for e in hit.entries if e.kind == "person"]
-        if not people:
-            return None
-        return _choose(tuple(people), on)
+        people = _ordered(tuple(e for e in hit.entries if e.kind == "person"), on)
+        return titled(people, title) if people else None
 
     def match_at(
         self,
@@ -312,6 +311,18 @@ def _ordered(entries: tuple[ActorEntry, ...], on: dt.date | None) -> tuple[Actor
     people = [e for e in entries if e.kind == "person" and e.active_on(on)]
     people.sort(key=lambda e: e.start or dt.date.min, reverse=True)
     return tuple(others + people)
+
+
+def titled(people: tuple[ActorEntry, ...], title: str | None) -> ActorEntry:
+    """The first of ``people`` (best first) whose office is ``title``, else the first: "Prime
+    Minister Ismail Haniyeh" is the Palestinian prime minister of 2006-07 even in an undated
+    text, where his later office in Hamas would otherwise be taken as the most recent."""
+    if title:
+        wanted = normalise(title)
+        for entry in people:
+            if entry.role and normalise(entry.role) == wanted:
+                return entry
+    return people[0]
 
 
 def _choose(entries: tuple[ActorEntry, ...], on: dt.date | None) -> ActorEntry | None:

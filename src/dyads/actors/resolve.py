@@ -30,7 +30,7 @@ from dyads.stages.extensions import doc_text
 from dyads.records import Actor, Mention, MentionKind, Span
 
 from .combine import Part, combine, mention_kind
-from .dictionary import ActorDictionary, ActorEntry
+from .dictionary import ActorDictionary, ActorEntry, titled
 from .names import demonym_plural, normalise, normalise_word, sort_sectors
 
 MOD_DEPS = frozenset({"compound", "amod", "nmod", "flat", "nummod", "npadvmod", "quantmod"})
@@ -443,7 +443,52 @@ def _person_spans(doc: Doc, hits: list[_Hit]) -> tuple[list[tuple[int, int]], li
         if conflict:
             continue
         spans.append((start, end))
+    spans.extend(_titled_names(doc, hits, covered, spans))
     return spans, [h for h in hits if id(h) not in dropped]
+
+
+def _reads_as_title(title: SpacySpan) -> bool:
+    """A capitalised singular role word outside any entity: "Vice-President", "Defense Minister"
+    (not "Students" of "Students Islamic Movement", nor "General" of the company "General Motors")."""
+    words = [t for t in title if not t.is_punct]
+    return bool(words) and all(t.text[:1].isupper() and t.tag_ not in ("NNS", "NNPS") and not t.ent_type_ for t in words)
+
+
+#: entity types of a capitalised word after a title that names no person ("President Obama's Washington")
+_NOT_NAMES = frozenset({"GPE", "NORP", "LOC", "DATE", "TIME", "CARDINAL", "ORDINAL", "FAC", "EVENT"})
+
+
+def _titled_names(doc: Doc, hits: list[_Hit], covered: dict[int, _Hit], spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Names the entity recogniser missed or called an organisation, read off the title before
+    them: "Vice-President Moody Awori" (tagged ORG) is a person. The words after a role word that
+    names one person ("President", "Defense Minister") are capitalised proper nouns, up to
+    four, covered by no dictionary hit or person entity, and the title and every name word but
+    the last hang on the last one (one name, the phrase's head)."""
+    taken = {i for start, end in spans for i in range(start, end)}
+    found: list[tuple[int, int]] = []
+    for hit in hits:
+        title = doc[hit.start : hit.end]
+        if not (hit.is_role and hit.entry.denotes == "person") or not _reads_as_title(title):
+            continue
+        end = hit.end
+        while (
+            end < len(doc)
+            and end - hit.end < 4
+            and doc[end].pos_ == "PROPN"
+            and doc[end].text[:1].isupper()
+            and end not in covered
+            and end not in taken
+            and doc[end].ent_type_ not in _NOT_NAMES
+        ):
+            end += 1
+        if end == hit.end:
+            continue
+        last = doc[end - 1]
+        if all(doc[i].head.i == last.i for i in range(hit.start, end - 1) if doc[i].head.i not in range(hit.start, end)):
+            if doc[_root(doc, hit.start, end)].i == last.i:
+                found.append((hit.end, end))
+                taken.update(range(hit.end, end))
+    return found
 
 
 def _other_given_name(doc: Doc, start: int, surname: int, entry: ActorEntry) -> bool:
@@ -589,6 +634,11 @@ def _resolve_group(doc: Doc, phrase: _Phrase, dictionary: ActorDictionary, *, on
         phrase.people = True
         phrase.sectors = phrase.sectors or ["CVL"]
         return [phrase]
+    elif _collective_head(doc[head], phrase.hits):
+        # "opposition groups in Zimbabwe", "army members": people of the kind the role word names
+        phrase.start = min([_region_start(doc[head])] + [h.start for h in phrase.hits])
+        phrase.end = head + 1
+        phrase.mention_head = head
     else:
         # The phrase head is no actor ("Russian economy"): keep the actor words only.
         if not any((not h.is_role or h.entry.code or h.entry.country) and not h.backer for h in phrase.hits):
@@ -624,6 +674,17 @@ def _people_head(doc: Doc, head: Token, hits: list[_Hit]) -> bool:
     return bool(hits) and all(not h.is_role and not h.backer and h.entry.kind == "country" and h.end <= head.i for h in hits)
 
 
+#: nouns for people of a kind: a role word before them says which ("opposition groups")
+_COLLECTIVE = frozenset({"group", "member", "figure", "faction", "camp", "circle", "representative", "element", "unit"})
+
+
+def _collective_head(head: Token, hits: list[_Hit]) -> bool:
+    """A phrase headed by a collective noun whose modifier is a role word with sectors:
+    "opposition groups", "army units", "government representatives" (not "government
+    buildings", whose head names no people)."""
+    return head.lemma_.lower() in _COLLECTIVE and any(h.is_role and h.entry.sectors and h.end <= head.i for h in hits)
+
+
 def _place_people(doc: Doc, phrase: _Phrase, by_token: dict[int, _Phrase]) -> None:
     """A people placed "in"/"of" a country is coded as that country's civilians: "ethnic
     Albanians in south Serbia" -> SRB CVL, "Palestinians of the West Bank" stay PSE."""
@@ -644,12 +705,17 @@ def _code(doc: Doc, phrase: _Phrase, dictionary: ActorDictionary, *, on: dt.date
     if any(_membership(doc, h) for h in hits) and any(h.entry.kind == "country" and h.start <= phrase.head < h.end for h in hits):
         hits = [h for h in hits if not _membership(doc, h)]  # "NATO member Turkey" is Turkey
     parts = [Part(doc[h.start : h.end].text, h.entry, h.backer) for h in hits]
-    person_entry = next((h.entry for h in phrase.hits if h.entry.kind == "person"), None)
+    title = next((doc[h.start : h.end].text for h in hits if h.is_role and h.entry.denotes == "person"), None)
+    person_hit = next((h for h in phrase.hits if h.entry.kind == "person"), None)
+    person_entry = None
+    if person_hit is not None:
+        person_entry = titled(person_hit.entries, title)
+        parts = [Part(p.text, person_entry) if p.entry is person_hit.entry else p for p in parts]
     if phrase.person is not None and person_entry is None:
         text = doc[phrase.person[0] : phrase.person[1]].text
-        person_entry = dictionary.person(text, on=on)
+        person_entry = dictionary.person(text, on=on, title=title)
         if person_entry is None:
-            by_surname = dictionary.person(doc[phrase.person[1] - 1].text, on=on)
+            by_surname = dictionary.person(doc[phrase.person[1] - 1].text, on=on, title=title)
             if by_surname is not None and not _other_given_name(doc, phrase.person[0], phrase.person[1] - 1, by_surname):
                 person_entry = by_surname
         if person_entry is not None:
@@ -688,13 +754,17 @@ _OFFICE_SECTORS = frozenset({"GOV", "MIL", "LEG", "JUD", "COP"})
 
 
 def _former(doc: Doc, phrase: _Phrase) -> bool:
-    """"former president Carlos Menem", "ex-prime minister ...": the role word's own modifier
+    """"former president Carlos Menem", "ex-prime minister ...", "ousted President Askar Akayev": the role word's own modifier
     says the office is no longer held (the word right before the role word or its phrase)."""
     role = next((h for h in phrase.hits if h.is_role and h.entry.denotes == "person" and h.entry.sectors), None)
     if role is None:
         return False
     before = [doc[i] for i in range(max(0, min(phrase.start, role.start) - 1), role.start)]
-    return any(t.lower_ in ("former", "ex") or t.lower_.startswith("ex-") for t in before[-3:])
+    return any(t.lower_ in _NO_LONGER or t.lower_.startswith("ex-") for t in before[-3:])
+
+
+#: words before a title that say its holder no longer holds it ("ousted President Askar Akayev")
+_NO_LONGER = frozenset({"former", "ex", "ousted", "deposed", "toppled", "overthrown", "onetime", "one-time"})
 
 
 def _index_phrases(phrases: list[_Phrase]) -> dict[int, _Phrase]:

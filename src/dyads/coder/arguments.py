@@ -69,7 +69,7 @@ def subject_of(verb: Token, *, _depth: int = 0) -> Token | None:
         if child.dep_ in SUBJECT_DEPS:
             if child.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
                 return verb.head
-            return child
+            return _reduced_relative_subject(child)
     stranded = _subject_on_auxiliary(verb)
     if stranded is not None:
         return stranded
@@ -115,6 +115,17 @@ def subject_of(verb: Token, *, _depth: int = 0) -> Token | None:
             return None
         return subject_of(verb.head, _depth=_depth + 1)
     return None
+
+
+def _reduced_relative_subject(subject: Token) -> Token:
+    """"The Red Cross operating in Iraq said ...", parsed with the participle as the clause's
+    subject and the organisation as the participle's: the doer is the noun before the
+    participle, not a place inside its phrase."""
+    if subject.tag_ == "VBG" and subject.dep_ != "csubj":
+        inner = next((c for c in subject.children if c.dep_ == "nsubj" and c.i < subject.i and c.pos_ in ("NOUN", "PROPN")), None)
+        if inner is not None:
+            return inner
+    return subject
 
 
 def _subject_on_auxiliary(verb: Token) -> Token | None:

@@ -322,6 +322,7 @@ def apply_roles(
         trigger.lower_ not in STATIVE_PARTICIPLES or any(child.dep_ == "agent" for child in trigger.children)
     )
     marked: dict[str, list[Span]] = {"source": [], "target": []}  # the phrases that placed an actor
+    found_at = {id(actor): actor.span for actor in event.sources + event.targets}  # before any phrase moved them
     for phrase in phrases:
         first = sentence.start + max(0, bisect.bisect_right(starts, phrase.start) - 1)
         last = sentence.start + max(0, bisect.bisect_left(starts, phrase.end) - 1)
@@ -343,9 +344,9 @@ def apply_roles(
             span = span_of(doc, doc[a].idx, doc[b].idx + len(doc[b].text))
             for role in wanted:
                 own, other = (event.sources, event.targets) if role == "source" else (event.targets, event.sources)
-                inside = [x for x in own if _overlaps(x, span)]
+                inside = [x for x in own if _overlaps(x, span, found_at)]
                 if not inside and phrase.role != "reciprocal" and phrase.probability >= fill_threshold:
-                    moved = [x for x in other if _overlaps(x, span)]
+                    moved = [x for x in other if _overlaps(x, span, found_at)]
                     if as_marked and any(_listed_with(doc, x, other, span) for x in moved):
                         continue  # one member of a list does not change sides alone
                     for actor in moved:
@@ -657,8 +658,12 @@ def _describes_held(doc: Doc, token: Token, event: Event) -> bool:
     return False
 
 
-def _overlaps(actor: Actor, span: Span) -> bool:
-    return actor.span is not None and actor.span.start < span.end and span.start < actor.span.end
+def _overlaps(actor: Actor, span: Span, found_at: dict[int, Span | None] | None = None) -> bool:
+    """The actor's span overlaps ``span``; with ``found_at``, its span before any tagged phrase
+    replaced it (so "British forces" does not take the USA whose span an earlier phrase, "US
+    and British forces", had widened)."""
+    own = found_at.get(id(actor), actor.span) if found_at is not None else actor.span
+    return own is not None and own.start < span.end and span.start < own.end
 
 
 def _actor_in(doc: Doc, first: int, last: int, taken: list[Actor]) -> Actor | None:

@@ -87,7 +87,7 @@ class Toponym(NamedTuple):
     end_char: int
     text: str
     location: Location
-    source: str  # "ner", "site", "base" (an unlisted 'X air base'), "gazetteer" (NER missed it) or "named" (a place noun/preposition says so)
+    source: str  # "ner", "site", "base" (an unlisted 'X air base'), "gazetteer" (NER missed it), "named" (a place noun/preposition says so) or "known" (a gazetteer name the NER tagged otherwise, in a place's position)
 
     def span(self) -> Span:
         return Span(start=self.start_char, end=self.end_char, text=self.text)
@@ -174,6 +174,7 @@ def _candidate_spans(
     spans.extend((start, end, "site") for start, end in sites)
     spans.extend(_missed_places(doc, [(start, end) for start, end, _ in spans]))
     spans.extend(_named_places(doc, [(start, end) for start, end, _ in spans]))
+    spans.extend(_known_places(doc, gazetteer, [(start, end) for start, end, _ in spans]))
     spans.extend(_context_places(doc, gazetteer, spans, context_countries))
     return sorted(spans)
 
@@ -324,6 +325,60 @@ def _named_places(doc: Doc, taken: Sequence[tuple[int, int]]) -> list[tuple[int,
         if span is None or any(_overlaps(span, other) for other in (*taken, *[(s, e) for s, e, _ in found])):
             continue
         found.append((span[0], span[1], "named"))
+    return found
+
+
+#: verbs whose object is ground taken, held, entered or struck: "patrolled Kakata", "captured Rutshuru"
+TERRITORY_VERBS = frozenset({
+    "patrol", "capture", "recapture", "seize", "retake", "enter", "occupy", "besiege", "storm", "overrun",
+    "liberate", "evacuate", "shell", "bomb", "invade", "raid", "control", "encircle", "surround", "reach",
+})  # fmt: skip
+#: what else a name may be tagged and still be a place the gazetteer knows (never NORP, a date or a number)
+_RETAGGED = frozenset({"", "ORG", "PERSON", "PRODUCT", "LANGUAGE", "WORK_OF_ART", "EVENT", "LAW", "FAC", "LOC", "GPE"})
+#: nouns whose apposition names a place: "the capital, Bujumbura", "a Brooklyn neighborhood, Canarsie"
+_APPOSED_NOUNS = PLACE_NOUNS | {"capital"}
+#: last words that make a capitalised name a place even when no gazetteer holds it ("Minya University",
+#: "the Heart Hospital", "Dahiyat Al-Assad Suburb", "Bama Town")
+FACILITY_WORDS = PLACE_NOUNS | STRUCTURE_NOUNS | {
+    "quarter", "farms", "fields", "stadium", "road", "highway", "checkpoint", "station", "junction", "gorge",
+    "township", "refinery", "plant", "dam", "barracks", "academy", "college", "hotel", "cathedral", "temple",
+}  # fmt: skip
+
+
+def _known_places(doc: Doc, gazetteer: Gazetteer, taken: Sequence[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    """Names the gazetteer holds that the NER tagged as something else (an organisation, a person,
+    even a language) or missed, where the grammar makes them ground: under a place preposition
+    ("in central Harare", "the streets of Mbabane"), the object of a verb of territory
+    ("patrolled Kakata", "captured Rutshuru"), or in apposition to "capital" or a place noun ("the
+    capital, Bujumbura"). A name no gazetteer holds is kept there (source ``named``, a place
+    without coordinates, for event location only) when its last word names a built or bounded place
+    ("stormed the Heart Hospital", "at Minya University"). A name that the actor stage read as a
+    person, group or IGO is left alone, as is one after a title."""
+    actors = {i for m in doc._.dyads_mentions or [] if m.kind in ("person", "group", "igo") for i in range(m.start, m.end)} if Doc.has_extension("dyads_mentions") else set()
+    preps = LOCATIVE_PREPS | DIRECTION_PREPS | LAUNCH_PREPS
+    found: list[tuple[int, int, str]] = []
+    for token in doc:
+        if token.pos_ != "PROPN" or not token.text[:1].isupper() or token.ent_type_ not in _RETAGGED:
+            continue
+        head = token.head
+        ground = (
+            (token.dep_ == "pobj" and (head.lower_ in preps or (head.lower_ == "of" and head.head.lower_ in PLACE_NOUNS | {"streets", "capital"})))
+            or (token.dep_ == "dobj" and head.lemma_.lower() in TERRITORY_VERBS)
+            or (token.dep_ == "appos" and head.lower_ in _APPOSED_NOUNS)
+        )
+        if not ground:
+            continue
+        span = _name_span(doc, token)
+        if span is None or any(_overlaps(span, other) for other in (*taken, *[(a, b) for a, b, _ in found])):
+            continue
+        if _is_title(doc, span[0]) or any(i in actors for i in range(*span)):
+            continue
+        if any(doc[i].ent_type_ not in _RETAGGED for i in range(*span)):
+            continue
+        if gazetteer.matches(doc[span[0] : span[1]].text):
+            found.append((span[0], span[1], "known"))
+        elif span[1] - span[0] > 1 and doc[span[1] - 1].lower_ in FACILITY_WORDS:
+            found.append((span[0], span[1], "named"))
     return found
 
 

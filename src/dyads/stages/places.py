@@ -91,10 +91,10 @@ class PlacesComponent:
         actor_countries = {
             m.actor.code for m in mentions if m.actor.code and self.gazetteer.is_country_code(m.actor.code)
         }
-        token_countries = {
+        token_countries = {  # the words of country names and demonyms ("the Syrian town of Madaya"), not of bodies
             i: m.actor.code
             for m in mentions
-            if m.actor.code in actor_countries
+            if m.actor.code in actor_countries and m.kind in ("country", "capital")
             for i in range(m.start, m.end)
         }
         return find_toponyms(

@@ -1,0 +1,65 @@
+"""Gazetteer names the entity recogniser tagged as something else, found by their position
+(``dyads.geo.choose._known_places``): hand-built parses, so the test does not depend on what the
+small English model happens to tag."""
+
+from __future__ import annotations
+
+import pytest
+from spacy.lang.en import English
+from spacy.tokens import Doc
+
+from dyads.geo.choose import find_toponyms
+from dyads.geo.gazetteer import Gazetteer
+
+
+def parsed(words, heads, deps, pos, ents, lemmas=None) -> Doc:
+    return Doc(
+        English().vocab, words=words, heads=heads, deps=deps, pos=pos, ents=ents,
+        lemmas=lemmas or [w.lower() for w in words], sent_starts=[True] + [False] * (len(words) - 1),
+    )  # fmt: skip
+
+
+def found(doc: Doc, gaz: Gazetteer) -> list[tuple[str, str | None, str]]:
+    return [(t.text, t.location.country, t.source) for t in find_toponyms(doc, gaz)]
+
+
+@pytest.mark.parametrize("label", ["ORG", "PERSON", "O"])
+def test_object_of_a_territory_verb_is_a_place(gaz: Gazetteer, label: str) -> None:
+    # "Peacekeepers patrolled Kakata ." with the town tagged an organisation, a person or nothing
+    ents = ["O", "O", f"B-{label}" if label != "O" else "O", "O"]
+    doc = parsed(["Peacekeepers", "patrolled", "Kakata", "."], [1, 1, 1, 1], ["nsubj", "ROOT", "dobj", "punct"],
+                 ["NOUN", "VERB", "PROPN", "PUNCT"], ents, lemmas=["peacekeeper", "patrol", "Kakata", "."])  # fmt: skip
+    assert found(doc, gaz) == [("Kakata", "LBR", "known")]
+
+
+def test_object_of_another_verb_is_not(gaz: Gazetteer) -> None:
+    doc = parsed(["Rebels", "praised", "Kakata", "."], [1, 1, 1, 1], ["nsubj", "ROOT", "dobj", "punct"],
+                 ["NOUN", "VERB", "PROPN", "PUNCT"], ["O", "O", "B-ORG", "O"], lemmas=["rebel", "praise", "Kakata", "."])  # fmt: skip
+    assert found(doc, gaz) == []
+
+
+def test_organisation_under_a_place_preposition(gaz: Gazetteer) -> None:
+    # "Police patrolled in central Harare ." (Harare tagged ORG)
+    doc = parsed(["Police", "patrolled", "in", "central", "Harare", "."], [1, 1, 1, 4, 2, 1],
+                 ["nsubj", "ROOT", "prep", "amod", "pobj", "punct"], ["NOUN", "VERB", "ADP", "ADJ", "PROPN", "PUNCT"],
+                 ["O", "O", "O", "O", "B-ORG", "O"])  # fmt: skip
+    assert found(doc, gaz) == [("Harare", "ZWE", "known")]
+
+
+def test_apposition_to_capital(gaz: Gazetteer) -> None:
+    # "Snipers shot him in the capital Colombo ." (Colombo tagged PERSON)
+    doc = parsed(["Snipers", "shot", "him", "in", "the", "capital", "Colombo", "."], [1, 1, 1, 1, 5, 3, 5, 1],
+                 ["nsubj", "ROOT", "dobj", "prep", "det", "pobj", "appos", "punct"],
+                 ["NOUN", "VERB", "PRON", "ADP", "DET", "NOUN", "PROPN", "PUNCT"], ["O"] * 6 + ["B-PERSON", "O"])  # fmt: skip
+    assert found(doc, gaz) == [("Colombo", "LKA", "known")]
+
+
+def test_nationality_and_title_are_never_places(gaz: Gazetteer) -> None:
+    # "Troops entered Jordan ." with Jordan tagged NORP stays out; so does "near Mr. Kakata"
+    norp = parsed(["Troops", "entered", "Jordan", "."], [1, 1, 1, 1], ["nsubj", "ROOT", "dobj", "punct"],
+                  ["NOUN", "VERB", "PROPN", "PUNCT"], ["O", "O", "B-NORP", "O"], lemmas=["troop", "enter", "Jordan", "."])  # fmt: skip
+    assert found(norp, gaz) == []
+    titled = parsed(["He", "stayed", "near", "Mr.", "Kakata", "."], [1, 1, 1, 4, 2, 1],
+                    ["nsubj", "ROOT", "prep", "compound", "pobj", "punct"], ["PRON", "VERB", "ADP", "PROPN", "PROPN", "PUNCT"],
+                    ["O", "O", "O", "O", "B-ORG", "O"])  # fmt: skip
+    assert found(titled, gaz) == []

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
+from dyads.coder.dateline import dateline_end
 from dyads.stages.extensions import doc_text
 from dyads.records import Actor, Mention, MentionKind, Span
 
@@ -260,7 +261,10 @@ def find_mentions(
             _link_person(doc, phrase, by_token)
     context = _context_countries(doc, hits) if context_country else {}
     extra = _coreference(doc, phrases, by_token, context)
-    chosen = [p for p in [*phrases, *extra] if p.codable()]
+    filed = _datelines(doc, dictionary)
+    chosen = [p for p in [*phrases, *extra] if p.codable() and not any(a <= p.start and p.end <= b for a, b in filed)]
+    for phrase in chosen:  # "MONROE - Federal and state officials": the parse hung the dateline on the phrase
+        phrase.start = next((b for a, b in filed if a <= phrase.start < b < phrase.end), phrase.start)
     chosen.sort(key=lambda p: (p.start, -(p.end - p.start)))
     mentions: list[Mention] = []
     last_end = -1
@@ -278,6 +282,22 @@ def find_mentions(
         )
         last_end = phrase.end
     return _without_absorbed(mentions)
+
+
+def _datelines(doc: Doc, dictionary: ActorDictionary) -> list[tuple[int, int]]:
+    """Token ranges of the datelines that open sentences ("MOSCOW, June 3 (Reuters) -"): where
+    the story was filed, so no actor of it."""
+
+    def is_country(name: str) -> bool:
+        entry = dictionary.lookup(name)
+        return entry is not None and entry.kind == "country"
+
+    found = []
+    for sentence in doc.sents:
+        end = dateline_end(sentence, is_country=is_country)
+        if end is not None:
+            found.append((sentence.start, end))
+    return found
 
 
 def _without_absorbed(mentions: list[Mention]) -> list[Mention]:

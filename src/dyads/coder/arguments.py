@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from spacy.tokens import Doc, Token
 
+from dyads.coder.dateline import dateline_end
 from dyads.records import Mention
 
 SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
@@ -69,6 +70,8 @@ def subject_of(verb: Token, *, _depth: int = 0) -> Token | None:
         if child.dep_ in SUBJECT_DEPS:
             if child.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
                 return verb.head
+            if _in_dateline(child):
+                continue  # "MOSCOW, June 3 (Reuters) - Russian troops shelled": the parse made the dateline a subject
             return _reduced_relative_subject(child)
     stranded = _subject_on_auxiliary(verb)
     if stranded is not None:
@@ -115,6 +118,14 @@ def subject_of(verb: Token, *, _depth: int = 0) -> Token | None:
             return None
         return subject_of(verb.head, _depth=_depth + 1)
     return None
+
+
+def _in_dateline(token: Token) -> bool:
+    """A word of the dateline that opens its sentence ("MOSCOW, June 3 (Reuters) -")."""
+    if token.i - token.sent.start > 12:
+        return False
+    end = dateline_end(token.sent)
+    return end is not None and token.i < end
 
 
 def _reduced_relative_subject(subject: Token) -> Token:

@@ -104,3 +104,9 @@ def test_role_word_before_a_thing_is_still_no_actor(rules_pipeline):
 def test_plural_or_entity_role_word_is_no_title(rules_pipeline, text, phrase):
     doc = rules_pipeline.nlp(text)
     assert not any(m.kind == "person" and phrase in m.actor.span.text for m in doc._.dyads_mentions)
+
+
+def test_a_link_to_a_phrase_coded_by_its_own_link(rules_pipeline):
+    # "leaders" links to "government", which takes ROU from its possessor only when its own link runs
+    found = actors(rules_pipeline, "The French delegation held talks with leaders of Romania's new government on Tuesday.")
+    assert found["leaders"][:2] == ("ROU", ["GOV"])

@@ -256,6 +256,8 @@ def find_mentions(
         _link_role_phrase(doc, phrase, by_token)
         if phrase.people:
             _place_people(doc, phrase, by_token)
+    for phrase in phrases:  # again, for a link to a phrase that got its own code from a later link
+        _link_role_phrase(doc, phrase, by_token)  # ("leaders of Romania's new government")
     for phrase in phrases:
         if phrase.kind == "person":
             _link_person(doc, phrase, by_token)

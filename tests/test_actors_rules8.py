@@ -110,3 +110,29 @@ def test_a_link_to_a_phrase_coded_by_its_own_link(rules_pipeline):
     # "leaders" links to "government", which takes ROU from its possessor only when its own link runs
     found = actors(rules_pipeline, "The French delegation held talks with leaders of Romania's new government on Tuesday.")
     assert found["leaders"][:2] == ("ROU", ["GOV"])
+
+
+def test_family_name_first_is_the_later_short_name(rules_pipeline):
+    doc = rules_pipeline.nlp(
+        "North Korean leader Kim Jong Un met President Moon Jae-in at the border on Friday. Later Moon said Kim had promised to talk."
+    )
+    later = [(m.actor.span.text, m.actor.code) for m in doc._.dyads_mentions if m.start > 15]
+    assert ("Moon", "KOR") in later and ("Kim", "PRK") in later
+
+
+def test_a_listed_name_longer_than_its_entity_is_the_listed_person(rules_pipeline):
+    # the entity recogniser stops "Moon Jae-in" at the hyphen; the table's name decides
+    found = actors(rules_pipeline, "Pyongyang welcomed President Moon Jae-in on Tuesday.")
+    assert found["Moon Jae-in"][:3] == ("KOR", ["GOV"], "Moon Jae-in")
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "label"),
+    [
+        ("U.S. House Speaker Nancy Pelosi arrived in Taipei on Tuesday.", "U.S. House Speaker Nancy Pelosi", ("USA", ["LEG"])),
+        ("The U.S. Treasury imposed sanctions on the bank.", "The U.S. Treasury", ("USA", ["GOV"])),
+        ("Iranian security forces fired tear gas at the crowd.", "Iranian security forces", ("IRN", ["COP"])),
+    ],
+)
+def test_speaker_treasury_security_forces(rules_pipeline, text, phrase, label):
+    assert actors(rules_pipeline, text)[phrase][:2] == label

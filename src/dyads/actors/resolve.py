@@ -457,6 +457,8 @@ def _person_spans(doc: Doc, hits: list[_Hit]) -> tuple[list[tuple[int, int]], li
             if hit.entry.kind == "person":
                 if _other_given_name(doc, start, hit.start, hit.entry):
                     dropped.add(id(hit))  # "Desmond Mbeki" is not Thabo Mbeki
+                elif hit.start >= start:
+                    end = max(end, hit.end)  # "Moon Jae-in", whose entity stops at the hyphen: the listed name
                 continue
             if hit.start < start or hit.end > end or (hit.start == start and hit.end == end):
                 conflict = True
@@ -984,6 +986,19 @@ def _surname(name: str) -> str:
     return words[-1] if words else ""
 
 
+#: countries whose names put the family name first: "Kim Jong Un" is later "Kim", "Moon Jae-in" "Moon"
+_FAMILY_NAME_FIRST = frozenset({"CHN", "TWN", "HKG", "MAC", "PRK", "KOR", "VNM", "KHM", "SGP"})
+
+
+def _family_names(name: str, code: str | None) -> tuple[str, ...]:
+    """The words a later mention may use for a person on its own: the surname, and for a name of
+    a country that puts the family name first, that first word too."""
+    words = normalise(name).split()
+    if code in _FAMILY_NAME_FIRST and len(words) > 1:
+        return (words[-1], words[0])
+    return (_surname(name),)
+
+
 def _is_expletive(token: Token) -> bool:
     if token.dep_ == "expl":
         return True
@@ -1024,7 +1039,7 @@ def _coreference(
                 elif phrase.kind in _BODY_KINDS or denotes == "body":
                     last_body = phrase
                 if phrase.kind == "person" and phrase.name:
-                    for key in (_surname(phrase.name), normalise(phrase.name)):
+                    for key in (*_family_names(phrase.name, phrase.code), normalise(phrase.name)):
                         held = known.get(key)
                         if held is None or not (held.code or held.role or held.sectors):
                             known[key] = phrase

@@ -132,6 +132,7 @@ def test_a_listed_name_longer_than_its_entity_is_the_listed_person(rules_pipelin
         ("U.S. House Speaker Nancy Pelosi arrived in Taipei on Tuesday.", "U.S. House Speaker Nancy Pelosi", ("USA", ["LEG"])),
         ("The U.S. Treasury imposed sanctions on the bank.", "The U.S. Treasury", ("USA", ["GOV"])),
         ("Iranian security forces fired tear gas at the crowd.", "Iranian security forces", ("IRN", ["COP"])),
+        ("Two Afghan suicide bombers struck the checkpoint.", "Two Afghan suicide bombers", ("AFG", ["UAF"])),
     ],
 )
 def test_speaker_treasury_security_forces(rules_pipeline, text, phrase, label):

@@ -51,7 +51,10 @@ def main() -> None:
             events += 1
             actors = [a for a in event.sources + event.targets if a.span is not None]
             inside += any(start <= a.span.start < end for a in actors for start, end in ranges)
-    print(f"articles {len(texts)}  sentences opening with a dateline {datelines}  events {events}  events with an actor inside a dateline {inside}")
+    print(
+        f"articles {len(texts)}  sentences opening with a dateline {datelines}  events {events}"
+        f"  events with an actor inside a dateline {inside}"
+    )
 
 
 if __name__ == "__main__":

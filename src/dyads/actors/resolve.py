@@ -507,11 +507,10 @@ def _titled_names(doc: Doc, hits: list[_Hit], covered: dict[int, _Hit], spans: l
             end += 1
         if end == hit.end:
             continue
-        last = doc[end - 1]
-        if all(doc[i].head.i == last.i for i in range(hit.start, end - 1) if doc[i].head.i not in range(hit.start, end)):
-            if doc[_root(doc, hit.start, end)].i == last.i:
-                found.append((hit.end, end))
-                taken.update(range(hit.end, end))
+        words = range(hit.start, end)
+        if all(doc[i].head.i in words for i in words if i != end - 1):  # one phrase, the last name word its head
+            found.append((hit.end, end))
+            taken.update(range(hit.end, end))
     return found
 
 
@@ -778,8 +777,9 @@ _OFFICE_SECTORS = frozenset({"GOV", "MIL", "LEG", "JUD", "COP"})
 
 
 def _former(doc: Doc, phrase: _Phrase) -> bool:
-    """"former president Carlos Menem", "ex-prime minister ...", "ousted President Askar Akayev": the role word's own modifier
-    says the office is no longer held (the word right before the role word or its phrase)."""
+    """"former president Carlos Menem", "ex-prime minister ...", "ousted President Askar Akayev":
+    the role word's own modifier says the office is no longer held (the word right before the
+    role word or its phrase)."""
     role = next((h for h in phrase.hits if h.is_role and h.entry.denotes == "person" and h.entry.sectors), None)
     if role is None:
         return False

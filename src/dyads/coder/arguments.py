@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from spacy.tokens import Doc, Token
 
-from dyads.coder.dateline import SEPARATORS, dateline_end
+from dyads.coder.dateline import MAX_TOKENS, SEPARATORS, dateline_end
 from dyads.records import Mention
 
 SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
@@ -123,9 +123,9 @@ def subject_of(verb: Token, *, _depth: int = 0) -> Token | None:
 def _in_dateline(token: Token) -> bool:
     """A word of the dateline that opens its sentence ("MOSCOW, June 3 (Reuters) -")."""
     doc = token.doc
-    if not any(doc[j].text in SEPARATORS for j in range(token.i + 1, min(token.i + 13, len(doc)))):
+    if not any(doc[j].text in SEPARATORS for j in range(token.i + 1, min(token.i + MAX_TOKENS + 1, len(doc)))):
         return False  # no dash or colon after it: the common case, decided without finding the sentence
-    if token.i - token.sent.start > 12:
+    if token.i - token.sent.start > MAX_TOKENS:
         return False
     end = dateline_end(token.sent)
     return end is not None and token.i < end

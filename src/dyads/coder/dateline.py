@@ -15,7 +15,7 @@ from spacy.tokens import Span, Token
 #: what ends a dateline
 SEPARATORS = frozenset({"-", "--", "—", "–", ":"})
 #: the longest dateline read, in tokens before its separator ("NEW YORK, Nov. 26 (Reuters)")
-_MAX_TOKENS = 12
+MAX_TOKENS = 12
 _MONTHS = frozenset({
     "jan", "january", "feb", "february", "mar", "march", "apr", "april", "may", "jun", "june", "jul", "july",
     "aug", "august", "sep", "sept", "september", "oct", "october", "nov", "november", "dec", "december",
@@ -33,7 +33,7 @@ def dateline_end(sentence: Span, *, is_country: Callable[[str], bool] = lambda n
     if len(tokens) < 3 or not _opens_with_place(tokens[0]):
         return None
     depth = 0
-    for position, token in enumerate(tokens[: _MAX_TOKENS + 1]):
+    for position, token in enumerate(tokens[: MAX_TOKENS + 1]):
         if position and token.text in SEPARATORS and depth == 0:
             rest = tokens[position + 1 :]
             if not rest or not rest[0].text[:1].isupper():

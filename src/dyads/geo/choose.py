@@ -87,7 +87,9 @@ class Toponym(NamedTuple):
     end_char: int
     text: str
     location: Location
-    source: str  # "ner", "site", "base" (an unlisted 'X air base'), "gazetteer" (NER missed it), "named" (a place noun/preposition says so) or "known" (a gazetteer name the NER tagged otherwise, in a place's position)
+    #: "ner", "site", "base" (an unlisted 'X air base'), "gazetteer" (NER missed it), "named" (a place
+    #: noun/preposition says so) or "known" (a gazetteer name the NER tagged otherwise, in a place's position)
+    source: str
 
     def span(self) -> Span:
         return Span(start=self.start_char, end=self.end_char, text=self.text)
@@ -337,6 +339,8 @@ TERRITORY_VERBS = frozenset({
 _RETAGGED = frozenset({"", "ORG", "PERSON", "PRODUCT", "LANGUAGE", "WORK_OF_ART", "EVENT", "LAW", "FAC", "LOC", "GPE"})
 #: nouns whose apposition names a place: "the capital, Bujumbura", "a Brooklyn neighborhood, Canarsie"
 _APPOSED_NOUNS = PLACE_NOUNS | {"capital"}
+#: nouns whose "of" phrase names a place: "the town of Barentu", "the streets of Mbabane"
+_OF_PLACE_NOUNS = PLACE_NOUNS | {"streets", "capital"}
 #: last words that make a capitalised name a place even when no gazetteer holds it ("Minya University",
 #: "the Heart Hospital", "Dahiyat Al-Assad Suburb", "Bama Town")
 FACILITY_WORDS = PLACE_NOUNS | STRUCTURE_NOUNS | {
@@ -354,15 +358,17 @@ def _known_places(doc: Doc, gazetteer: Gazetteer, taken: Sequence[tuple[int, int
     without coordinates, for event location only) when its last word names a built or bounded place
     ("stormed the Heart Hospital", "at Minya University"). A name that the actor stage read as a
     person, group or IGO is left alone, as is one after a title."""
-    actors = {i for m in doc._.dyads_mentions or [] if m.kind in ("person", "group", "igo") for i in range(m.start, m.end)} if Doc.has_extension("dyads_mentions") else set()
+    mentions = (doc._.dyads_mentions or []) if Doc.has_extension("dyads_mentions") else []
+    actors = {i for m in mentions if m.kind in ("person", "group", "igo") for i in range(m.start, m.end)}
     preps = LOCATIVE_PREPS | DIRECTION_PREPS | LAUNCH_PREPS
     found: list[tuple[int, int, str]] = []
     for token in doc:
         if token.pos_ != "PROPN" or not token.text[:1].isupper() or token.ent_type_ not in _RETAGGED:
             continue
         head = token.head
+        of_place = head.lower_ == "of" and head.head.lower_ in _OF_PLACE_NOUNS  # "the streets of Mbabane"
         ground = (
-            (token.dep_ == "pobj" and (head.lower_ in preps or (head.lower_ == "of" and head.head.lower_ in PLACE_NOUNS | {"streets", "capital"})))
+            (token.dep_ == "pobj" and (head.lower_ in preps or of_place))
             or (token.dep_ == "dobj" and head.lemma_.lower() in TERRITORY_VERBS)
             or (token.dep_ == "appos" and head.lower_ in _APPOSED_NOUNS)
         )

@@ -137,3 +137,8 @@ def test_a_listed_name_longer_than_its_entity_is_the_listed_person(rules_pipelin
 )
 def test_speaker_treasury_security_forces(rules_pipeline, text, phrase, label):
     assert actors(rules_pipeline, text)[phrase][:2] == label
+
+
+def test_a_capital_reached_as_a_place_is_its_country_not_its_government(rules_event):
+    event = rules_event("Security forces fired tear gas at crowds in Tehran on Wednesday.", "fired")
+    assert [(a.code, a.sectors) for a in event.targets] == [("IRN", [])]

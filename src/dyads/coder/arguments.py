@@ -623,8 +623,18 @@ def _place_mentions(place: Token, find: MentionFinder) -> list[Mention]:
 
 def placed_country(token: Token, find: MentionFinder) -> list[Mention]:
     """"struck targets in Syria", "fired rockets at Israel": with an uncoded object, the country
-    the action is aimed at or placed in is the target."""
-    return [m for m in _mentions_of_all(prep_objects(token, PLACE_PREPS), find) if m.kind in ("country", "capital")]
+    the action is aimed at or placed in is the target. A capital there names the place, not the
+    government it stands for elsewhere ("fired tear gas at crowds in Tehran" targets IRN, not IRN GOV)."""
+    return [
+        _as_place(m) if m.kind == "capital" else m
+        for m in _mentions_of_all(prep_objects(token, PLACE_PREPS), find)
+        if m.kind in ("country", "capital")
+    ]
+
+
+def _as_place(mention: Mention) -> Mention:
+    """A capital's mention as its country's place: its code without the government's sectors."""
+    return mention.model_copy(update={"actor": mention.actor.model_copy(update={"sectors": []})})
 
 
 _PLACE_ENTITIES = frozenset({"GPE", "LOC", "FAC"})

@@ -63,3 +63,15 @@ def test_nationality_and_title_are_never_places(gaz: Gazetteer) -> None:
                     ["nsubj", "ROOT", "prep", "compound", "pobj", "punct"], ["PRON", "VERB", "ADP", "PROPN", "PROPN", "PUNCT"],
                     ["O", "O", "O", "O", "B-ORG", "O"])  # fmt: skip
     assert found(titled, gaz) == []
+
+
+def test_a_place_entity_that_stops_at_an_article_hyphen_runs_on(gaz: Gazetteer) -> None:
+    # "positions around Deir ez-Zor ." with the entity stopping at "Deir"
+    words = ["positions", "around", "Deir", "ez", "-", "Zor", "."]
+    doc = Doc(
+        English().vocab, words=words, spaces=[True, True, True, False, False, False, False],
+        heads=[0, 0, 1, 5, 5, 2, 0], deps=["ROOT", "prep", "pobj", "compound", "punct", "appos", "punct"],
+        pos=["NOUN", "ADP", "PROPN", "PROPN", "PUNCT", "PROPN", "PUNCT"], ents=["O", "O", "B-GPE", "O", "O", "O", "O"],
+        sent_starts=[True] + [False] * 6,
+    )  # fmt: skip
+    assert [(t.text, t.location.country, t.location.feature) for t in find_toponyms(doc, gaz)] == [("Deir ez-Zor", "SYR", "city")]

@@ -164,6 +164,8 @@ def _candidate_spans(
             sites = [site for site in sites if site not in overlapping]
         if not gazetteer.matches(doc[start:end].text):
             start, end = _known_part(doc, gazetteer, start, end)
+        if not gazetteer.matches(doc[start:end].text):
+            end = _known_run_on(doc, gazetteer, start, end, sites)
         stop = _base_extension(doc, end)
         source = "ner"
         if stop > end:
@@ -193,6 +195,21 @@ def _known_part(doc: Doc, gazetteer: Gazetteer, start: int, end: int) -> tuple[i
         if all(t.lower_ in PART_WORDS or t.is_punct for t in doc[start:begin]) and usable(begin, end) and gazetteer.matches(doc[begin:end].text):
             return begin, end
     return start, end
+
+
+def _known_run_on(doc: Doc, gazetteer: Gazetteer, start: int, end: int, sites: Sequence[tuple[int, int]]) -> int:
+    """The end of a known name that a place entity stops inside: "Deir ez-Zor", tagged "Deir"
+    (the NER breaks at the hyphen of an article: ez-, al-, el-). Up to four more tokens, ending on
+    a capitalised word, when the longer text is a gazetteer name and no site starts there."""
+    for stop in range(min(end + 4, len(doc)), end, -1):
+        last = doc[stop - 1]
+        if not last.text[:1].isupper() or any(a < stop and start < b for a, b in sites):
+            continue
+        if any(t.is_space or (t.is_punct and t.text != "-") for t in doc[end:stop]):
+            continue
+        if gazetteer.matches(doc[start:stop].text):
+            return stop
+    return end
 
 
 def _is_title(doc: Doc, start: int) -> bool:

@@ -31,7 +31,7 @@ from transformers import AutoModel
 from dyads.classifier.labels import CLASS_LABELS, ROLE_TAGS, TYPE_LABELS
 from dyads.classifier.model import decode_roles, encode, load_tokenizer, packaged_base_dir
 from dyads.classifier.examples import fold_of, split_folds
-from dyads.train.finetune import _targets, role_targets, set_loss, batches
+from dyads.train.finetune import batch_loss, batches
 from dyads.train.options import TrainOptions, load_training_data
 
 parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -98,15 +98,7 @@ t0 = time.time(); net.train()
 for ep in range(EPOCHS):
     tot = 0
     for batch in batches(pool, 16, rng):
-        ids, mask = encode(tok, [e.text for e in batch])
-        allowed, classes = _targets(batch)
-        roles = role_targets(tok, batch, ids.shape[1])
-        tl, cl, rl = net(torch.from_numpy(ids), torch.from_numpy(mask))
-        loss = set_loss(tl, allowed)
-        if (classes >= 0).any():
-            loss = loss + nn.functional.cross_entropy(cl, classes, ignore_index=-100)
-        if (roles >= 0).any():
-            loss = loss + nn.functional.cross_entropy(rl.reshape(-1, len(ROLE_TAGS)), roles.reshape(-1), ignore_index=-100)
+        loss = batch_loss(net, tok, batch)
         opt.zero_grad(); loss.backward(); torch.nn.utils.clip_grad_norm_(other + role_params, 1.0); opt.step(); sched.step()
         tot += loss.item() * len(batch)
     print("epoch", ep, round(tot / len(pool), 4), round(time.time() - t0), "s", flush=True)

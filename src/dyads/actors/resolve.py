@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
-from dyads.coder.dateline import dateline_end
+from dyads.coder.dateline import dateline_end, record_datelines
 from dyads.stages.extensions import doc_text
 from dyads.records import Actor, Mention, MentionKind, Span
 
@@ -288,18 +288,19 @@ def find_mentions(
 
 def _datelines(doc: Doc, dictionary: ActorDictionary) -> list[tuple[int, int]]:
     """Token ranges of the datelines that open sentences ("MOSCOW, June 3 (Reuters) -"): where
-    the story was filed, so no actor of it."""
+    the story was filed, so no actor of it. Recorded on the Doc for the later stages."""
 
     def is_country(name: str) -> bool:
         entry = dictionary.lookup(name)
         return entry is not None and entry.kind == "country"
 
-    found = []
+    found = {}
     for sentence in doc.sents:
         end = dateline_end(sentence, is_country=is_country)
         if end is not None:
-            found.append((sentence.start, end))
-    return found
+            found[sentence.start] = end
+    record_datelines(doc, found)
+    return list(found.items())
 
 
 def _without_absorbed(mentions: list[Mention]) -> list[Mention]:

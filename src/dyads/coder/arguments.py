@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from spacy.tokens import Doc, Token
 
-from dyads.coder.dateline import MAX_TOKENS, SEPARATORS, dateline_end
+from dyads.coder.dateline import in_dateline
 from dyads.records import Mention
 
 SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
@@ -70,7 +70,7 @@ def subject_of(verb: Token, *, _depth: int = 0) -> Token | None:
         if child.dep_ in SUBJECT_DEPS:
             if child.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
                 return verb.head
-            if _in_dateline(child):
+            if in_dateline(child):
                 continue  # "MOSCOW, June 3 (Reuters) - Russian troops shelled": the parse made the dateline a subject
             return _reduced_relative_subject(child)
     stranded = _subject_on_auxiliary(verb)
@@ -118,17 +118,6 @@ def subject_of(verb: Token, *, _depth: int = 0) -> Token | None:
             return None
         return subject_of(verb.head, _depth=_depth + 1)
     return None
-
-
-def _in_dateline(token: Token) -> bool:
-    """A word of the dateline that opens its sentence ("MOSCOW, June 3 (Reuters) -")."""
-    doc = token.doc
-    if not any(doc[j].text in SEPARATORS for j in range(token.i + 1, min(token.i + MAX_TOKENS + 1, len(doc)))):
-        return False  # no dash or colon after it: the common case, decided without finding the sentence
-    if token.i - token.sent.start > MAX_TOKENS:
-        return False
-    end = dateline_end(token.sent)
-    return end is not None and token.i < end
 
 
 def _reduced_relative_subject(subject: Token) -> Token:

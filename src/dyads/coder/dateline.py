@@ -4,18 +4,22 @@
 "KABUL (AP) -- ...": a sentence that opens with a place name, perhaps a date and a bracketed
 agency, and then a dash or colon. The capital there is no Russian government acting, and the
 words before the dash belong to no argument phrase.
+
+The actor stage decides once per document (it knows which names are countries) and records the
+datelines with :func:`record_datelines`; the argument rules and the classify stage read that
+record with :func:`filed_end` and :func:`in_dateline`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
 #: what ends a dateline
 SEPARATORS = frozenset({"-", "--", "—", "–", ":"})
 #: the longest dateline read, in tokens before its separator ("NEW YORK, Nov. 26 (Reuters)")
-MAX_TOKENS = 12
+_MAX_TOKENS = 12
 _MONTHS = frozenset({
     "jan", "january", "feb", "february", "mar", "march", "apr", "april", "may", "jun", "june", "jul", "july",
     "aug", "august", "sep", "sept", "september", "oct", "october", "nov", "november", "dec", "december",
@@ -33,7 +37,7 @@ def dateline_end(sentence: Span, *, is_country: Callable[[str], bool] = lambda n
     if len(tokens) < 3 or not _opens_with_place(tokens[0]):
         return None
     depth = 0
-    for position, token in enumerate(tokens[: MAX_TOKENS + 1]):
+    for position, token in enumerate(tokens[: _MAX_TOKENS + 1]):
         if position and token.text in SEPARATORS and depth == 0:
             rest = tokens[position + 1 :]
             if not rest or not rest[0].text[:1].isupper():
@@ -66,3 +70,22 @@ def _dateline_word(token: Token) -> bool:
         or token.is_upper
         or (token.text[:1].isupper() and (token.ent_type_ in ("GPE", "LOC") or token.text.endswith(".")))  # "W.Va.", "Calif."
     )
+
+
+_RECORD = "dyads_datelines"  # Doc.user_data key: sentence start -> first token after its dateline
+
+
+def record_datelines(doc: Doc, ends: dict[int, int]) -> None:
+    """Record the datelines the actor stage found: sentence start token -> first token after it."""
+    doc.user_data[_RECORD] = dict(ends)
+
+
+def filed_end(sentence: Span) -> int | None:
+    """The first token after the recorded dateline of ``sentence``; ``None`` when it has none or
+    no actor stage has run on its document."""
+    return sentence.doc.user_data.get(_RECORD, {}).get(sentence.start)
+
+
+def in_dateline(token: Token) -> bool:
+    """``token`` is a word of a recorded dateline."""
+    return any(start <= token.i < end for start, end in token.doc.user_data.get(_RECORD, {}).items())

@@ -72,7 +72,7 @@ from dyads.classifier.labels import quad_of_type
 from dyads.classifier.model import Prediction, RoleSpan, SentenceClassifier
 from dyads.coder.arguments import BACKGROUND_PREPS, SELF_MOVING_TYPES, verb_arguments
 from dyads.coder.attribution import REPORTING_VERBS, local_status, reporting_above
-from dyads.coder.dateline import dateline_end
+from dyads.coder.dateline import filed_end
 from dyads.errors import ModelError
 from dyads.ontology import Lexicon, cameo, load_lexicon, mode_for
 from dyads.ontology.codes import plover_to_cameo_root
@@ -322,7 +322,7 @@ def apply_roles(
     voiced = trigger is not None and event.plover_type not in SELF_MOVING_TYPES and (
         trigger.lower_ not in STATIVE_PARTICIPLES or any(child.dep_ == "agent" for child in trigger.children)
     )
-    filed = _filed(doc, sentence)
+    filed = filed_end(sentence) or sentence.start
     marked: dict[str, list[Span]] = {"source": [], "target": []}  # the phrases that placed an actor
     found_at = {id(actor): actor.span for actor in event.sources + event.targets}  # before any phrase moved them
     for phrase in phrases:
@@ -476,16 +476,6 @@ def _conjunct_of(token: Token, first: Token) -> bool:
         if token.i == first.i:
             return True
     return False
-
-
-def _filed(doc: Doc, sentence: SpacySpan) -> int:
-    """The first token after the sentence's dateline ("KABUL (Reuters) -"), or its first token.
-    A dateline that still holds an actor mention is one the actor stage read as a headline's
-    speaker ("Russia: ..."), and is none."""
-    end = dateline_end(sentence)
-    if end is None or any(sentence.start <= m.start < end for m in doc._.dyads_mentions or []):
-        return sentence.start
-    return end
 
 
 def _held_actor_in(doc: Doc, first: int, last: int, own: list[Actor]) -> list[Actor]:

@@ -122,6 +122,23 @@ def batches(examples: list[Example], size: int, rng: random.Random) -> list[list
     return chunks
 
 
+def batch_loss(net: nn.Module, tokenizer: Tokenizer, batch: list[Example], *, role_weight: float = 1.0) -> torch.Tensor:
+    """The training loss of one batch for a net giving (type, class, role) logits: the type set
+    loss, plus class cross-entropy where a text has a class, plus ``role_weight`` times the role
+    tags' cross-entropy where it has argument phrases."""
+    ids, mask = encode(tokenizer, [e.text for e in batch])
+    allowed, classes = _targets(batch)
+    roles = role_targets(tokenizer, batch, ids.shape[1])
+    type_logits, class_logits, role_logits = net(torch.from_numpy(ids), torch.from_numpy(mask))
+    loss = set_loss(type_logits, allowed)
+    if (classes >= 0).any():
+        loss = loss + nn.functional.cross_entropy(class_logits, classes, ignore_index=-100)
+    if (roles >= 0).any():
+        role_loss = nn.functional.cross_entropy(role_logits.reshape(-1, len(ROLE_TAGS)), roles.reshape(-1), ignore_index=-100)
+        loss = loss + role_weight * role_loss
+    return loss
+
+
 def fit_and_export(examples: list[Example], *, options: TrainOptions, base: Path, out: Path, note: dict) -> dict:
     random.seed(options.seed)
     np.random.seed(options.seed)
@@ -144,16 +161,7 @@ def fit_and_export(examples: list[Example], *, options: TrainOptions, base: Path
     for epoch in range(options.epochs):
         total, count = 0.0, 0
         for batch in batches(examples, options.batch_size, rng):
-            ids, mask = encode(tokenizer, [e.text for e in batch])
-            allowed, classes = _targets(batch)
-            roles = role_targets(tokenizer, batch, ids.shape[1])
-            type_logits, class_logits, role_logits = net(torch.from_numpy(ids), torch.from_numpy(mask))
-            loss = set_loss(type_logits, allowed)
-            if (classes >= 0).any():
-                loss = loss + nn.functional.cross_entropy(class_logits, classes, ignore_index=-100)
-            if (roles >= 0).any():
-                role_loss = nn.functional.cross_entropy(role_logits.reshape(-1, len(ROLE_TAGS)), roles.reshape(-1), ignore_index=-100)
-                loss = loss + options.role_weight * role_loss
+            loss = batch_loss(net, tokenizer, batch, role_weight=options.role_weight)
             optimizer.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(params, 1.0)

@@ -68,7 +68,7 @@ def test_a_lost_title_is_an_elite(rules_pipeline, word):
 @pytest.mark.parametrize(
     ("text", "phrase", "code", "sectors"),
     [
-        ("Red Cross officials suspended aid deliveries in Baghdad on Wednesday.", "Red Cross officials", "ICRC", ["NGO"]),
+        ("Red Cross officials suspended aid deliveries in Baghdad on Wednesday.", "Red Cross officials", "ICRC", ["NGO", "HLH"]),
         ("The Amnesty International spokesman said the report was accurate.", "The Amnesty International spokesman", "AMN", ["NGO"]),
         ("A UN spokesman said the convoy was stopped.", "A UN spokesman", "UNO", ["IGO", "GOV"]),
         ("UN peacekeepers left the town.", "UN peacekeepers", "UNO", ["IGO", "MIL"]),

@@ -38,6 +38,7 @@ SECTOR_ORDER: tuple[str, ...] = (
     "LAB",
     "AGR",
     "EDU",
+    "HLH",
     "REL",
     "ELI",
 )

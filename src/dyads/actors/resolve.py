@@ -256,6 +256,8 @@ def find_mentions(
         _link_role_phrase(doc, phrase, by_token)
         if phrase.people:
             _place_people(doc, phrase, by_token)
+    for phrase in phrases:
+        _ethnic_residence(doc, phrase, phrases)
     for phrase in phrases:  # again, for a link to a phrase that got its own code from a later link
         _link_role_phrase(doc, phrase, by_token)  # ("leaders of Romania's new government")
     for phrase in phrases:
@@ -647,7 +649,11 @@ def _resolve_group(doc: Doc, phrase: _Phrase, dictionary: ActorDictionary, *, on
         _code(doc, phrase, dictionary, on=on)
         if _plural_demonym_head(doc, head, phrase):
             phrase.people = True
-            phrase.sectors = phrase.sectors or ["CVL"]
+            # "Palestinians blamed Israel", "the Palestinians reject": a people named alone stands for
+            # its nation; counted, described or placed ("thousands of Nigerians", "young Algerians",
+            # "Palestinians of the West Bank") it is a crowd of civilians
+            bare = all(c.dep_ == "det" for c in doc[head].children) and doc[head].dep_ != "pobj"
+            phrase.sectors = phrase.sectors or ([] if bare else ["CVL"])
         return [phrase]
     elif _people_head(doc, doc[head], phrase.hits):
         # "Iraqi Kurds", "ethnic Albanians": a people named by a plural noun after a demonym
@@ -722,6 +728,41 @@ def _place_people(doc: Doc, phrase: _Phrase, by_token: dict[int, _Phrase]) -> No
                 return
 
 
+#: participles that place a group: "ethnic Albanian guerrillas operating in Macedonia"
+_PLACING_PARTICIPLES = frozenset({"operate", "live", "base", "fight", "reside", "settle"})
+
+
+def _ethnic_residence(doc: Doc, phrase: _Phrase, phrases: list[_Phrase]) -> None:
+    """"ethnic Albanians", "ethnic Turks": a people named as an ethnic group, not as a state's
+    nationals, is coded with the country it lives in, as CAMEO codes ethnic groups: the country it
+    is placed in ("ethnic Albanian guerrillas operating in Macedonia" -> MKD), else the first other
+    country its sentence places something in ("... villages near Macedonia's border"), else the
+    first other country it names ("ethnic Turks ... protest against Sweden's decision" -> SWE),
+    else the demonym's own. The compound stage then prefers the event's own place
+    (:func:`dyads.coder.perpetrator.minority_home`)."""
+    own = next((h for h in phrase.hits if h.entry.kind == "country" and not h.is_role), None)
+    if own is None or own.start == 0 or doc[own.start - 1].lower_ != "ethnic" or phrase.code != own.entry.code:
+        return
+    head = doc[phrase.head]
+    places = [c for c in head.rights if c.dep_ == "prep" and c.lower_ in _LOCATIVE]
+    places += [g for c in head.rights if c.dep_ == "acl" and c.lemma_.lower() in _PLACING_PARTICIPLES for g in c.children if g.dep_ == "prep" and g.lower_ in _LOCATIVE]
+    placed = {o.i for p in places for o in p.subtree}
+    sentence = _sentence_of(doc, phrase.head)
+    others = [
+        p for p in phrases
+        if p is not phrase and p.code and p.code != own.entry.code and not phrase.start <= p.head < phrase.end
+        and _sentence_of(doc, p.head) == sentence and any(h.entry.kind in ("country", "capital") for h in p.hits)
+    ]
+    located = {o.i for t in doc[phrase.head].sent if t.dep_ == "prep" and t.lower_ in _LOCATIVE | {"near"} for o in t.subtree}
+    there = (
+        next((p for p in others if p.head in placed), None)
+        or next((p for p in others if p.head in located), None)
+        or min(others, key=lambda p: p.start, default=None)
+    )
+    if there is not None:
+        phrase.code = there.code
+
+
 def _code(doc: Doc, phrase: _Phrase, dictionary: ActorDictionary, *, on: dt.date | None) -> None:
     hits = phrase.hits
     if any(h.controller for h in hits) and any(not (h.controller or h.backer or h.is_role) and h.entry.code for h in hits):
@@ -756,6 +797,10 @@ def _code(doc: Doc, phrase: _Phrase, dictionary: ActorDictionary, *, on: dt.date
     if head_hit is None and phrase.kind == "sector":
         head_hit = next((h for h in reversed(phrase.hits) if h.is_role), None)
     phrase.role_entry = head_hit.entry if head_hit else None
+    if not phrase.sectors and any(
+        h.entry.kind == "country" and not h.is_role and h.end < len(doc) and doc[h.end].lemma_.lower() == "leader" for h in hits
+    ):
+        phrase.sectors = ["GOV"]  # "Palestinian leaders", "South African leader F.W. de Klerk": a state's leaders govern it
     if _former(doc, phrase):
         phrase.sectors = sort_sectors([("ELI" if s in _OFFICE_SECTORS else s) for s in phrase.sectors])
 
@@ -781,7 +826,7 @@ def _former(doc: Doc, phrase: _Phrase) -> bool:
     """"former president Carlos Menem", "ex-prime minister ...", "ousted President Askar Akayev":
     the role word's own modifier says the office is no longer held (the word right before the
     role word or its phrase)."""
-    role = next((h for h in phrase.hits if h.is_role and h.entry.denotes == "person" and h.entry.sectors), None)
+    role = next((h for h in phrase.hits if h.is_role and h.entry.denotes == "person"), None)
     if role is None:
         return False
     before = [doc[i] for i in range(max(0, min(phrase.start, role.start) - 1), role.start)]

@@ -78,6 +78,9 @@ def subject_of(verb: Token, *, _depth: int = 0) -> Token | None:
         return stranded
     if _misparsed_main_verb(verb):
         return verb.head
+    fronted = _subject_after_fronted_phrase(verb)
+    if fronted is not None:
+        return fronted
     if verb.dep_ == "acomp" and verb.lemma_.lower() in STATIVE_PARTICIPLES and verb.head.pos_ == "AUX":
         # "Iran is opposed to the plan" parsed with the participle as the complement of "is"
         return next((c for c in verb.head.children if c.dep_ in SUBJECT_DEPS), None)
@@ -129,6 +132,27 @@ def _reduced_relative_subject(subject: Token) -> Token:
         if inner is not None:
             return inner
     return subject
+
+
+def _subject_after_fronted_phrase(verb: Token) -> Token | None:
+    """"With the signing of a memorandum, the Sudanese government and the SPLM/A have agreed":
+    a main verb left without a subject because the parse hung the noun phrase between the comma
+    and the verb on the fronted phrase (as its conjunct). That noun phrase is the subject."""
+    if verb.dep_ != "ROOT" or verb.pos_ != "VERB":
+        return None
+    first = min([verb, *(c for c in verb.children if c.dep_ in ("aux", "neg") and c.i < verb.i)], key=lambda t: t.i)
+    doc = verb.doc
+    comma = next((i for i in range(first.i - 1, verb.sent.start - 1, -1) if doc[i].text == ","), None)
+    if comma is None or comma == verb.sent.start or comma + 1 >= first.i:
+        return None
+    phrase = doc[comma + 1 : first.i]
+    if any(t.pos_ in ("VERB", "AUX", "ADP", "SCONJ", "PRON") for t in phrase) or not any(t.pos_ in ("NOUN", "PROPN") for t in phrase):
+        return None
+    head = phrase.root
+    before = doc[comma - 1]
+    if head.dep_ != "conj" or not (head.head.i < comma and before.head.i != verb.i and head.head.i != verb.i):
+        return None  # only a phrase the parse joined to what stands before the comma
+    return head
 
 
 def _subject_on_auxiliary(verb: Token) -> Token | None:
@@ -369,6 +393,10 @@ def verb_arguments(
         # "Honduras will withdraw its troops from a zone along the border": a place no table codes
         # is still where the forces go or leave, and the event's target (uncoded, its phrase as span)
         targets = moved or _moved_place(verb) or targets
+    if subject is not None and sources:
+        # a subject the parse joined to a fronted "with" phrase is no object of that phrase
+        held = {m.head for m in sources}
+        targets = [m for m in targets if m.head not in held]
     return _possessed(verb.doc, sources), _possessed(verb.doc, targets)
 
 

@@ -54,8 +54,9 @@ PLOVER_MODE_RENAMES: Mapping[str, str] = MappingProxyType({
 })
 # CAMEO-style country codes in the gold records that differ from ISO 3166 alpha-3.
 GOLD_COUNTRY_RENAMES: Mapping[str, str] = MappingProxyType({"JAP": "JPN", "ITL": "ITA"})
-# Gold sector spellings -> PLOVER sector codes.
-GOLD_SECTOR_RENAMES: Mapping[str, str] = MappingProxyType({"CIV": "CVL"})
+# Gold sector spellings -> our (CAMEO) sector codes. PLOVER's sectors name journalists JRN and
+# medical workers MED, where CAMEO (and dyads) write MED for the media and HLH for health.
+GOLD_SECTOR_RENAMES: Mapping[str, str] = MappingProxyType({"CIV": "CVL", "JRN": "MED", "MED": "HLH"})
 
 CONFLIBERT_CLASSES: Mapping[int, str] = MappingProxyType({
     0: "01-02 statement/appeal",

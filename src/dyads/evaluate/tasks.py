@@ -120,13 +120,14 @@ def predicted_quad_class(events: Sequence[Event]) -> int:
 
 
 @functools.lru_cache(maxsize=1)
-def _group_tables() -> tuple[dict[str, str], frozenset[str]]:
-    """(group code -> home country, IGO codes), from the package actor tables."""
+def _group_tables() -> tuple[dict[str, str], frozenset[str], frozenset[str]]:
+    """(group code -> home country, IGO codes, country codes), from the package actor tables."""
     from dyads.actors.dictionary import package_entries
 
     entries = package_entries()
     homes = {e.code: e.country for e in entries if e.kind == "group" and e.code and e.country}
-    return homes, frozenset(e.code for e in entries if e.kind == "igo" and e.code)
+    igos = frozenset(e.code for e in entries if e.kind == "igo" and e.code)
+    return homes, igos, frozenset(e.code for e in entries if e.kind == "country" and e.code)
 
 
 def gsr_code(actor: Actor) -> str:
@@ -135,14 +136,14 @@ def gsr_code(actor: Actor) -> str:
     Amnesty International, the Red Cross), an unnamed non-governmental one ``NGO`` ("a human
     rights group"), and an armed group with a home country is coded as that country
     (Hezbollah -> LBN)."""
-    homes, igos = _group_tables()
+    homes, igos, countries = _group_tables()
     sectors = {s.upper() for s in actor.sectors}
     code = (actor.code or "").upper()
     if "IGO" in sectors or code in igos:
         return "IGO"
     if code in homes:
         return homes[code]
-    if "NGO" in sectors:
+    if "NGO" in sectors and code not in countries:  # a national NGO ("an Egyptian rights group") keeps its country
         return "IGO" if code else "NGO"
     return code
 

@@ -358,6 +358,8 @@ def apply_roles(
                     inside = moved
                 if not inside and as_marked:
                     inside = _held_actor_in(doc, a, b, own)  # "attack on Israeli territory" held, "Israel" tagged
+                if not inside and as_marked and role == "source" and _modifies(doc, a, b, own, found_at):
+                    continue  # "Militants loyal to ... al-Zarqawi", "The Red Cross operating in Iraq": a description
                 if not inside and not describing and (not own or phrase.probability >= fill_threshold):
                     held = own if phrase.role == "reciprocal" else event.sources + event.targets
                     # a tagged phrase is one argument: each of its conjuncts brings its actor ("Trump and Kim")
@@ -658,6 +660,21 @@ def _describes_held(doc: Doc, token: Token, event: Event) -> bool:
         if node.dep_ in DESCRIBING_DEPS and any(s.start <= node.head.idx < s.end for s in spans):
             return True
         node = node.head
+    return False
+
+
+def _modifies(doc: Doc, first: int, last: int, own: list[Actor], found_at: dict[int, Span | None]) -> bool:
+    """Tokens ``[first, last]`` hang inside the phrase of an actor the role already holds, not as
+    its conjunct: they describe that actor ("Militants loyal to al-Qaeda's Zarqawi") and name no
+    second one."""
+    root = doc[first : last + 1].root
+    for actor in own:
+        held = found_at.get(id(actor), actor.span)
+        head = _root(doc, held.start, held.end) if held is not None else None
+        if head is not None and head.dep_ == "nsubj" and head.head.tag_ == "VBG" and head.head.dep_ == "nsubj":
+            head = head.head  # the reduced relative parsed as the subject ("The Red Cross operating in Iraq said")
+        if head is not None and not first <= head.i <= last and root.i != head.i and root in head.subtree and not _conjunct_of(root, head):
+            return True
     return False
 
 

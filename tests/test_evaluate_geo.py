@@ -372,3 +372,39 @@ def test_scoring_learned_places_on_the_choosers_training_sentences_says_so(monke
     other = "Troops shelled Idlib at dawn."
     record = parse_event_location(loc_row(other, "shelled", ["Idlib"]), "t:2")
     assert "learned_chooser" not in score_event_location([record], [[ev(other, "shelled", location="Idlib", derived_from="learned")]])
+
+
+def test_the_gold_verbs_own_event_is_scored_and_set_apart() -> None:
+    from dyads.evaluate.geo import GOLD_VERB_CODER
+
+    text = "Rebels attacked Homs on Monday, and the army said it would respond in Hama."
+    record = parse_event_location(loc_row(text, "attacked", ["Homs"]), "t:1")
+    coded = ev(text, "said", location="Hama")  # the coder's only event is another verb's
+    made = ev(text, "attacked", location="Homs").model_copy(update={"coder": GOLD_VERB_CODER})
+    s = score_event_location([record], [[made, coded]])
+    assert (s["accuracy"], s["accuracy_coded_events"], s["gold_verb_events"], s["verb_matched"]) == (1.0, 0.0, 1, 0)
+    # a coded event on the gold verb is scored as it is
+    s = score_event_location([record], [[ev(text, "attacked", location="Homs"), coded]])
+    assert (s["accuracy"], s["accuracy_coded_events"], s["gold_verb_events"], s["verb_matched"]) == (1.0, 1.0, 0, 1)
+
+
+def test_add_gold_verb_event_makes_the_verbs_event_only_where_none_was_coded() -> None:
+    from test_actors_rules2 import parse
+    from test_actors_rules4 import mention
+
+    from dyads.evaluate.geo import GOLD_VERB_CODER, CharSpan
+    from dyads.evaluate.verb_events import add_gold_verb_event
+    from dyads.ontology import load_lexicon
+    from dyads.stages.extensions import ensure_extensions
+
+    ensure_extensions()
+    doc = parse([("Rebels", 1, "nsubj", "NOUN"), ("shelled", 1, "ROOT", "VERB", "VBD", "shell"),
+                 ("Aleppo", 1, "dobj", "PROPN"), (".", 1, "punct", "PUNCT")])  # fmt: skip
+    doc._.dyads_mentions = [mention(doc, 0, 1, None, ["REB"], kind="sector"), mention(doc, 2, 3, "SYR", [])]
+    doc._.dyads_events = []
+    verb = [CharSpan(7, 14, "shelled")]
+    made = add_gold_verb_event(doc, verb, lexicon=load_lexicon())
+    assert made is not None and doc._.dyads_events == [made]
+    assert (made.trigger.text, made.coder, made.quad_class) == ("shelled", GOLD_VERB_CODER, 4)
+    assert [a.sectors for a in made.sources] == [["REB"]] and [a.code for a in made.targets] == ["SYR"]
+    assert add_gold_verb_event(doc, verb, lexicon=load_lexicon()) is None  # an event on the verb is there now

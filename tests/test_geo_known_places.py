@@ -75,3 +75,39 @@ def test_a_place_entity_that_stops_at_an_article_hyphen_runs_on(gaz: Gazetteer) 
         sent_starts=[True] + [False] * 6,
     )  # fmt: skip
     assert [(t.text, t.location.country, t.location.feature) for t in find_toponyms(doc, gaz)] == [("Deir ez-Zor", "SYR", "city")]
+
+
+def unresolved(doc: Doc, gaz: Gazetteer) -> list[tuple[str, str | None, str]]:
+    """As :func:`found`, keeping places the gazetteer lacks (as the places stage does)."""
+    return [(t.text, t.location.country, t.source) for t in find_toponyms(doc, gaz, unresolved=True)]
+
+
+def test_a_name_before_a_facility_noun_is_a_place(gaz: Gazetteer) -> None:
+    # "Soldiers blew up a device near the Sufa checkpoint ." and "... in the Balata refugee camp ."
+    doc = parsed(["Soldiers", "waited", "near", "the", "Sufa", "checkpoint", "."], [1, 1, 1, 5, 5, 2, 1],
+                 ["nsubj", "ROOT", "prep", "det", "compound", "pobj", "punct"],
+                 ["NOUN", "VERB", "ADP", "DET", "PROPN", "NOUN", "PUNCT"], ["O"] * 4 + ["B-ORG", "O", "O"])  # fmt: skip
+    assert [(t[0], t[2]) for t in unresolved(doc, gaz)] == [("Sufa", "named")]
+    camp = parsed(["Troops", "operated", "in", "the", "Balata", "refugee", "camp", "."], [1, 1, 1, 6, 6, 6, 2, 1],
+                  ["nsubj", "ROOT", "prep", "det", "compound", "compound", "pobj", "punct"],
+                  ["NOUN", "VERB", "ADP", "DET", "PROPN", "NOUN", "NOUN", "PUNCT"], ["O"] * 4 + ["B-ORG", "O", "O", "O"])  # fmt: skip
+    assert [t[0] for t in unresolved(camp, gaz)] == ["Balata"]
+    # a name before an ordinary noun stays no place: "the Sufa company"
+    firm = parsed(["Police", "raided", "the", "Sufa", "company", "."], [1, 1, 4, 4, 1, 1],
+                  ["nsubj", "ROOT", "det", "compound", "dobj", "punct"],
+                  ["NOUN", "VERB", "DET", "PROPN", "NOUN", "PUNCT"], ["O"] * 3 + ["B-ORG", "O", "O"])  # fmt: skip
+    assert unresolved(firm, gaz) == []
+
+
+def test_places_of_a_place_noun_and_their_list(gaz: Gazetteer) -> None:
+    # "Rebels shelled the settlements of Jobar and Maharda ." (ORG, PERSON) and "the southern
+    # sector of Aleppo" with Aleppo tagged a nationality
+    doc = parsed(["Rebels", "shelled", "the", "settlements", "of", "Jobar", "and", "Maharda", "."], [1, 1, 3, 1, 3, 4, 5, 5, 1],
+                 ["nsubj", "ROOT", "det", "dobj", "prep", "pobj", "cc", "conj", "punct"],
+                 ["NOUN", "VERB", "DET", "NOUN", "ADP", "PROPN", "CCONJ", "PROPN", "PUNCT"],
+                 ["O"] * 5 + ["B-ORG", "O", "B-PERSON", "O"])  # fmt: skip
+    assert [t[0] for t in unresolved(doc, gaz)] == ["Jobar", "Maharda"]
+    norp = parsed(["Fighting", "raged", "in", "the", "southern", "sector", "of", "Aleppo", "."], [1, 1, 1, 5, 5, 2, 5, 6, 1],
+                  ["nsubj", "ROOT", "prep", "det", "amod", "pobj", "prep", "pobj", "punct"],
+                  ["NOUN", "VERB", "ADP", "DET", "ADJ", "NOUN", "ADP", "PROPN", "PUNCT"], ["O"] * 7 + ["B-NORP", "O"])  # fmt: skip
+    assert [t[:2] for t in unresolved(norp, gaz)] == [("Aleppo", "SYR")]

@@ -8,8 +8,11 @@ resolved place: GeoNames id, country and distance (Acc@161 km).
 
 ``event-location``: sentences with an event verb and the span(s) of the place where that
 event happened (or none). The full pipeline codes each sentence; the event whose trigger
-overlaps the gold verb (else the first) is right when its location span overlaps a gold
-place, or when gold and coder both have no place.
+overlaps the gold verb is right when its location span overlaps a gold place, or when gold and
+coder both have no place. Where the coder coded no event on the gold verb, a dyads pipeline
+gives the sentence that verb's own event, placed by its places stage
+(:mod:`dyads.evaluate.verb_events`); ``accuracy_coded_events`` scores the coded events alone
+(the event nearest the verb, else the first), as ``accuracy`` did before 2026-11-27.
 
 Exactly what is scored: docs/evaluation.md.
 """
@@ -58,6 +61,8 @@ FOUND = "found"  # found, but the gold has no coordinates to check it against
 PLACE = "place"
 OTHER_PLACE = "other place"
 NO_PLACE = "none"
+#: ``Event.coder`` of the event made for a gold verb the coder coded no event on (:mod:`dyads.evaluate.verb_events`)
+GOLD_VERB_CODER = "gold-verb"
 #: Country names in the gold that GeoNames has since renamed.
 _OLD_COUNTRY_NAMES: Mapping[str, str] = MappingProxyType({"Czech Republic": "CZE", "Swaziland": "SWZ", "Macedonia": "MKD"})
 _SNIPPET = 60
@@ -361,6 +366,48 @@ class PipelineGeoparser:
 Geoparser = Callable[[Sequence[str]], list[list[Location]]]
 
 
+class GoldVerbLocator:
+    """Codes event-location sentences with a dyads spaCy pipeline and gives each the event its
+    gold verb names (:func:`dyads.evaluate.verb_events.add_gold_verb_event`: made, and placed by
+    the ``dyads_places`` stage, where the coder coded no event on that verb)."""
+
+    def __init__(self, nlp: Language) -> None:
+        from dyads.ontology import load_lexicon
+
+        self.nlp = nlp
+        self.places = nlp.get_pipe("dyads_places")
+        self.lexicon = load_lexicon()
+
+    def __call__(self, records: Sequence[EventLocationRecord], *, batch_size: int = 64) -> list[list[Event]]:
+        from dyads.evaluate.verb_events import add_gold_verb_event
+        from dyads.records import Article
+
+        def docs() -> Any:
+            for i, record in enumerate(records):
+                doc = self.nlp.make_doc(record.text)
+                doc._.dyads_article = Article.create(text=record.text, id=f"text-{i}")
+                yield doc
+
+        out: list[list[Event]] = []
+        for doc, record in zip(self.nlp.pipe(docs(), batch_size=batch_size), records):
+            added = add_gold_verb_event(doc, record.verbs, lexicon=self.lexicon)
+            if added is not None:
+                self.places.locate(doc, added, self.places.toponyms(doc))
+            out.append([event.assign_id() for event in doc._.dyads_events or []])
+        return out
+
+
+def gold_verb_locator(coder: Any) -> GoldVerbLocator | None:
+    """What ``event-location`` runs for a dyads :class:`~dyads.pipeline.Pipeline` with a places
+    stage; None for any other coder (a cross-validation coder, a coder of the user's own), whose
+    coded events are scored as they are."""
+    from dyads.pipeline import Pipeline
+
+    if not isinstance(coder, Pipeline) or "dyads_places" not in coder.nlp.pipe_names:
+        return None
+    return GoldVerbLocator(coder.nlp)
+
+
 def geoparser_for(coder: Any) -> Geoparser:
     """What ``geoparse`` runs for a coder: its ``geoparse(texts)`` method if it has one, else a
     :class:`PipelineGeoparser` over its spaCy pipeline (``coder.nlp``, or ``coder.pipeline.nlp``
@@ -609,6 +656,11 @@ def score_event_location(records: Sequence[EventLocationRecord], predictions: Se
         gold.append(PLACE if record.locations else NO_PLACE)
         pred.append(location_label(record, event))
     right = [g == p for g, p in zip(gold, pred)]
+    coded_right = [  # the coded events alone, as scored before the gold verbs' own events (verb_events)
+        ok if event is None or event.coder != GOLD_VERB_CODER
+        else g == location_label(record, event_for_verb([e for e in events if e.coder != GOLD_VERB_CODER], record.verbs))
+        for record, events, event, g, ok in zip(records, predictions, chosen, gold, right)
+    ]
     counts = Counter(zip(gold, pred))
     predicted_place = counts[(PLACE, PLACE)] + counts[(PLACE, OTHER_PLACE)] + counts[(NO_PLACE, OTHER_PLACE)]
     per_class = {
@@ -630,11 +682,14 @@ def score_event_location(records: Sequence[EventLocationRecord], predictions: Se
         "gold_without_location": gold.count(NO_PLACE),
         "accuracy_with_location": _share(counts[(PLACE, PLACE)], gold.count(PLACE)),
         "accuracy_without_location": _share(counts[(NO_PLACE, NO_PLACE)], gold.count(NO_PLACE)),
+        "gold_verb_events": sum(1 for event in chosen if event is not None and event.coder == GOLD_VERB_CODER),
+        "accuracy_coded_events": _share(sum(coded_right), len(coded_right)),
         "gold_spans_repaired": sum(r.repaired for r in records),
         "no_event": sum(e is None for e in chosen),
         "verb_matched": sum(
-            1 for r, e in zip(records, chosen) if e is not None and any(v.overlaps(e.trigger.start, e.trigger.end) for v in r.verbs)
-        ),
+            1 for r, e in zip(records, chosen)
+            if e is not None and e.coder != GOLD_VERB_CODER and any(v.overlaps(e.trigger.start, e.trigger.end) for v in r.verbs)
+        ),  # the coder's own event on the gold verb
         "predicted_from": dict(Counter(e.location.derived_from for e in chosen if e is not None and e.location is not None)),
         "per_class": per_class,
         "confusion": confusion(gold, pred),

@@ -30,7 +30,7 @@ from dyads.evaluate.formats import (
     normalise_plover_type,
     read_gold,
 )
-from dyads.evaluate.geo import geoparser_for, score_event_location, score_geoparse
+from dyads.evaluate.geo import geoparser_for, gold_verb_locator, score_event_location, score_geoparse
 from dyads.evaluate.metrics import (
     NONE_LABEL,
     EvalResult,
@@ -486,6 +486,10 @@ def evaluate(
     gold = read_gold(fmt, path, limit=limit, strict=strict)
     runner = geoparser_for(coder) if fmt == "geoparse" else coder  # geoparse scores toponyms, not events
     dates = [getattr(r, "date", None) for r in gold.records]
-    predictions = run_coder(runner, [record_text(r) for r in gold.records], batch_size=batch_size, dates=dates)
+    locator = gold_verb_locator(coder) if fmt == "event-location" else None  # the place of the gold verb's event
+    if locator is not None:
+        predictions = locator(gold.records, batch_size=batch_size)
+    else:
+        predictions = run_coder(runner, [record_text(r) for r in gold.records], batch_size=batch_size, dates=dates)
     summary = SCORERS[fmt](gold.records, predictions)
     return EvalResult(fmt=fmt, summary=summary, source=str(gold.path), problems=list(gold.problems))

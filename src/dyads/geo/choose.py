@@ -327,16 +327,20 @@ def _name_span(doc: Doc, token: Token) -> tuple[int, int] | None:
 def _named_places(doc: Doc, taken: Sequence[tuple[int, int]]) -> list[tuple[int, int, str]]:
     """Names the NER tagged PERSON/ORG/NORP (or missed) that the words around make places:
     under "in"/"at"/"inside"... ("in Tuz Khurmatu"), after "<place noun> of" ("the town of
-    Mrkonjic Grad") or before a place noun ("Nwonko village", "the Hama countryside")."""
+    Mrkonjic Grad", "the settlements of Jobar and Maharda") or before a place noun ("Nwonko
+    village", "the Hama countryside", "the Sufa checkpoint")."""
     found: list[tuple[int, int, str]] = []
+    heads: set[int] = set()  # the head words of the names found: a name listed with one is a place too
     for token in doc:
         if token.pos_ != "PROPN" or (token.ent_type_ and token.ent_type_ not in NAME_LABELS):
             continue
         head = token.head
         placed = (
-            (token.dep_ == "pobj" and head.text.lower() in NAME_PREPS and token.ent_type_ != "ORG")
-            or (token.dep_ == "pobj" and head.text.lower() == "of" and head.head.lower_ in PLACE_NOUNS and head.head.is_lower)
+            (token.dep_ == "conj" and head.i in heads)  # "the settlements of Jobar and Maharda"
+            or (token.dep_ == "pobj" and head.text.lower() in NAME_PREPS and token.ent_type_ != "ORG")
+            or (token.dep_ == "pobj" and head.text.lower() == "of" and head.head.lower_ in _OF_PLACE_NOUNS and head.head.is_lower)
             or (token.dep_ in ("compound", "amod", "nmod") and head.lower_ in PLACE_NOUNS and head.is_lower and head.i == token.i + 1)
+            or _names_facility(token)
         )
         if not placed:
             continue
@@ -344,7 +348,28 @@ def _named_places(doc: Doc, taken: Sequence[tuple[int, int]]) -> list[tuple[int,
         if span is None or any(_overlaps(span, other) for other in (*taken, *[(s, e) for s, e, _ in found])):
             continue
         found.append((span[0], span[1], "named"))
+        heads.add(token.i)
     return found
+
+
+def _names_facility(token: Token) -> bool:
+    """A name before a common noun of a built or bounded place, with at most one lower-case word
+    between: "the Sufa checkpoint", "Siinaay junction", "the Balata refugee camp"."""
+    head = token.head
+    if token.dep_ not in ("compound", "nmod") or not head.is_lower or head.pos_ != "NOUN" or not 0 < head.i - token.i <= 2:
+        return False
+    between = token.doc[token.i + 1 : head.i]
+    return head.lower_ in FACILITY_NOUNS and all(t.is_lower and t.head.i == head.i and t.dep_ in ("compound", "amod") for t in between)
+
+
+#: lower-case nouns of built or bounded places that a name before them names ("the Sufa checkpoint")
+FACILITY_NOUNS = frozenset({
+    "checkpoint", "junction", "camp", "base", "commune", "crossing", "neighborhood", "neighbourhood", "district",
+    "village", "town", "square", "market", "hospital", "mosque", "church", "prison", "jail", "airport", "port",
+    "stadium", "hotel", "bridge", "road", "highway", "station", "refinery", "dam", "barracks", "compound",
+    "quarter", "suburb", "township", "valley", "field", "fields", "mountain", "mountains", "hill", "area",
+    "region", "province", "governorate", "county", "park",
+})  # fmt: skip
 
 
 #: verbs whose object is ground taken, held, entered or struck: "patrolled Kakata", "captured Rutshuru"
@@ -357,7 +382,11 @@ _RETAGGED = frozenset({"", "ORG", "PERSON", "PRODUCT", "LANGUAGE", "WORK_OF_ART"
 #: nouns whose apposition names a place: "the capital, Bujumbura", "a Brooklyn neighborhood, Canarsie"
 _APPOSED_NOUNS = PLACE_NOUNS | {"capital"}
 #: nouns whose "of" phrase names a place: "the town of Barentu", "the streets of Mbabane"
-_OF_PLACE_NOUNS = PLACE_NOUNS | {"streets", "capital"}
+_OF_PLACE_NOUNS = PLACE_NOUNS | {
+    "streets", "capital", "settlement", "settlements", "sector", "districts", "suburbs", "stronghold", "perimeter",
+    "hometown", "mountaintop", "hilltop", "slope", "slopes", "part", "parts", "corridor", "vicinity", "farms",
+    "cities", "environs", "heart", "centre", "center", "edge", "entrance", "periphery", "provinces", "regions",
+}  # fmt: skip
 #: last words that make a capitalised name a place even when no gazetteer holds it ("Minya University",
 #: "the Heart Hospital", "Dahiyat Al-Assad Suburb", "Bama Town")
 FACILITY_WORDS = PLACE_NOUNS | STRUCTURE_NOUNS | {
@@ -380,14 +409,18 @@ def _known_places(doc: Doc, gazetteer: Gazetteer, taken: Sequence[tuple[int, int
     preps = LOCATIVE_PREPS | DIRECTION_PREPS | LAUNCH_PREPS
     found: list[tuple[int, int, str]] = []
     for token in doc:
-        if token.pos_ != "PROPN" or not token.text[:1].isupper() or token.ent_type_ not in _RETAGGED:
+        norp = token.ent_type_ == "NORP"  # "the southern sector of Aleppo", tagged a nationality
+        if token.pos_ != "PROPN" or not token.text[:1].isupper() or (token.ent_type_ not in _RETAGGED and not norp):
             continue
         head = token.head
         of_place = head.lower_ == "of" and head.head.lower_ in _OF_PLACE_NOUNS  # "the streets of Mbabane"
-        ground = (
-            (token.dep_ == "pobj" and (head.lower_ in preps or of_place))
-            or (token.dep_ == "dobj" and head.lemma_.lower() in TERRITORY_VERBS)
-            or (token.dep_ == "appos" and head.lower_ in _APPOSED_NOUNS)
+        placed = token.dep_ == "pobj" and (head.lower_ in preps or of_place)
+        ground = placed or (
+            not norp
+            and (
+                (token.dep_ == "dobj" and head.lemma_.lower() in TERRITORY_VERBS)
+                or (token.dep_ == "appos" and head.lower_ in _APPOSED_NOUNS)
+            )
         )
         if not ground:
             continue
@@ -396,11 +429,11 @@ def _known_places(doc: Doc, gazetteer: Gazetteer, taken: Sequence[tuple[int, int
             continue
         if _is_title(doc, span[0]) or any(i in actors for i in range(*span)):
             continue
-        if any(doc[i].ent_type_ not in _RETAGGED for i in range(*span)):
+        if any(doc[i].ent_type_ not in _RETAGGED and not (norp and doc[i].ent_type_ == "NORP") for i in range(*span)):
             continue
         if gazetteer.matches(doc[span[0] : span[1]].text):
             found.append((span[0], span[1], "known"))
-        elif span[1] - span[0] > 1 and doc[span[1] - 1].lower_ in FACILITY_WORDS:
+        elif not norp and span[1] - span[0] > 1 and doc[span[1] - 1].lower_ in FACILITY_WORDS:
             found.append((span[0], span[1], "named"))
     return found
 

@@ -4,9 +4,10 @@
         --out src/dyads/geo/data/location_chooser.json [--cv 5] [--report cv.json]
 
 The gold sentences are coded once with the pipeline (the hand rules choosing places); for each
-sentence the event scored by ``dyads evaluate event-location`` (the one nearest the gold verb:
-``event_for_verb``) gives one training group: its candidates (:mod:`dyads.geo.candidates`) and
-which of them the gold names ("no place" when the gold has none). Groups whose gold place is no
+sentence the event scored by ``dyads evaluate event-location`` (the gold verb's: a coded event
+on it, else one made for it, :mod:`dyads.evaluate.verb_events`) gives one training group: its
+candidates (:mod:`dyads.geo.candidates`) and which of them the gold names ("no place" when the
+gold has none). Groups whose gold place is no
 candidate teach nothing and are left out. The model is a conditional logit (softmax over the
 candidates of a group) fitted by full-batch gradient descent with L2, from zero weights: the
 same data give the same weights.
@@ -67,8 +68,11 @@ def read_records(path: Path) -> list[EventLocationRecord]:
 
 
 def code_docs(records: Sequence[EventLocationRecord], *, batch_size: int = 64) -> list[Doc]:
-    """Parse and code every record's text with the default pipeline (rules choosing places)."""
+    """Parse and code every record's text with the default pipeline (rules choosing places),
+    and give it its gold verb's event where the coder coded none on that verb."""
     from dyads.config import Settings
+    from dyads.evaluate.verb_events import add_gold_verb_event
+    from dyads.ontology import load_lexicon
     from dyads.pipeline import Pipeline
 
     settings = Settings().with_overrides({"places.chooser": "rules"})
@@ -80,7 +84,11 @@ def code_docs(records: Sequence[EventLocationRecord], *, batch_size: int = 64) -
             doc._.dyads_article = Article.create(text=record.text, id=f"text-{i}")
             yield doc
 
-    return list(nlp.pipe(docs(), batch_size=batch_size))
+    lexicon = load_lexicon()
+    coded = list(nlp.pipe(docs(), batch_size=batch_size))
+    for doc, record in zip(coded, records):
+        add_gold_verb_event(doc, record.verbs, lexicon=lexicon)
+    return coded
 
 
 def gold_index(record: EventLocationRecord, candidates: Sequence[PlaceCandidate]) -> list[int]:
@@ -164,7 +172,8 @@ def _summary(records: Sequence[EventLocationRecord], events: Sequence[list[Event
     if not chosen:
         return {"n": 0}
     scored = score_event_location([records[i] for i in chosen], [events[i] for i in chosen])
-    return {k: scored[k] for k in ("n", "accuracy", "accuracy_with_location", "accuracy_without_location", "predicted_from")}
+    keys = ("n", "accuracy", "accuracy_with_location", "accuracy_without_location", "accuracy_coded_events", "gold_verb_events", "predicted_from")
+    return {k: scored[k] for k in keys}
 
 
 def cross_validate(
@@ -234,6 +243,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(
                     f"{name:10} {part:9} n {figures['n']:5}  accuracy {_fmt(figures['accuracy'])}"
                     f"  with place {_fmt(figures['accuracy_with_location'])}  without {_fmt(figures['accuracy_without_location'])}"
+                    f"  coded events only {_fmt(figures['accuracy_coded_events'])} ({figures['gold_verb_events']} gold-verb events)"
                 )
         if args.report is not None:
             args.report.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")

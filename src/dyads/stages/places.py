@@ -72,18 +72,23 @@ class PlacesComponent:
         toponyms = self.toponyms(doc)
         fallback = dominant_location(toponyms, self.gazetteer) if self.inherit_article_location else None
         for event in events:
-            choice, location = self.rules_choice(doc, event, toponyms)
-            launch_site = choice.launch_site
-            if self.model is not None:
-                picked = self.model.choose(self.candidates(doc, event, toponyms, choice, location))
-                location = _learned_location(picked, location)
-                if location is not None and launch_site is not None and launch_site.span == location.span:
-                    launch_site = None
-            if location is None and fallback is not None:
-                location = fallback.model_copy()
-            event.location = location
-            event.launch_site = launch_site
+            self.locate(doc, event, toponyms, fallback=fallback)
         return doc
+
+    def locate(self, doc: Doc, event: Event, toponyms: Sequence[Toponym], *, fallback: Location | None = None) -> None:
+        """Set ``event.location`` and ``event.launch_site``, in place, from the doc's ``toponyms``
+        (``fallback``: the article's dominant place, for an event its sentence does not place)."""
+        choice, location = self.rules_choice(doc, event, toponyms)
+        launch_site = choice.launch_site
+        if self.model is not None:
+            picked = self.model.choose(self.candidates(doc, event, toponyms, choice, location))
+            location = _learned_location(picked, location)
+            if location is not None and launch_site is not None and launch_site.span == location.span:
+                launch_site = None
+        if location is None and fallback is not None:
+            location = fallback.model_copy()
+        event.location = location
+        event.launch_site = launch_site
 
     def toponyms(self, doc: Doc) -> list[Toponym]:
         """The article's toponyms, resolved with its coded actors' countries as context."""

@@ -326,18 +326,21 @@ def _name_span(doc: Doc, token: Token) -> tuple[int, int] | None:
 
 def _named_places(doc: Doc, taken: Sequence[tuple[int, int]]) -> list[tuple[int, int, str]]:
     """Names the NER tagged PERSON/ORG/NORP (or missed) that the words around make places:
-    under "in"/"at"/"inside"... ("in Tuz Khurmatu"), after "<place noun> of" ("the town of
+    under "in"/"at"/"inside"... ("in Tuz Khurmatu"; an organisation there only when the actor
+    stage coded no actor in it: "in Kfar Darom", not "at the United Nations"), after "<place noun> of" ("the town of
     Mrkonjic Grad", "the settlements of Jobar and Maharda") or before a place noun ("Nwonko
     village", "the Hama countryside", "the Sufa checkpoint")."""
     found: list[tuple[int, int, str]] = []
     heads: set[int] = set()  # the head words of the names found: a name listed with one is a place too
+    mentions = (doc._.dyads_mentions or []) if Doc.has_extension("dyads_mentions") else []
+    coded = {i for m in mentions if m.actor.code or m.actor.sectors for i in range(m.start, m.end)}
     for token in doc:
         if token.pos_ != "PROPN" or (token.ent_type_ and token.ent_type_ not in NAME_LABELS):
             continue
         head = token.head
         placed = (
             (token.dep_ == "conj" and head.i in heads)  # "the settlements of Jobar and Maharda"
-            or (token.dep_ == "pobj" and head.text.lower() in NAME_PREPS and token.ent_type_ != "ORG")
+            or (token.dep_ == "pobj" and head.text.lower() in NAME_PREPS and (token.ent_type_ != "ORG" or token.i not in coded))
             or (token.dep_ == "pobj" and head.text.lower() == "of" and head.head.lower_ in _OF_PLACE_NOUNS and head.head.is_lower)
             or (token.dep_ in ("compound", "amod", "nmod") and head.lower_ in PLACE_NOUNS and head.is_lower and head.i == token.i + 1)
             or _names_facility(token)
@@ -376,6 +379,13 @@ FACILITY_NOUNS = frozenset({
 TERRITORY_VERBS = frozenset({
     "patrol", "capture", "recapture", "seize", "retake", "enter", "occupy", "besiege", "storm", "overrun",
     "liberate", "evacuate", "shell", "bomb", "invade", "raid", "control", "encircle", "surround", "reach",
+    "target", "attack", "strike", "hit",
+})  # fmt: skip
+#: of those, the verbs whose object is ground and never a person: a name no gazetteer holds is a
+#: place there too ("stormed Najarah", "entered Zabdeen"; not "captured Schalit")
+GROUND_VERBS = frozenset({
+    "patrol", "recapture", "retake", "enter", "occupy", "besiege", "storm", "overrun", "liberate", "shell",
+    "bomb", "invade", "encircle",
 })  # fmt: skip
 #: what else a name may be tagged and still be a place the gazetteer knows (never NORP, a date or a number)
 _RETAGGED = frozenset({"", "ORG", "PERSON", "PRODUCT", "LANGUAGE", "WORK_OF_ART", "EVENT", "LAW", "FAC", "LOC", "GPE"})
@@ -406,19 +416,28 @@ def _known_places(doc: Doc, gazetteer: Gazetteer, taken: Sequence[tuple[int, int
     person, group or IGO is left alone, as is one after a title."""
     mentions = (doc._.dyads_mentions or []) if Doc.has_extension("dyads_mentions") else []
     actors = {i for m in mentions if m.kind in ("person", "group", "igo") for i in range(m.start, m.end)}
+    coded = {i for m in mentions if m.actor.code or m.actor.sectors for i in range(m.start, m.end)}
     preps = LOCATIVE_PREPS | DIRECTION_PREPS | LAUNCH_PREPS
     found: list[tuple[int, int, str]] = []
     for token in doc:
+        if token.dep_ == "dobj" and token.head.lemma_.lower() in GROUND_VERBS and token.ent_type_ in ("", "PERSON", "ORG", "GPE", "LOC", "FAC"):
+            span = _name_span(doc, token) if token.pos_ == "PROPN" and token.text[:1].isupper() else None
+            if span is not None and not any(_overlaps(span, other) for other in (*taken, *[(a, b) for a, b, _ in found])):
+                if not _is_title(doc, span[0]) and not any(i in coded for i in range(*span)):
+                    found.append((span[0], span[1], "known" if gazetteer.matches(doc[span[0] : span[1]].text) else "named"))
+                    continue  # "stormed Najarah", "entered Zabdeen": ground, whether a table holds it or not
         norp = token.ent_type_ == "NORP"  # "the southern sector of Aleppo", tagged a nationality
         if token.pos_ != "PROPN" or not token.text[:1].isupper() or (token.ent_type_ not in _RETAGGED and not norp):
             continue
         head = token.head
         of_place = head.lower_ == "of" and head.head.lower_ in _OF_PLACE_NOUNS  # "the streets of Mbabane"
         placed = token.dep_ == "pobj" and (head.lower_ in preps or of_place)
+        taken_ground = head.lemma_.lower() in TERRITORY_VERBS
         ground = placed or (
             not norp
             and (
-                (token.dep_ == "dobj" and head.lemma_.lower() in TERRITORY_VERBS)
+                (token.dep_ == "dobj" and taken_ground)
+                or (token.dep_ == "nsubjpass" and taken_ground)  # "Kisangani was captured"
                 or (token.dep_ == "appos" and head.lower_ in _APPOSED_NOUNS)
             )
         )

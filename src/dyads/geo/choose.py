@@ -350,6 +350,8 @@ def _named_places(doc: Doc, taken: Sequence[tuple[int, int]]) -> list[tuple[int,
         span = _name_span(doc, token)
         if span is None or any(_overlaps(span, other) for other in (*taken, *[(s, e) for s, e, _ in found])):
             continue
+        if _is_title(doc, span[0]):
+            continue  # "near Mr. Kakata"
         found.append((span[0], span[1], "named"))
         heads.add(token.i)
     return found
@@ -420,7 +422,11 @@ def _known_places(doc: Doc, gazetteer: Gazetteer, taken: Sequence[tuple[int, int
     preps = LOCATIVE_PREPS | DIRECTION_PREPS | LAUNCH_PREPS
     found: list[tuple[int, int, str]] = []
     for token in doc:
-        if token.dep_ == "dobj" and token.head.lemma_.lower() in GROUND_VERBS and token.ent_type_ in ("", "PERSON", "ORG", "GPE", "LOC", "FAC"):
+        verb = token.head.lemma_.lower()
+        if token.dep_ == "dobj" and (
+            (verb in GROUND_VERBS and token.ent_type_ in ("", "PERSON", "ORG", "GPE", "LOC", "FAC"))
+            or (verb in ("capture", "seize") and token.ent_type_ == "ORG")  # "captured Birao"; a person is tagged one
+        ):
             span = _name_span(doc, token) if token.pos_ == "PROPN" and token.text[:1].isupper() else None
             if span is not None and not any(_overlaps(span, other) for other in (*taken, *[(a, b) for a, b, _ in found])):
                 if not _is_title(doc, span[0]) and not any(i in coded for i in range(*span)):
@@ -432,8 +438,10 @@ def _known_places(doc: Doc, gazetteer: Gazetteer, taken: Sequence[tuple[int, int
         head = token.head
         of_place = head.lower_ == "of" and head.head.lower_ in _OF_PLACE_NOUNS  # "the streets of Mbabane"
         placed = token.dep_ == "pobj" and (head.lower_ in preps or of_place)
+        # "the first elected mayor of Jaffna": a known place after "of" and a common noun
+        of_noun = token.dep_ == "pobj" and head.lower_ == "of" and head.head.pos_ == "NOUN" and head.head.is_lower
         taken_ground = head.lemma_.lower() in TERRITORY_VERBS
-        ground = placed or (
+        ground = placed or (not norp and of_noun) or (
             not norp
             and (
                 (token.dep_ == "dobj" and taken_ground)
@@ -446,13 +454,13 @@ def _known_places(doc: Doc, gazetteer: Gazetteer, taken: Sequence[tuple[int, int
         span = _name_span(doc, token)
         if span is None or any(_overlaps(span, other) for other in (*taken, *[(a, b) for a, b, _ in found])):
             continue
-        if _is_title(doc, span[0]) or any(i in actors for i in range(*span)):
-            continue
+        if _is_title(doc, span[0]) or any(i in actors and i in coded for i in range(*span)):
+            continue  # a person, group or IGO the actor stage coded ("Jaffna was captured": an uncoded PERSON)
         if any(doc[i].ent_type_ not in _RETAGGED and not (norp and doc[i].ent_type_ == "NORP") for i in range(*span)):
             continue
         if gazetteer.matches(doc[span[0] : span[1]].text):
             found.append((span[0], span[1], "known"))
-        elif not norp and span[1] - span[0] > 1 and doc[span[1] - 1].lower_ in FACILITY_WORDS:
+        elif not norp and (placed or not of_noun) and span[1] - span[0] > 1 and doc[span[1] - 1].lower_ in FACILITY_WORDS:
             found.append((span[0], span[1], "named"))
     return found
 
@@ -697,13 +705,27 @@ def _lookup_text(doc: Doc, start: int, end: int, source: str) -> str:
     return doc[start:end].text
 
 
-def _names_the_unit(before: Toponym, after: Toponym) -> bool:
+def _names_the_unit(before: Toponym, after: Toponym, noun: str = "") -> bool:
     """In "the X <place noun> of Y", True when X names the unit and Y is the larger place that
     holds it ("the al-Tarikh area of Jiddah", "the Semdinli district of Hakkari province");
     False when Y names it and X holds it ("the West Bank town of Bethlehem", "the Homs
-    neighbourhood of Baba Amr"). The larger kind of place holds the other; a tie keeps Y, and so
-    does a common word before the noun ("the highland city of Huancayo")."""
-    return not before.text.islower() and UNIT_RANK.get(after.location.feature, 1) > UNIT_RANK.get(before.location.feature, 1)
+    neighbourhood of Baba Amr"). The noun decides when it names the kind of one of them and not
+    of the other ("the East Ghouta region of rural Damascus": a region, East Ghouta); else the
+    larger kind of place holds the other; a tie keeps Y, and so does a common word before the
+    noun ("the highland city of Huancayo")."""
+    if before.text.islower():
+        return False
+    kinds = _NOUN_KINDS.get(noun, frozenset())
+    if (before.location.feature in kinds) != (after.location.feature in kinds):
+        return before.location.feature in kinds
+    return UNIT_RANK.get(after.location.feature, 1) > UNIT_RANK.get(before.location.feature, 1)
+
+
+#: the kinds of place a place noun names: "the X region of Y" names a region
+_NOUN_KINDS = {
+    "region": frozenset({"region", "admin1"}), "province": frozenset({"admin1"}), "governorate": frozenset({"admin1"}),
+    "state": frozenset({"admin1"}), "city": frozenset({"city"}), "town": frozenset({"city"}),
+}  # fmt: skip
 
 
 def _fold_possessives(doc: Doc, toponyms: list[Toponym]) -> list[Toponym]:
@@ -725,7 +747,7 @@ def _fold_possessives(doc: Doc, toponyms: list[Toponym]) -> list[Toponym]:
         target = next((j for j, o in enumerate(toponyms) if j != i and any(o.start <= k < o.end for k in inside)), None)
         if target is None:
             continue
-        if root.dep_ != "poss" and _names_the_unit(top, toponyms[target]):
+        if root.dep_ != "poss" and _names_the_unit(top, toponyms[target], root.head.lower_):
             # "the Semdinli district of Hakkari": Semdinli is the district, Hakkari holds it
             dropped.add(target)
             if toponyms[target].location.country:

@@ -460,7 +460,7 @@ def _known_places(doc: Doc, gazetteer: Gazetteer, taken: Sequence[tuple[int, int
             continue
         if gazetteer.matches(doc[span[0] : span[1]].text):
             found.append((span[0], span[1], "known"))
-        elif not norp and (placed or not of_noun) and span[1] - span[0] > 1 and doc[span[1] - 1].lower_ in FACILITY_WORDS:
+        elif not norp and span[1] - span[0] > 1 and doc[span[1] - 1].lower_ in FACILITY_WORDS:
             found.append((span[0], span[1], "named"))
     return found
 
@@ -716,7 +716,8 @@ def _names_the_unit(before: Toponym, after: Toponym, noun: str = "") -> bool:
     if before.text.islower():
         return False
     kinds = _NOUN_KINDS.get(noun, frozenset())
-    if (before.location.feature in kinds) != (after.location.feature in kinds):
+    known = "unknown" not in (before.location.feature, after.location.feature)  # "the Vedeno region of Chechnya": unknown Vedeno
+    if known and (before.location.feature in kinds) != (after.location.feature in kinds):
         return before.location.feature in kinds
     return UNIT_RANK.get(after.location.feature, 1) > UNIT_RANK.get(before.location.feature, 1)
 

@@ -197,6 +197,11 @@ def event_candidates(
         if _common(trigger):
             none_features[f"none:trigger:{trigger.lemma_.lower()}"] = 1.0
         none_features["none:passive"] = float(any(c.dep_ in ("nsubjpass", "auxpass") for c in trigger.children))
+        for child in trigger.children:  # "captured the attention", "shot back", "was shot on location": no act at a place
+            if child.dep_ in ("dobj", "nsubjpass") and _common(child):
+                none_features[f"none:object:{child.lemma_.lower()}"] = 1.0
+            elif child.dep_ == "prt":
+                none_features[f"none:particle:{child.lower_}"] = 1.0
     sentence_events = [e for e in (doc._.dyads_events or []) if e.sentence_index == event.sentence_index]
     none_features[f"none:events:{_bucket(len(sentence_events), 3)}"] = 1.0
     none_features["none:first_event"] = float(bool(sentence_events) and sentence_events[0] is event)

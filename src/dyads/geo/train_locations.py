@@ -55,7 +55,7 @@ class FitOptions(NamedTuple):
     steps: int = 600
     learning_rate: float = 0.1
     seed: int = 13
-    min_count: int = 10  # features seen on fewer training candidates are dropped (rare words say nothing general)
+    min_count: int = 5  # features seen on fewer training candidates are dropped (rare words say nothing general)
 
 
 DEFAULTS = FitOptions()

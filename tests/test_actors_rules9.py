@@ -1,7 +1,8 @@
 """Actor rules of the thirteenth issue #4 round, on sentences we wrote: a subject the parse joined
 to a fronted phrase, ethnic groups coded where they live, a tagged phrase inside the doer's own
-description, a people named alone, a state's leaders, health and NGO sector words, and the
-PLOVER gold records' sector names."""
+description, a people named alone, a state's leaders, health and NGO sector words, the PLOVER
+gold records' sector names, and the sides of an attack's victims, its "when" clause and the
+place it struck."""
 
 from __future__ import annotations
 
@@ -107,3 +108,34 @@ def test_the_gold_records_sector_names_and_national_ngos():
     assert gsr_code(Actor(code=None, sectors=["NGO"])) == "NGO"  # "a human rights group"
     assert gsr_code(Actor(code="AMN", sectors=["NGO"])) == "IGO"  # a named international one
     assert "HLH" in next(e for e in package_entries() if e.code == "ICRC").sectors
+
+
+def _event_with(pipeline, text: str, trigger: str):
+    doc = pipeline.nlp(text)
+    return next(e for e in doc._.dyads_events if e.trigger.text == trigger)
+
+
+def test_an_attacks_victims_and_its_when_clause_take_the_attack_sides(rules_pipeline):
+    # civilians struck in Kharkiv are Ukrainian, though "Russian forces" gave the article's context
+    killing = _event_with(rules_pipeline, "Russian forces shelled the city of Kharkiv on Tuesday, killing three civilians.", "killing")
+    assert [(a.code, a.sectors) for a in killing.targets] == [("UKR", ["CVL"])]
+    # the doer of "were killed" is the shelling's, told in its "when" clause (was UKR UAF from the place)
+    killed = _event_with(rules_pipeline, "Three civilians were killed when Russian troops shelled Kharkiv on Tuesday.", "killed")
+    assert [(a.code, a.sectors) for a in killed.sources] == [("RUS", ["MIL"])]
+    # civilians named with their own country keep it
+    own = _event_with(rules_pipeline, "Israeli troops killed two Palestinian civilians in Jenin on Monday.", "killed")
+    assert [a.code for a in own.targets] == ["PSE"]
+
+
+def test_an_uncoded_target_holding_the_attacks_place_is_that_country():
+    from test_evaluate_geo import ev
+
+    from dyads.coder.perpetrator import _is_the_place
+    from dyads.records import Span
+
+    text = "Russian forces shelled the city of Kharkiv."
+    event = ev(text, "shelled", location="Kharkiv")  # an ASSAULT placed at "Kharkiv"
+    target = Actor(name="the city of Kharkiv", span=Span(start=23, end=42, text="the city of Kharkiv"))
+    assert _is_the_place(target, event)
+    assert not _is_the_place(Actor(name="Russian", span=Span(start=0, end=7, text="Russian")), event)
+    assert not _is_the_place(target, event.model_copy(update={"quad_class": 3}))  # no attack: no place struck

@@ -59,6 +59,9 @@ def implied_source(doc: Doc, event: Event) -> Actor | None:
         return None
     if any(a.code for a in event.sources):
         return None  # a coded doer
+    named = _doer_of_clause(doc, event) if doc is not None and event.plover_type == "ASSAULT" and not event.sources else None
+    if named is not None:
+        return named  # "Three civilians were killed when Russian troops shelled Kharkiv": the shelling's doer
     own = _is_own_actor(event, place.span.start, place.span.end)  # "shelled Syrian villages"
     if event.plover_type == "ASSAULT" and not own and all(_weapon_phrase(a) for a in event.sources):
         # the weapon's phrase ("A roadside bomb") keeps its span; with none, the place name is the span
@@ -69,6 +72,22 @@ def implied_source(doc: Doc, event: Event) -> Actor | None:
     ):
         # "was arrested in Lebanon": the state arrests; the place is no target (the caller drops it)
         return Actor(code=place.country, span=place.span)
+    return None
+
+
+def _doer_of_clause(doc: Doc, event: Event) -> Actor | None:
+    """The coded doer of an attack told in a clause that hangs on the event's trigger ("were
+    killed when Russian troops shelled the city"), as a copy; None when there is none."""
+    trigger = trigger_token(doc, event)
+    if trigger is None:
+        return None
+    clauses = [c for c in trigger.children if c.dep_ == "advcl"]
+    for other in doc._.dyads_events or []:
+        if other is event or other.plover_type != "ASSAULT" or not any(a.code for a in other.sources):
+            continue
+        token = trigger_token(doc, other)
+        if token is not None and any(c.left_edge.i <= token.i <= c.right_edge.i for c in clauses):
+            return next(a for a in other.sources if a.code).model_copy(deep=True)
     return None
 
 
@@ -114,6 +133,22 @@ def minority_home(event: Event) -> None:
             actor.code = place.country
 
 
+def victims_home(doc: Doc, event: Event) -> None:
+    """Recode, in place, the civilians an attack strikes ("killing three civilians") to the
+    country of the place it happened in, when their phrase names no country of its own and their
+    code came from the article's context (the attacker's country, "Russian forces shelled the city
+    of Kharkiv, killing three civilians", had made them RUS)."""
+    place = event.location
+    if event.quad_class != 4 or place is None or not place.country or place.span is None or place.derived_from not in SENTENCE_PLACES:
+        return
+    for actor in event.targets:
+        if actor.code in (None, place.country) or actor.sectors != ["CVL"] or actor.span is None:
+            continue
+        words = doc.char_span(actor.span.start, actor.span.end, alignment_mode="expand")
+        if words is not None and not any(t.ent_type_ in ("NORP", "GPE", "LOC") for t in words):
+            actor.code = place.country
+
+
 #: mentions whose code is a state's: the countries a sentence names, by name, capital, demonym or title
 _STATE_KINDS = frozenset({"country", "capital", "person", "sector"})
 
@@ -125,7 +160,7 @@ def uncoded_home(doc: Doc, event: Event, *, is_country: Callable[[str], bool]) -
     title; none when it names several), unless an event of the sentence targets that country as a whole."""
     uncoded = [
         a for role in (event.sources, event.targets) if not any(b.code for b in role)  # a coded one speaks for its side
-        for a in role if a.span is not None and _names_someone(doc, a)
+        for a in role if a.span is not None and (_names_someone(doc, a) or (role is event.targets and _is_the_place(a, event)))
         and not regional(re.findall(r"[\w-]+", a.span.text))  # "the Association of African Jurists": of no one country
     ]
     if not uncoded:
@@ -152,6 +187,14 @@ def uncoded_home(doc: Doc, event: Event, *, is_country: Callable[[str], bool]) -
     if code is not None:
         for actor in uncoded:
             actor.code = code
+
+
+def _is_the_place(actor: Actor, event: Event) -> bool:
+    """An uncoded target whose phrase holds the event's own place ("shelled the city of Kharkiv"):
+    struck there, it takes that place's country, as "shelled Kharkiv" does."""
+    place = event.location
+    span = place.span if place is not None else None
+    return span is not None and event.quad_class == 4 and actor.span.start <= span.start and span.end <= actor.span.end
 
 
 def _names_the_country(doc: Doc, actor: Actor) -> bool:

@@ -9,8 +9,10 @@ directly worded event. "The United States used a Qatari base to launch strikes" 
 an attack whose verb completes "use/employ <country's> base" makes that country the host.
 
 The same stage gives an event whose doer the text leaves unnamed the source its place implies
-("a roadside bomb near Mosul killed ..." -> IRQ UAF; "was arrested in Egypt" -> EGY), and an
-ethnic minority the state it lives in ("ethnic Albanians demonstrated in Serbia" -> SRB):
+("a roadside bomb near Mosul killed ..." -> IRQ UAF; "was arrested in Egypt" -> EGY; "were killed when
+Russian troops shelled ..." -> the shelling's doer), an ethnic minority the state it lives in
+("ethnic Albanians demonstrated in Serbia" -> SRB), and civilians struck where the attack happened
+("shelled Kharkiv, killing three civilians" -> UKR):
 :mod:`dyads.coder.perpetrator`.
 """
 
@@ -21,7 +23,7 @@ from spacy.tokens import Doc
 
 from dyads.actors import mentions_for
 from dyads.coder.arguments import INSTRUMENT_VERBS, nested_mentions
-from dyads.coder.perpetrator import implied_source, minority_home, uncoded_home
+from dyads.coder.perpetrator import implied_source, minority_home, uncoded_home, victims_home
 from dyads.ontology import cameo
 from dyads.records import Actor, Event, Location, Span
 from dyads.stages.extensions import ensure_extensions, trigger_token
@@ -108,6 +110,7 @@ class CompoundEvents:
                 event.targets = [t for t in event.targets if (t.code, t.span) != (implied.code, implied.span)]
             minority_home(event)
             uncoded_home(doc, event, is_country=self.is_country)
+            victims_home(doc, event)
             extra = host_base_event(event) or used_base_event(doc, event)
             if extra is None:
                 continue

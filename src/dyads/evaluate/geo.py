@@ -379,18 +379,10 @@ class GoldVerbLocator:
         self.lexicon = load_lexicon()
 
     def __call__(self, records: Sequence[EventLocationRecord], *, batch_size: int = 64) -> list[list[Event]]:
-        from dyads.evaluate.verb_events import add_gold_verb_event
-        from dyads.records import Article
-
-        def docs() -> Any:
-            for i, record in enumerate(records):
-                doc = self.nlp.make_doc(record.text)
-                doc._.dyads_article = Article.create(text=record.text, id=f"text-{i}")
-                yield doc
+        from dyads.evaluate.verb_events import coded_with_gold_verbs
 
         out: list[list[Event]] = []
-        for doc, record in zip(self.nlp.pipe(docs(), batch_size=batch_size), records):
-            added = add_gold_verb_event(doc, record.verbs, lexicon=self.lexicon)
+        for doc, added in coded_with_gold_verbs(self.nlp, records, lexicon=self.lexicon, batch_size=batch_size):
             if added is not None:
                 self.places.locate(doc, added, self.places.toponyms(doc))
             out.append([event.assign_id() for event in doc._.dyads_events or []])

@@ -17,19 +17,20 @@ other event (:meth:`dyads.stages.places.PlacesComponent.locate`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from dyads.actors import mentions_for
 from dyads.coder.arguments import noun_arguments, verb_arguments
 from dyads.evaluate.geo import GOLD_VERB_CODER
-from dyads.records import Event
+from dyads.records import Article, Event
 from dyads.stages.events import actors_of, coded_event, not_sources
 
 if TYPE_CHECKING:
+    from spacy.language import Language
     from spacy.tokens import Doc
 
-    from dyads.evaluate.geo import CharSpan
+    from dyads.evaluate.geo import CharSpan, EventLocationRecord
     from dyads.ontology import Lexicon
 
 #: the code of a gold verb with no lexicon entry: a statement, which no place rule reads as an act
@@ -68,3 +69,19 @@ def add_gold_verb_event(doc: Doc, verbs: Sequence[CharSpan], *, lexicon: Lexicon
         doc._.dyads_events = [event, *events]
         return event
     return None
+
+
+def coded_with_gold_verbs(
+    nlp: Language, records: Sequence[EventLocationRecord], *, lexicon: Lexicon, batch_size: int = 64
+) -> Iterator[tuple[Doc, Event | None]]:
+    """Code each record's sentence with ``nlp`` and give it its gold verb's event
+    (:func:`add_gold_verb_event`): the coded Doc and the event made for it (None: none was needed)."""
+
+    def docs() -> Iterator[Doc]:
+        for i, record in enumerate(records):
+            doc = nlp.make_doc(record.text)
+            doc._.dyads_article = Article.create(text=record.text, id=f"text-{i}")
+            yield doc
+
+    for doc, record in zip(nlp.pipe(docs(), batch_size=batch_size), records):
+        yield doc, add_gold_verb_event(doc, record.verbs, lexicon=lexicon)

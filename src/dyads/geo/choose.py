@@ -367,7 +367,9 @@ def _names_facility(token: Token) -> bool:
     return head.lower_ in FACILITY_NOUNS and all(t.is_lower and t.head.i == head.i and t.dep_ in ("compound", "amod") for t in between)
 
 
-#: lower-case nouns of built or bounded places that a name before them names ("the Sufa checkpoint")
+#: lower-case nouns of built or bounded places that a name before them names ("the Sufa checkpoint");
+#: narrower than FACILITY_WORDS, which ends a name: no "office", "border", "capital" or "north"
+#: here ("the Reuters office", "the Iraq border" name no place of their own)
 FACILITY_NOUNS = frozenset({
     "checkpoint", "junction", "camp", "base", "commune", "crossing", "neighborhood", "neighbourhood", "district",
     "village", "town", "square", "market", "hospital", "mosque", "church", "prison", "jail", "airport", "port",
@@ -389,7 +391,8 @@ GROUND_VERBS = frozenset({
     "patrol", "recapture", "retake", "enter", "occupy", "besiege", "storm", "overrun", "liberate", "shell",
     "bomb", "invade", "encircle",
 })  # fmt: skip
-#: what else a name may be tagged and still be a place the gazetteer knows (never NORP, a date or a number)
+#: what else a name may be tagged and still be a place the gazetteer knows (never a date or a number;
+#: NORP only under a place preposition or a place noun's "of": "the southern sector of Aleppo")
 _RETAGGED = frozenset({"", "ORG", "PERSON", "PRODUCT", "LANGUAGE", "WORK_OF_ART", "EVENT", "LAW", "FAC", "LOC", "GPE"})
 #: nouns whose apposition names a place: "the capital, Bujumbura", "a Brooklyn neighborhood, Canarsie"
 _APPOSED_NOUNS = PLACE_NOUNS | {"capital"}
@@ -412,10 +415,13 @@ def _known_places(doc: Doc, gazetteer: Gazetteer, taken: Sequence[tuple[int, int
     even a language) or missed, where the grammar makes them ground: under a place preposition
     ("in central Harare", "the streets of Mbabane"), the object of a verb of territory
     ("patrolled Kakata", "captured Rutshuru"), or in apposition to "capital" or a place noun ("the
-    capital, Bujumbura"). A name no gazetteer holds is kept there (source ``named``, a place
-    without coordinates, for event location only) when its last word names a built or bounded place
-    ("stormed the Heart Hospital", "at Minya University"). A name that the actor stage read as a
-    person, group or IGO is left alone, as is one after a title."""
+    capital, Bujumbura"); also after "of" and any common noun ("the mayor of Jaffna") and as the
+    subject of a passive verb of territory ("Jaffna was captured"). A name no gazetteer holds is
+    kept there (source ``named``, a place without coordinates, for event location only) when its
+    last word names a built or bounded place ("stormed the Heart Hospital", "at Minya
+    University"), and as the object of a verb whose object is always ground ("stormed Najarah":
+    GROUND_VERBS; "captured Birao" only when tagged an organisation). A name in which the actor
+    stage coded a person, group or IGO is left alone, as is one after a title."""
     mentions = (doc._.dyads_mentions or []) if Doc.has_extension("dyads_mentions") else []
     actors = {i for m in mentions if m.kind in ("person", "group", "igo") for i in range(m.start, m.end)}
     coded = {i for m in mentions if m.actor.code or m.actor.sectors for i in range(m.start, m.end)}

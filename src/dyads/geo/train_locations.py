@@ -39,7 +39,7 @@ from dyads.evaluate.geo import EventLocationRecord, event_for_verb, score_event_
 from dyads.geo.candidates import PlaceCandidate
 from dyads.geo.chooser_model import LocationModel, text_fingerprint
 from dyads.geo.gazetteer import Gazetteer
-from dyads.records import Article, Event
+from dyads.records import Event
 from dyads.stages.places import PlacesComponent
 
 
@@ -71,24 +71,12 @@ def code_docs(records: Sequence[EventLocationRecord], *, batch_size: int = 64) -
     """Parse and code every record's text with the default pipeline (rules choosing places),
     and give it its gold verb's event where the coder coded none on that verb."""
     from dyads.config import Settings
-    from dyads.evaluate.verb_events import add_gold_verb_event
+    from dyads.evaluate.verb_events import coded_with_gold_verbs
     from dyads.ontology import load_lexicon
     from dyads.pipeline import Pipeline
 
-    settings = Settings().with_overrides({"places.chooser": "rules"})
-    nlp = Pipeline(settings).nlp
-
-    def docs():
-        for i, record in enumerate(records):
-            doc = nlp.make_doc(record.text)
-            doc._.dyads_article = Article.create(text=record.text, id=f"text-{i}")
-            yield doc
-
-    lexicon = load_lexicon()
-    coded = list(nlp.pipe(docs(), batch_size=batch_size))
-    for doc, record in zip(coded, records):
-        add_gold_verb_event(doc, record.verbs, lexicon=lexicon)
-    return coded
+    nlp = Pipeline(Settings().with_overrides({"places.chooser": "rules"})).nlp
+    return [doc for doc, _ in coded_with_gold_verbs(nlp, records, lexicon=load_lexicon(), batch_size=batch_size)]
 
 
 def gold_index(record: EventLocationRecord, candidates: Sequence[PlaceCandidate]) -> list[int]:

@@ -51,8 +51,8 @@ class Group(NamedTuple):
 
 
 class FitOptions(NamedTuple):
-    l2: float = 1e-4
-    steps: int = 1200
+    l2: float = 1e-3
+    steps: int = 600
     learning_rate: float = 0.1
     seed: int = 13
     min_count: int = 5  # features seen on fewer training candidates are dropped (rare words say nothing general)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 from test_actors_rules2 import parse
+from test_actors_rules8 import actors as actors_with_names
 from test_actors_rules4 import _event, _role, mention
 
 from dyads.actors.dictionary import package_entries
@@ -20,8 +21,7 @@ from dyads.stages.classify import apply_roles
 
 def actors(pipeline, text: str) -> dict[str, tuple[str | None, list[str]]]:
     """span text -> (code, sectors) of every mention."""
-    doc = pipeline.nlp(text)
-    return {m.actor.span.text: (m.actor.code, m.actor.sectors) for m in doc._.dyads_mentions}
+    return {span: coded[:2] for span, coded in actors_with_names(pipeline, text).items()}
 
 
 def test_a_subject_joined_to_a_fronted_phrase_is_the_verbs_subject():

@@ -177,8 +177,9 @@ def _candidate_spans(
         spans.append((start, end, source))
     spans.extend((start, end, "site") for start, end in sites)
     spans.extend(_missed_places(doc, [(start, end) for start, end, _ in spans]))
-    spans.extend(_named_places(doc, [(start, end) for start, end, _ in spans]))
-    spans.extend(_known_places(doc, gazetteer, [(start, end) for start, end, _ in spans]))
+    coded, bodies = _coded_tokens(doc)
+    spans.extend(_named_places(doc, [(start, end) for start, end, _ in spans], coded=coded))
+    spans.extend(_known_places(doc, gazetteer, [(start, end) for start, end, _ in spans], coded=coded, bodies=bodies))
     spans.extend(_context_places(doc, gazetteer, spans, context_countries))
     return sorted(spans)
 
@@ -324,7 +325,16 @@ def _name_span(doc: Doc, token: Token) -> tuple[int, int] | None:
     return start, token.i + 1
 
 
-def _named_places(doc: Doc, taken: Sequence[tuple[int, int]]) -> list[tuple[int, int, str]]:
+def _coded_tokens(doc: Doc) -> tuple[set[int], set[int]]:
+    """Tokens of the actor mentions the actor stage coded (a code or a sector), and of those the
+    coded persons, groups and IGOs: names the toponym rules leave alone."""
+    mentions = (doc._.dyads_mentions or []) if Doc.has_extension("dyads_mentions") else []
+    coded = [m for m in mentions if m.actor.code or m.actor.sectors]
+    bodies = {i for m in coded if m.kind in ("person", "group", "igo") for i in range(m.start, m.end)}
+    return {i for m in coded for i in range(m.start, m.end)}, bodies
+
+
+def _named_places(doc: Doc, taken: Sequence[tuple[int, int]], *, coded: set[int]) -> list[tuple[int, int, str]]:
     """Names the NER tagged PERSON/ORG/NORP (or missed) that the words around make places:
     under "in"/"at"/"inside"... ("in Tuz Khurmatu"; an organisation there only when the actor
     stage coded no actor in it: "in Kfar Darom", not "at the United Nations"), after "<place noun> of" ("the town of
@@ -332,8 +342,6 @@ def _named_places(doc: Doc, taken: Sequence[tuple[int, int]]) -> list[tuple[int,
     village", "the Hama countryside", "the Sufa checkpoint")."""
     found: list[tuple[int, int, str]] = []
     heads: set[int] = set()  # the head words of the names found: a name listed with one is a place too
-    mentions = (doc._.dyads_mentions or []) if Doc.has_extension("dyads_mentions") else []
-    coded = {i for m in mentions if m.actor.code or m.actor.sectors for i in range(m.start, m.end)}
     for token in doc:
         if token.pos_ != "PROPN" or (token.ent_type_ and token.ent_type_ not in NAME_LABELS):
             continue
@@ -410,7 +418,9 @@ FACILITY_WORDS = PLACE_NOUNS | STRUCTURE_NOUNS | {
 }  # fmt: skip
 
 
-def _known_places(doc: Doc, gazetteer: Gazetteer, taken: Sequence[tuple[int, int]]) -> list[tuple[int, int, str]]:
+def _known_places(
+    doc: Doc, gazetteer: Gazetteer, taken: Sequence[tuple[int, int]], *, coded: set[int], bodies: set[int]
+) -> list[tuple[int, int, str]]:
     """Names the gazetteer holds that the NER tagged as something else (an organisation, a person,
     even a language) or missed, where the grammar makes them ground: under a place preposition
     ("in central Harare", "the streets of Mbabane"), the object of a verb of territory
@@ -422,9 +432,6 @@ def _known_places(doc: Doc, gazetteer: Gazetteer, taken: Sequence[tuple[int, int
     University"), and as the object of a verb whose object is always ground ("stormed Najarah":
     GROUND_VERBS; "captured Birao" only when tagged an organisation). A name in which the actor
     stage coded a person, group or IGO is left alone, as is one after a title."""
-    mentions = (doc._.dyads_mentions or []) if Doc.has_extension("dyads_mentions") else []
-    actors = {i for m in mentions if m.kind in ("person", "group", "igo") for i in range(m.start, m.end)}
-    coded = {i for m in mentions if m.actor.code or m.actor.sectors for i in range(m.start, m.end)}
     preps = LOCATIVE_PREPS | DIRECTION_PREPS | LAUNCH_PREPS
     found: list[tuple[int, int, str]] = []
     for token in doc:
@@ -460,7 +467,7 @@ def _known_places(doc: Doc, gazetteer: Gazetteer, taken: Sequence[tuple[int, int
         span = _name_span(doc, token)
         if span is None or any(_overlaps(span, other) for other in (*taken, *[(a, b) for a, b, _ in found])):
             continue
-        if _is_title(doc, span[0]) or any(i in actors and i in coded for i in range(*span)):
+        if _is_title(doc, span[0]) or any(i in bodies for i in range(*span)):
             continue  # a person, group or IGO the actor stage coded ("Jaffna was captured": an uncoded PERSON)
         if any(doc[i].ent_type_ not in _RETAGGED and not (norp and doc[i].ent_type_ == "NORP") for i in range(*span)):
             continue

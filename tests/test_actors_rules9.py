@@ -127,6 +127,17 @@ def test_an_attacks_victims_and_its_when_clause_take_the_attack_sides(rules_pipe
     assert [a.code for a in own.targets] == ["PSE"]
 
 
+@pytest.mark.slow
+def test_the_when_clause_doer_does_not_wait_for_a_place():
+    # with the learned place chooser, which places "were killed" nowhere, the doer still comes
+    # from the "when" clause (it used to be looked for only on events with a sentence place)
+    from dyads import Pipeline, load_config
+
+    learned = Pipeline(load_config(overrides={"classifier.model": "none"}))
+    killed = _event_with(learned, "Three civilians were killed when Russian troops shelled Kharkiv on Tuesday.", "killed")
+    assert [(a.code, a.sectors) for a in killed.sources] == [("RUS", ["MIL"])]
+
+
 def test_an_uncoded_target_holding_the_attacks_place_is_that_country():
     from test_evaluate_geo import ev
 

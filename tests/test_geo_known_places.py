@@ -111,3 +111,26 @@ def test_places_of_a_place_noun_and_their_list(gaz: Gazetteer) -> None:
                   ["nsubj", "ROOT", "prep", "det", "amod", "pobj", "prep", "pobj", "punct"],
                   ["NOUN", "VERB", "ADP", "DET", "ADJ", "NOUN", "ADP", "PROPN", "PUNCT"], ["O"] * 7 + ["B-NORP", "O"])  # fmt: skip
     assert [t[:2] for t in unresolved(norp, gaz)] == [("Aleppo", "SYR")]
+
+
+def test_a_lower_case_word_is_no_place(gaz: Gazetteer) -> None:
+    # "The raid began to the march .": a tagger's proper noun in lower case is no town March
+    doc = parsed(["The", "raid", "began", "to", "the", "march", "."], [1, 2, 2, 2, 5, 3, 2],
+                 ["det", "nsubj", "ROOT", "prep", "det", "pobj", "punct"],
+                 ["DET", "NOUN", "VERB", "ADP", "DET", "PROPN", "PUNCT"], ["O"] * 7)  # fmt: skip
+    assert found(doc, gaz) == []
+
+
+@pytest.mark.slow
+def test_a_clock_time_is_no_place(rules_pipeline) -> None:
+    # the small model tags "A.M." a proper noun under "at"; it used to become both events' place
+    (events,) = rules_pipeline.code_texts(["ISIS began the assault at 3 A.M. on Friday, when its fighters stormed the army's defenses."])
+    assert {e.trigger.text for e in events} >= {"stormed"}
+    assert [e.location.span.text for e in events if e.location is not None and e.location.span is not None] == []
+
+
+def test_a_name_after_a_place_preposition_still_is_one(gaz: Gazetteer) -> None:
+    # the same kind of parse with a capitalised name: "The raid began in Aleppo ."
+    doc = parsed(["The", "raid", "began", "in", "Aleppo", "."], [1, 2, 2, 2, 3, 2], ["det", "nsubj", "ROOT", "prep", "pobj", "punct"],
+                 ["DET", "NOUN", "VERB", "ADP", "PROPN", "PUNCT"], ["O"] * 6)  # fmt: skip
+    assert [t[:2] for t in found(doc, gaz)] == [("Aleppo", "SYR")]

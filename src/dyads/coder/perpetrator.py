@@ -52,16 +52,17 @@ SENTENCE_PLACES = frozenset({"sentence", "learned"})
 
 
 def implied_source(doc: Doc, event: Event) -> Actor | None:
-    """The source the place implies for an event whose doer the text leaves unnamed, or None.
+    """The source an event whose doer the text leaves unnamed gets from its sentence, or None:
+    the doer of an attack told in a clause on its trigger, else the one its place implies.
     It replaces the event's uncoded sources (a weapon phrase) where it is not None."""
-    place = event.location
-    if place is None or place.country is None or place.span is None or place.derived_from not in SENTENCE_PLACES:
-        return None
     if any(a.code for a in event.sources):
         return None  # a coded doer
     named = _doer_of_clause(doc, event) if doc is not None and event.plover_type == "ASSAULT" and not event.sources else None
     if named is not None:
         return named  # "Three civilians were killed when Russian troops shelled Kharkiv": the shelling's doer
+    place = event.location
+    if place is None or place.country is None or place.span is None or place.derived_from not in SENTENCE_PLACES:
+        return None
     own = _is_own_actor(event, place.span.start, place.span.end)  # "shelled Syrian villages"
     if event.plover_type == "ASSAULT" and not own and all(_weapon_phrase(a) for a in event.sources):
         # the weapon's phrase ("A roadside bomb") keeps its span; with none, the place name is the span

@@ -358,8 +358,8 @@ def _named_places(doc: Doc, taken: Sequence[tuple[int, int]], *, coded: set[int]
         span = _name_span(doc, token)
         if span is None or any(_overlaps(span, other) for other in (*taken, *[(s, e) for s, e, _ in found])):
             continue
-        if _is_title(doc, span[0]):
-            continue  # "near Mr. Kakata"
+        if _is_title(doc, span[0]) or not _name_like(doc[span[0] : span[1]]):
+            continue  # "near Mr. Kakata", "at 3 A.M."
         found.append((span[0], span[1], "named"))
         heads.add(token.i)
     return found
@@ -442,7 +442,7 @@ def _known_places(
         ):
             span = _name_span(doc, token) if token.pos_ == "PROPN" and token.text[:1].isupper() else None
             if span is not None and not any(_overlaps(span, other) for other in (*taken, *[(a, b) for a, b, _ in found])):
-                if not _is_title(doc, span[0]) and not any(i in coded for i in range(*span)):
+                if not _is_title(doc, span[0]) and not any(i in coded for i in range(*span)) and _name_like(doc[span[0] : span[1]]):
                     found.append((span[0], span[1], "known" if gazetteer.matches(doc[span[0] : span[1]].text) else "named"))
                     continue  # "stormed Najarah", "entered Zabdeen": ground, whether a table holds it or not
         norp = token.ent_type_ == "NORP"  # "the southern sector of Aleppo", tagged a nationality
@@ -467,7 +467,7 @@ def _known_places(
         span = _name_span(doc, token)
         if span is None or any(_overlaps(span, other) for other in (*taken, *[(a, b) for a, b, _ in found])):
             continue
-        if _is_title(doc, span[0]) or any(i in bodies for i in range(*span)):
+        if _is_title(doc, span[0]) or any(i in bodies for i in range(*span)) or not _name_like(doc[span[0] : span[1]]):
             continue  # a person, group or IGO the actor stage coded ("Jaffna was captured": an uncoded PERSON)
         if any(doc[i].ent_type_ not in _RETAGGED and not (norp and doc[i].ent_type_ == "NORP") for i in range(*span)):
             continue
@@ -493,8 +493,21 @@ def _missed_places(doc: Doc, taken: Sequence[tuple[int, int]]) -> list[tuple[int
             continue
         if any(t.ent_type_ and t.ent_type_ != "NORP" for t in doc[span[0] : span[1]]):
             continue
+        if not _name_like(doc[span[0] : span[1]]):
+            continue  # "turned out to march", "at 3 A.M.", "in Sarmin,#Idlib pic.twitter.com/..."
         found.append((span[0], span[1], "gazetteer"))
     return found
+
+
+def _name_like(span: TokenSpan) -> bool:
+    """Whether words the tagger called proper nouns can be a place name: a capitalised last word
+    ("east Aleppo" is one), longer than one letter, no clock time, hashtag, handle or link."""
+    text = span.text
+    if len(text) < 2 or not span[-1].text[:1].isupper():
+        return False
+    if text.lower().replace(".", "") in ("am", "pm"):
+        return False
+    return not any(mark in text for mark in ("#", "@", "/", "http"))
 
 
 def _resolve_all(

@@ -264,6 +264,16 @@ def test_shipped_role_tagger_marks_doer_and_target(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(not (SHIPPED / "model.onnx").is_file(), reason="the shipped classifier is not built (make model)")
+def test_role_model_none_tags_no_argument_phrases() -> None:
+    # "none", as for classifier.model, means no tagger: it used to be read as a folder named "none" (E910)
+    from dyads.pipeline import Pipeline
+    from dyads.config import load_config
+
+    stage = Pipeline(load_config(overrides={"classifier.role_model": "none"})).nlp.get_pipe("dyads_classify")
+    assert stage.classifier is not None and stage.tagger is None and not stage.use_roles
+
+
+@pytest.mark.skipif(not (SHIPPED / "model.onnx").is_file(), reason="the shipped classifier is not built (make model)")
 def test_shipped_model_gives_distributions_and_obvious_answers() -> None:
     clf = SentenceClassifier(SHIPPED)
     texts = [

@@ -408,3 +408,34 @@ def test_add_gold_verb_event_makes_the_verbs_event_only_where_none_was_coded() -
     assert (made.trigger.text, made.coder, made.quad_class) == ("shelled", GOLD_VERB_CODER, 4)
     assert [a.sectors for a in made.sources] == [["REB"]] and [a.code for a in made.targets] == ["SYR"]
     assert add_gold_verb_event(doc, verb, lexicon=load_lexicon()) is None  # an event on the verb is there now
+
+
+@pytest.mark.slow
+def test_cross_validation_scores_event_location_as_the_plain_pipeline_does(tmp_path: Path) -> None:
+    # two "folds" that both hold the shipped classifier: the --folds path must then give the plain
+    # pipeline's summary, gold-verb events included (it used to score coded events only)
+    import shutil
+
+    from dyads.config import load_config
+    from dyads.evaluate.run import FoldCoder
+    from dyads.pipeline import Pipeline
+    from dyads.stages.classify import model_folder
+
+    for fold in (0, 1):
+        folder = tmp_path / "cv" / f"fold-{fold}"
+        shutil.copytree(model_folder("default"), folder)
+        meta = json.loads((folder / "dyads-model.json").read_text(encoding="utf-8"))
+        (folder / "dyads-model.json").write_text(json.dumps({**meta, "folds": 2, "fold": fold}), encoding="utf-8")
+    rows = [
+        loc_row("A fisherman drowned near Basra on Sunday after his boat capsized.", "drowned", ["Basra"]),
+        loc_row("Rebels shelled the town of Idlib on Monday, killing four people.", "shelled", ["Idlib"]),
+        loc_row("The ministry said talks would resume next week.", "said", []),
+    ]
+    gold = tmp_path / "loc.jsonl"
+    gold.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    pipeline = Pipeline(load_config(overrides={"classifier.role_model": "classifier"}))
+    plain = evaluate("event-location", gold, coder=pipeline).summary
+    folds = evaluate("event-location", gold, coder=FoldCoder(pipeline, tmp_path / "cv")).summary
+    keys = ("n", "accuracy", "accuracy_coded_events", "gold_verb_events", "verb_matched")
+    assert {k: folds[k] for k in keys} == {k: plain[k] for k in keys}
+    assert plain["gold_verb_events"] >= 1  # "drowned" is no verb the coder codes

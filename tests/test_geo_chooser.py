@@ -263,12 +263,20 @@ def test_the_fingerprint_tells_training_sentences_from_others() -> None:
     assert share_trained_on({}, seen) is None and share_trained_on({"texts_fingerprint": "%%"}, seen) is None
 
 
-def test_an_affiliation_is_no_candidate(nlp, gaz: Gazetteer) -> None:
+def test_an_affiliation_is_a_marked_candidate(nlp, gaz: Gazetteer) -> None:
+    # the hand rules never choose "Algeria's security forces"; the learned chooser sees it, marked
+    # with what it owns, because the gold often places events at "Turkey's highest court"
     doc = nlp("Algeria's security forces killed five militants in Tizi Ouzou on Monday.")
     event = make_event(doc, "killed")
     component = PlacesComponent(chooser="rules", gazetteer=gaz)
     toponyms = component.toponyms(doc)
-    assert any(t.text == "Algeria" for t in toponyms)
-    candidates = component.candidates(doc, event, toponyms, *component.rules_choice(doc, event, toponyms))
-    names = [c.location.span.text for c in candidates if c.location is not None]
-    assert "Algeria" not in names and "Tizi Ouzou" in names
+    choice, rules_location = component.rules_choice(doc, event, toponyms)
+    assert rules_location is not None and rules_location.span.text == "Tizi Ouzou"
+    candidates = component.candidates(doc, event, toponyms, choice, rules_location)
+    by_name = {c.location.span.text: c.features for c in candidates if c.location is not None}
+    assert by_name["Algeria"]["affiliation"] == 1.0 and by_name["Algeria"]["owned:force"] == 1.0
+    assert "affiliation" not in by_name["Tizi Ouzou"]
+    learned = PlacesComponent(chooser="learned", gazetteer=gaz)
+    doc._.dyads_events = [event]
+    learned(doc)
+    assert event.location.span.text == "Tizi Ouzou"

@@ -134,3 +134,13 @@ def test_a_name_after_a_place_preposition_still_is_one(gaz: Gazetteer) -> None:
     doc = parsed(["The", "raid", "began", "in", "Aleppo", "."], [1, 2, 2, 2, 3, 2], ["det", "nsubj", "ROOT", "prep", "pobj", "punct"],
                  ["DET", "NOUN", "VERB", "ADP", "PROPN", "PUNCT"], ["O"] * 6)  # fmt: skip
     assert [t[:2] for t in found(doc, gaz)] == [("Aleppo", "SYR")]
+
+
+def test_a_known_name_tagged_a_common_noun(gaz: Gazetteer) -> None:
+    # "A boy was shot in Durres ." with the town tagged NOUN; a lower-case noun there stays no place
+    words = ["A", "boy", "was", "shot", "in", "Durres", "."]
+    heads, deps = [1, 3, 3, 3, 3, 4, 3], ["det", "nsubjpass", "auxpass", "ROOT", "prep", "pobj", "punct"]
+    pos = ["DET", "NOUN", "AUX", "VERB", "ADP", "NOUN", "PUNCT"]
+    assert [t[:2] for t in found(parsed(words, heads, deps, pos, ["O"] * 7), gaz)] == [("Durres", "ALB")]
+    lower = parsed([*words[:5], "town", "."], heads, deps, pos, ["O"] * 7)
+    assert found(lower, gaz) == []

@@ -389,12 +389,31 @@ class GoldVerbLocator:
         return out
 
 
-def gold_verb_locator(coder: Any) -> GoldVerbLocator | None:
+class FoldGoldVerbLocator:
+    """:class:`GoldVerbLocator` for a cross-validation coder (``--folds``): each sentence is coded
+    with the models of its held-out fold, as the coder codes texts."""
+
+    def __init__(self, coder: Any) -> None:
+        self.coder = coder
+        self.locator = GoldVerbLocator(coder.pipeline.nlp)
+
+    def __call__(self, records: Sequence[EventLocationRecord], *, batch_size: int = 64) -> list[list[Event]]:
+        out: dict[int, list[Event]] = {}
+        for indices in self.coder.folds([r.text for r in records]):
+            for i, events in zip(indices, self.locator([records[i] for i in indices], batch_size=batch_size)):
+                out[i] = events
+        return [out[i] for i in range(len(records))]
+
+
+def gold_verb_locator(coder: Any) -> GoldVerbLocator | FoldGoldVerbLocator | None:
     """What ``event-location`` runs for a dyads :class:`~dyads.pipeline.Pipeline` with a places
-    stage; None for any other coder (a cross-validation coder, a coder of the user's own), whose
-    coded events are scored as they are."""
+    stage, or for the cross-validation coder over one; None for any other coder (a coder of the
+    user's own), whose coded events are scored as they are."""
+    from dyads.evaluate.run import FoldCoder
     from dyads.pipeline import Pipeline
 
+    if isinstance(coder, FoldCoder) and isinstance(coder.pipeline, Pipeline) and "dyads_places" in coder.pipeline.nlp.pipe_names:
+        return FoldGoldVerbLocator(coder)
     if not isinstance(coder, Pipeline) or "dyads_places" not in coder.nlp.pipe_names:
         return None
     return GoldVerbLocator(coder.nlp)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -99,10 +99,18 @@ class FoldCoder:
         self.loaded: dict[tuple[str, int], SentenceClassifier] = {}
 
     def __call__(self, texts: Sequence[str], *, published: dt.date | None = None) -> list[list]:
+        out: dict[int, list] = {}
+        for indices in self.folds(texts):
+            for i, events in zip(indices, self.pipeline.code_texts([texts[i] for i in indices], published=published)):
+                out[i] = events
+        return [out[i] for i in range(len(texts))]
+
+    def folds(self, texts: Sequence[str]) -> Iterator[list[int]]:
+        """The indices of ``texts`` fold by fold, each fold's models put in the pipeline before its
+        indices are given: code those texts with ``self.pipeline`` then."""
         from dyads.classifier import fold_of
 
         component = self.pipeline.nlp.get_pipe("dyads_classify")
-        out: dict[int, list] = {}
         by_fold: dict[int, list[int]] = {}
         for i, text in enumerate(texts):
             by_fold.setdefault(fold_of(text, len(self.models)), []).append(i)
@@ -110,9 +118,7 @@ class FoldCoder:
             component.classifier = self._load("classifier", fold, self.models)
             if self.taggers:
                 component.tagger = self._load("roles", fold, self.taggers)
-            for i, events in zip(indices, self.pipeline.code_texts([texts[i] for i in indices], published=published)):
-                out[i] = events
-        return [out[i] for i in range(len(texts))]
+            yield indices
 
     def _load(self, kind: str, fold: int, folders: dict[int, Path]) -> SentenceClassifier:
         from dyads.classifier import SentenceClassifier

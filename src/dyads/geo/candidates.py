@@ -1,7 +1,8 @@
 """The places an event may have happened in, each described by features for the learned chooser.
 
 For one coded event the candidates are: "no place" (always first), every toponym of the event's
-sentence but affiliations ("Algeria's security forces", as in the rules), and
+sentence (a place that owns a non-place, "Algeria's security forces", which the hand rules never
+choose, marked ``affiliation`` with the word it owns: "Turkey's highest court" is where), and
 the country a target names as a whole ("attacked his country") when the rules find one. Each
 candidate carries a sparse feature map (name -> value) read off the already-parsed Doc: the
 dependency path from the trigger, the preposition that governs the name, distance and order, the
@@ -176,12 +177,9 @@ def event_candidates(
     ``rules`` is the hand rules' choice among the sentence's toponyms and ``rules_location``
     their final answer (the choice, else a target-actor place): both are features."""
     trigger = trigger_token(doc, event)
-    # a place that owns a non-place ("Algeria's security forces") names an affiliation: no candidate
-    inside = [
-        t
-        for t in toponyms
-        if t.start_char >= event.sentence.start and t.end_char <= event.sentence.end and not is_affiliation(doc, t)
-    ]
+    # a place that owns a non-place ("Algeria's security forces") usually names an affiliation, but
+    # "Turkey's highest court", "London's transit system" are where: a candidate with what it owns
+    inside = [t for t in toponyms if t.start_char >= event.sentence.start and t.end_char <= event.sentence.end]
     none_features: dict[str, float] = {
         f"none:quad:{event.quad_class}": 1.0,
         f"none:root:{event.cameo_code[:2]}": 1.0,
@@ -212,6 +210,10 @@ def event_candidates(
     rows: list[tuple[Toponym, dict[str, float]]] = []
     for top in inside:
         features = _toponym_features(doc, event, top, trigger, inside, actor_spans)
+        if is_affiliation(doc, top):
+            owned = doc[top.start : top.end].root.head
+            features["affiliation"] = 1.0
+            features[f"owned:{owned.lemma_.lower() if _common(owned) else 'name'}"] = 1.0
         if _same_span(rules.location, top.start_char, top.end_char):
             features["rules_pick"] = 1.0
         elif _same_span(rules_location, top.start_char, top.end_char):

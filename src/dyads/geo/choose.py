@@ -180,6 +180,7 @@ def _candidate_spans(
     coded, bodies = _coded_tokens(doc)
     spans.extend(_named_places(doc, [(start, end) for start, end, _ in spans], coded=coded))
     spans.extend(_known_places(doc, gazetteer, [(start, end) for start, end, _ in spans], coded=coded, bodies=bodies))
+    spans.extend(_capitalised_nouns(doc, gazetteer, [(start, end) for start, end, _ in spans], coded=coded))
     spans.extend(_context_places(doc, gazetteer, spans, context_countries))
     return sorted(spans)
 
@@ -475,6 +476,21 @@ def _known_places(
             found.append((span[0], span[1], "known"))
         elif not norp and span[1] - span[0] > 1 and doc[span[1] - 1].lower_ in FACILITY_WORDS:
             found.append((span[0], span[1], "named"))
+    return found
+
+
+def _capitalised_nouns(doc: Doc, gazetteer: Gazetteer, taken: Sequence[tuple[int, int]], *, coded: set[int]) -> list[tuple[int, int, str]]:
+    """Known place names the tagger called common nouns, after a place preposition and
+    capitalised inside the sentence ("a boy in Durres"); only names the gazetteer holds."""
+    preps = LOCATIVE_PREPS | DIRECTION_PREPS | LAUNCH_PREPS
+    found: list[tuple[int, int, str]] = []
+    for token in doc:
+        if token.pos_ != "NOUN" or token.dep_ != "pobj" or token.head.lower_ not in preps or token.ent_type_:
+            continue
+        if not token.is_title or token.is_sent_start or token.i in coded or any(_overlaps((token.i, token.i + 1), t) for t in taken):
+            continue
+        if gazetteer.matches(token.text):
+            found.append((token.i, token.i + 1, "known"))
     return found
 
 

@@ -100,7 +100,8 @@ def model_folder(name: str, *, shipped: str = "events-minilm") -> Path | None:
 
 
 def load_role_tagger(name: str, *, threads: int) -> SentenceClassifier | None:
-    """The role tagger a ``role_model`` setting names; None for the classifier's own role head."""
+    """The role tagger a ``role_model`` setting names; None for the classifier's own role head
+    (``"none"`` never reaches here: the component then tags no argument phrases at all)."""
     if name == OWN_ROLE_HEAD:
         return None
     tagger = SentenceClassifier(model_folder(name, shipped="roles-minilm") or Path(name), threads=threads)
@@ -135,6 +136,7 @@ class EventClassifier:
     ) -> None:
         folder = model_folder(model)
         self.classifier = SentenceClassifier(folder, threads=threads) if folder else None
+        roles = roles and model_folder(role_model) is not None  # role_model "none": the rules' argument phrases stand
         self.tagger = load_role_tagger(role_model, threads=threads) if folder and roles else None
         self.role_floor = role_floor
         self.lexicon: Lexicon = load_lexicon(Path(lexicon) if lexicon else None)

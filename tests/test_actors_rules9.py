@@ -150,3 +150,19 @@ def test_an_uncoded_target_holding_the_attacks_place_is_that_country():
     assert _is_the_place(target, event)
     assert not _is_the_place(Actor(name="Russian", span=Span(start=0, end=7, text="Russian")), event)
     assert not _is_the_place(target, event.model_copy(update={"quad_class": 3}))  # no attack: no place struck
+
+
+@pytest.mark.slow
+def test_a_leaders_name_inside_a_place_name_is_no_mention_of_the_leader(rules_pipeline):
+    # "Saleh" is a listed Yemeni president and "Al-Assad" the Syrian one; inside the names of a
+    # mosque and a suburb they are neither
+    for text, place in [
+        ("Turkish shells struck the Nabi Saleh Mosque on Monday.", "Nabi Saleh Mosque"),
+        ("The army attacked the Al-Assad Suburb on Monday.", "Al-Assad Suburb"),
+    ]:
+        doc = rules_pipeline.nlp(text)
+        assert all(m.kind != "person" for m in doc._.dyads_mentions), text
+        assert any(t.text.endswith(place.split()[-1]) for t in rules_pipeline.nlp.get_pipe("dyads_places").toponyms(doc))
+    # the leader himself still is
+    doc = rules_pipeline.nlp("President Bashar al-Assad met the envoy on Monday.")
+    assert [m.actor.name for m in doc._.dyads_mentions if m.kind == "person"] == ["Bashar al-Assad"]

@@ -248,7 +248,7 @@ def find_mentions(
     """
     if len(doc) == 0:
         return []
-    hits = _find_hits(doc, dictionary, on=on)
+    hits = [hit for hit in _find_hits(doc, dictionary, on=on) if not _opens_a_place_name(doc, hit)]
     people, hits = _person_spans(doc, hits)
     phrases = _build_phrases(doc, hits, people, dictionary, on=on)
     by_token = _index_phrases(phrases)
@@ -430,6 +430,25 @@ def _mark_backer(doc: Doc, hit: _Hit, s_start: int, s_end: int) -> None:
         hit.backer, hit.start = True, start - 2
     elif start >= 1 and doc[start - 1].lower_ == "pro-":
         hit.backer, hit.start = True, start - 1
+
+
+#: capitalised nouns that end the name of a building or a place named after a person
+NAMED_PLACE_NOUNS = frozenset({
+    "mosque", "church", "cathedral", "shrine", "mausoleum", "hospital", "university", "college", "school",
+    "academy", "airport", "stadium", "bridge", "dam", "street", "avenue", "road", "highway", "square", "park",
+    "suburb", "camp", "district", "quarter", "neighborhood", "neighbourhood", "village", "town", "city",
+    "hill", "mountain", "port", "station", "base", "barracks", "housing", "complex", "center", "centre",
+})  # fmt: skip
+
+
+def _opens_a_place_name(doc: Doc, hit: _Hit) -> bool:
+    """A listed person's name that begins the name of a building or a place ("struck the Nabi Saleh
+    Mosque", "the Al-Assad Suburb", "King Fahd Street"): no mention of that person."""
+    if hit.is_role or hit.entry.kind != "person":
+        return False
+    last = doc[hit.end - 1]
+    head = last.head
+    return last.dep_ == "compound" and head.i > last.i and head.text[:1].isupper() and head.lower_ in NAMED_PLACE_NOUNS
 
 
 def _person_spans(doc: Doc, hits: list[_Hit]) -> tuple[list[tuple[int, int]], list[_Hit]]:

@@ -30,7 +30,7 @@ from dyads.stages.extensions import trigger_token
 
 TOPONYM_LABELS = frozenset({"GPE", "LOC", "FAC"})
 LOCATIVE_PREPS = frozenset(
-    {"in", "at", "near", "on", "inside", "outside", "around", "across", "throughout", "within",
+    {"in", "at", "near", "on", "inside", "outside", "around", "across", "throughout", "through", "within",
      "over", "along", "off", "onto", "upon", "between", "among", "beyond", "behind", "under", "above"}
 )
 DIRECTION_PREPS = frozenset({"to", "into", "toward", "towards"})
@@ -41,12 +41,16 @@ BASE_WORDS = ("air base", "airbase", "air field", "airfield", "military base", "
 SPECIFICITY = {"site": 4, "city": 3, "admin1": 2, "region": 2, "unknown": 1.5, "country": 1}
 #: prepositions that put a named thing somewhere: a PERSON/ORG-tagged name under one is a place
 #: ("in Tuz Khurmatu", "inside Kafr Sousah"); narrower than LOCATIVE_PREPS ("on", "over" take topics)
-NAME_PREPS = frozenset({"in", "at", "near", "inside", "outside", "into", "around", "across", "throughout", "within"})
+NAME_PREPS = frozenset({"in", "at", "near", "inside", "outside", "into", "around", "across", "throughout", "through", "within"})
+#: nouns of an attack whose "on" names the ground attacked: "an army attack on al-Latmana", "their assault on Taqsis"
+ASSAULT_NOUNS = frozenset({"attack", "assault", "offensive", "raid", "strike", "airstrike", "bombardment", "advance"})
 #: common nouns that make the name before them, or after "of", a place ("Nwonko village", "town of Barentu")
 PLACE_NOUNS = frozenset(
     {"village", "villages", "town", "towns", "city", "district", "province", "governorate", "region",
      "area", "countryside", "neighbourhood", "neighborhood", "suburb", "camp", "county", "state",
-     "municipality", "outskirts", "valley", "mountains", "hills", "island", "border", "crossing"}
+     "municipality", "outskirts", "valley", "mountains", "hills", "island", "border", "crossing",
+     "districts", "provinces", "governorates", "regions", "areas", "neighbourhoods", "neighborhoods", "suburbs",
+     "cities", "municipalities"}
 )
 NAME_LABELS = frozenset({"PERSON", "ORG", "NORP"})
 #: how large a kind of place is: in "the X <place noun> of Y" the larger one holds the other
@@ -153,8 +157,8 @@ def _candidate_spans(
         start, end = ent.start, ent.end
         if start < end and doc[start].text.lower() == "the":
             start += 1
-        if start >= end:
-            continue
+        if start >= end or doc[start:end].text.lower() in COMPASS_WORDS:
+            continue  # "a strike on the North's nuclear site" is North Korea's, not Cameroon's North region
         overlapping = [site for site in sites if _overlaps((start, end), site)]
         if overlapping:
             inside = all(start <= a and b <= end and (a, b) != (start, end) for a, b in overlapping)
@@ -320,6 +324,11 @@ def _name_span(doc: Doc, token: Token) -> tuple[int, int] | None:
                 return (start, ent.end) if start < ent.end else None
     if token.pos_ != "PROPN":
         return None
+    return _proper_run(doc, token)
+
+
+def _proper_run(doc: Doc, token: Token) -> tuple[int, int]:
+    """``token`` and the proper nouns right before it that hang on it ("Tuz Khurmatu")."""
     start = token.i
     while start > 0 and doc[start - 1].pos_ == "PROPN" and doc[start - 1].head.i == token.i:
         start -= 1
@@ -339,8 +348,9 @@ def _named_places(doc: Doc, taken: Sequence[tuple[int, int]], *, coded: set[int]
     """Names the NER tagged PERSON/ORG/NORP (or missed) that the words around make places:
     under "in"/"at"/"inside"... ("in Tuz Khurmatu"; an organisation there only when the actor
     stage coded no actor in it: "in Kfar Darom", not "at the United Nations"), after "<place noun> of" ("the town of
-    Mrkonjic Grad", "the settlements of Jobar and Maharda") or before a place noun ("Nwonko
-    village", "the Hama countryside", "the Sufa checkpoint")."""
+    Mrkonjic Grad", "the settlements of Jobar and Maharda"), before a place noun ("Nwonko
+    village", "the Hama countryside", "the Sufa checkpoint") or with one in apposition
+    ("Miringa, a village in Biu")."""
     found: list[tuple[int, int, str]] = []
     heads: set[int] = set()  # the head words of the names found: a name listed with one is a place too
     for token in doc:
@@ -349,10 +359,11 @@ def _named_places(doc: Doc, taken: Sequence[tuple[int, int]], *, coded: set[int]
         head = token.head
         placed = (
             (token.dep_ == "conj" and head.i in heads)  # "the settlements of Jobar and Maharda"
-            or (token.dep_ == "pobj" and head.text.lower() in NAME_PREPS and (token.ent_type_ != "ORG" or token.i not in coded))
+            or (token.dep_ == "pobj" and _names_ground(head) and (token.ent_type_ != "ORG" or token.i not in coded))
             or (token.dep_ == "pobj" and head.text.lower() == "of" and head.head.lower_ in _OF_PLACE_NOUNS and head.head.is_lower)
             or (token.dep_ in ("compound", "amod", "nmod") and head.lower_ in PLACE_NOUNS and head.is_lower and head.i == token.i + 1)
             or _names_facility(token)
+            or any(c.dep_ == "appos" and c.lower_ in PLACE_NOUNS for c in token.children)  # "Miringa, a village in Biu"
         )
         if not placed:
             continue
@@ -364,6 +375,12 @@ def _named_places(doc: Doc, taken: Sequence[tuple[int, int]], *, coded: set[int]
         found.append((span[0], span[1], "named"))
         heads.add(token.i)
     return found
+
+
+def _names_ground(prep: Token) -> bool:
+    """A preposition whose object, a name, is a place: in / at / near / into..., and "on" after an
+    attack noun ("an army attack on al-Latmana"; not "on Monday", "on the issue")."""
+    return prep.lower_ in NAME_PREPS or (prep.lower_ == "on" and prep.head.lemma_.lower() in ASSAULT_NOUNS)
 
 
 def _names_facility(token: Token) -> bool:
@@ -403,13 +420,15 @@ GROUND_VERBS = frozenset({
 #: what else a name may be tagged and still be a place the gazetteer knows (never a date or a number;
 #: NORP only under a place preposition or a place noun's "of": "the southern sector of Aleppo")
 _RETAGGED = frozenset({"", "ORG", "PERSON", "PRODUCT", "LANGUAGE", "WORK_OF_ART", "EVENT", "LAW", "FAC", "LOC", "GPE"})
+#: "<direction> of" names a place after it: "northeast of Karmah", "south west of Mallah"
+COMPASS_WORDS = frozenset({"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"})
 #: nouns whose apposition names a place: "the capital, Bujumbura", "a Brooklyn neighborhood, Canarsie"
 _APPOSED_NOUNS = PLACE_NOUNS | {"capital"}
 #: nouns whose "of" phrase names a place: "the town of Barentu", "the streets of Mbabane"
-_OF_PLACE_NOUNS = PLACE_NOUNS | {
-    "streets", "capital", "settlement", "settlements", "sector", "districts", "suburbs", "stronghold", "perimeter",
+_OF_PLACE_NOUNS = PLACE_NOUNS | COMPASS_WORDS | {
+    "streets", "capital", "settlement", "settlements", "sector", "stronghold", "perimeter",
     "hometown", "mountaintop", "hilltop", "slope", "slopes", "part", "parts", "corridor", "vicinity", "farms",
-    "cities", "environs", "heart", "centre", "center", "edge", "entrance", "periphery", "provinces", "regions",
+    "environs", "heart", "centre", "center", "edge", "entrance", "periphery",
 }  # fmt: skip
 #: last words that make a capitalised name a place even when no gazetteer holds it ("Minya University",
 #: "the Heart Hospital", "Dahiyat Al-Assad Suburb", "Bama Town")
@@ -430,9 +449,12 @@ def _known_places(
     subject of a passive verb of territory ("Jaffna was captured"). A name no gazetteer holds is
     kept there (source ``named``, a place without coordinates, for event location only) when its
     last word names a built or bounded place ("stormed the Heart Hospital", "at Minya
-    University"), and as the object of a verb whose object is always ground ("stormed Najarah":
-    GROUND_VERBS; "captured Birao" only when tagged an organisation). A name in which the actor
-    stage coded a person, group or IGO is left alone, as is one after a title."""
+    University") or whose first word begins Arabic, Hebrew and Kurdish place names ("captured
+    Jabal al-Sayyid": PLACE_PREFIXES), and as the object of a verb whose object is always ground
+    ("stormed Najarah": GROUND_VERBS; "captured Birao" only when tagged an organisation). An
+    entity that runs past a known name gives the name ("attacks on Aleppo for the ninth
+    consecutive day"). A name in which the actor stage coded a person, group or IGO is left
+    alone, as is one after a title."""
     preps = LOCATIVE_PREPS | DIRECTION_PREPS | LAUNCH_PREPS
     found: list[tuple[int, int, str]] = []
     for token in doc:
@@ -443,7 +465,7 @@ def _known_places(
         ):
             span = _name_span(doc, token) if token.pos_ == "PROPN" and token.text[:1].isupper() else None
             if span is not None and not any(_overlaps(span, other) for other in (*taken, *[(a, b) for a, b, _ in found])):
-                if not _is_title(doc, span[0]) and not any(i in coded for i in range(*span)) and _name_like(doc[span[0] : span[1]]):
+                if not _is_title(doc, span[0]) and not any(i in bodies for i in range(*span)) and _name_like(doc[span[0] : span[1]]):
                     found.append((span[0], span[1], "known" if gazetteer.matches(doc[span[0] : span[1]].text) else "named"))
                     continue  # "stormed Najarah", "entered Zabdeen": ground, whether a table holds it or not
         norp = token.ent_type_ == "NORP"  # "the southern sector of Aleppo", tagged a nationality
@@ -466,7 +488,12 @@ def _known_places(
         if not ground:
             continue
         span = _name_span(doc, token)
-        if span is None or any(_overlaps(span, other) for other in (*taken, *[(a, b) for a, b, _ in found])):
+        if span is None:
+            continue
+        run = _proper_run(doc, token)  # "attacks on Aleppo for the ninth consecutive day", one WORK_OF_ART entity
+        if run != span and span[0] <= run[0] and run[1] <= span[1] and not _known_name(doc, span, gazetteer) and _known_name(doc, run, gazetteer):
+            span = run
+        if any(_overlaps(span, other) for other in (*taken, *[(a, b) for a, b, _ in found])):
             continue
         if _is_title(doc, span[0]) or any(i in bodies for i in range(*span)) or not _name_like(doc[span[0] : span[1]]):
             continue  # a person, group or IGO the actor stage coded ("Jaffna was captured": an uncoded PERSON)
@@ -474,18 +501,41 @@ def _known_places(
             continue
         if gazetteer.matches(doc[span[0] : span[1]].text):
             found.append((span[0], span[1], "known"))
-        elif not norp and span[1] - span[0] > 1 and doc[span[1] - 1].lower_ in FACILITY_WORDS:
+        elif not norp and span[1] - span[0] > 1 and (doc[span[1] - 1].lower_ in FACILITY_WORDS or _place_prefixed(doc[span[0] : span[1]])):
             found.append((span[0], span[1], "named"))
     return found
 
 
+#: first words of Arabic, Hebrew and Kurdish place names ("Jabal al-Sayyid", "Kafr Nabl", "Tal Abyad",
+#: "Deir Hafer", "Ain Issa"): a name that opens with one is a place
+PLACE_PREFIXES = frozenset({
+    "jabal", "jebel", "jabel", "tal", "tel", "tell", "kafr", "kfar", "deir", "dayr", "ain", "ein", "bir", "beit",
+    "bayt", "khirbet", "khirbat", "wadi", "ras", "marj", "qasr", "nahr", "jisr", "souq", "suq",
+})  # fmt: skip
+
+
+def _place_prefixed(span: TokenSpan) -> bool:
+    """Whether a name opens with one of PLACE_PREFIXES ("Jabal al-Sayyid", "Tal-Abyad")."""
+    return span[0].lower_.split("-")[0] in PLACE_PREFIXES
+
+
+def _known_name(doc: Doc, span: tuple[int, int], gazetteer: Gazetteer) -> bool:
+    """Whether tokens ``span`` look like a name and the gazetteer holds it."""
+    return _name_like(doc[span[0] : span[1]]) and bool(gazetteer.matches(doc[span[0] : span[1]].text))
+
+
 def _capitalised_nouns(doc: Doc, gazetteer: Gazetteer, taken: Sequence[tuple[int, int]], *, coded: set[int]) -> list[tuple[int, int, str]]:
-    """Known place names the tagger called common nouns, after a place preposition and
-    capitalised inside the sentence ("a boy in Durres"); only names the gazetteer holds."""
+    """Known place names the tagger called common nouns or adjectives, capitalised inside the
+    sentence, after a place preposition ("a boy in Durres") or right before a place noun ("the
+    southern Aleppo districts"); only names the gazetteer holds."""
     preps = LOCATIVE_PREPS | DIRECTION_PREPS | LAUNCH_PREPS
     found: list[tuple[int, int, str]] = []
     for token in doc:
-        if token.pos_ != "NOUN" or token.dep_ != "pobj" or token.head.lower_ not in preps or token.ent_type_:
+        if token.pos_ not in ("NOUN", "ADJ") or token.ent_type_:
+            continue
+        head = token.head
+        before_noun = token.dep_ in ("amod", "compound") and head.i == token.i + 1 and head.lower_ in PLACE_NOUNS
+        if not (token.dep_ == "pobj" and head.lower_ in preps) and not before_noun:
             continue
         if not token.is_title or token.is_sent_start or token.i in coded or any(_overlaps((token.i, token.i + 1), t) for t in taken):
             continue
@@ -517,12 +567,12 @@ def _missed_places(doc: Doc, taken: Sequence[tuple[int, int]]) -> list[tuple[int
 
 def _name_like(span: TokenSpan) -> bool:
     """Whether words the tagger called proper nouns can be a place name: a capitalised last word
-    ("east Aleppo" is one), longer than one letter, no clock time, hashtag, handle or link."""
+    ("east Aleppo" is one), longer than one letter, no bare direction, clock time, hashtag, handle or link."""
     text = span.text
     if len(text) < 2 or not span[-1].text[:1].isupper():
         return False
-    if text.lower().replace(".", "") in ("am", "pm"):
-        return False
+    if text.lower().replace(".", "") in ("am", "pm") or text.lower() in COMPASS_WORDS:
+        return False  # "at 3 A.M.", "set foot in the South" (Korea's, not Cameroon's South region)
     return not any(mark in text for mark in ("#", "@", "/", "http"))
 
 
@@ -602,11 +652,13 @@ def _may_be_unknown(span: TokenSpan, source: str, token_countries: Mapping[int, 
     preposition vouches for, never a nationality ("Ukrainian": NORP, or coded as a country
     by the actors but held by no gazetteer entry)."""
     root = span.root
-    if root.ent_type_ == "NORP" or all(t.i in token_countries for t in span):
+    if all(t.i in token_countries for t in span):
         return False
+    if root.ent_type_ == "NORP" and (root.pos_ != "PROPN" or _place_noun(root) is None):
+        return False  # a proper noun a place noun names stays: "the village of Sharifah", tagged NORP
     if source in ("ner", "named"):
         return True
-    return source == "gazetteer" and not root.ent_type_ and root.head.lower_ in NAME_PREPS
+    return source == "gazetteer" and not root.ent_type_ and _names_ground(root.head)
 
 
 def _place_noun(token: Token) -> Token | None:
@@ -761,7 +813,21 @@ def _names_the_unit(before: Toponym, after: Toponym, noun: str = "") -> bool:
     known = "unknown" not in (before.location.feature, after.location.feature)  # "the Vedeno region of Chechnya": unknown Vedeno
     if known and (before.location.feature in kinds) != (after.location.feature in kinds):
         return before.location.feature in kinds
-    return UNIT_RANK.get(after.location.feature, 1) > UNIT_RANK.get(before.location.feature, 1)
+    return _unit_rank(after) > _unit_rank(before)
+
+
+#: how large a place the gazetteer lacks is, from the last word of its name ("Wardag Province")
+_NAMED_RANK = {
+    "province": 4.0, "governorate": 4.0, "state": 4.0, "region": 4.0, "district": 3.5, "county": 3.5,
+    "municipality": 3.5, "city": 3.0, "town": 3.0, "village": 2.5,
+}  # fmt: skip
+
+
+def _unit_rank(top: Toponym) -> float:
+    """UNIT_RANK of a toponym's kind; for an unknown place, what its name's last word says."""
+    if top.location.feature == "unknown":
+        return _NAMED_RANK.get(top.text.split()[-1].lower(), 1.0) if top.text.split() else 1.0
+    return UNIT_RANK.get(top.location.feature, 1)
 
 
 #: the kinds of place a place noun names: "the X region of Y" names a region

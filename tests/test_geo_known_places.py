@@ -188,6 +188,7 @@ def test_a_bare_direction_is_no_place(rules_pipeline) -> None:
     [
         ("At least 40 people were killed in an army attack on al-Latmana, in Hama province.", "al-Latmana"),  # "attack on"
         ("Gunmen killed 13 civilians on the main road in Saydabad District of Wardag Province.", "Saydabad"),  # both unknown: the district is the unit
+        ("Militants executed 100 prisoners in the Idlib and Hama governorates on Tuesday.", "Idlib"),  # a list before a place noun
     ],
 )
 def test_attack_on_and_unknown_units(rules_pipeline, text: str, place: str) -> None:

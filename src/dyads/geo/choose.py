@@ -361,7 +361,8 @@ def _named_places(doc: Doc, taken: Sequence[tuple[int, int]], *, coded: set[int]
             (token.dep_ == "conj" and head.i in heads)  # "the settlements of Jobar and Maharda"
             or (token.dep_ == "pobj" and _names_ground(head) and (token.ent_type_ != "ORG" or token.i not in coded))
             or (token.dep_ == "pobj" and head.text.lower() == "of" and head.head.lower_ in _OF_PLACE_NOUNS and head.head.is_lower)
-            or (token.dep_ in ("compound", "amod", "nmod") and head.lower_ in PLACE_NOUNS and head.is_lower and head.i == token.i + 1)
+            # "Nwonko village"; "the Idlib and Hama governorates" (the list runs up to the noun)
+            or (token.dep_ in ("compound", "amod", "nmod") and head.lower_ in PLACE_NOUNS and head.is_lower and token.right_edge.i == head.i - 1)
             or _names_facility(token)
             or any(c.dep_ == "appos" and c.lower_ in PLACE_NOUNS for c in token.children)  # "Miringa, a village in Biu"
         )

@@ -41,7 +41,7 @@ BASE_WORDS = ("air base", "airbase", "air field", "airfield", "military base", "
 SPECIFICITY = {"site": 4, "city": 3, "admin1": 2, "region": 2, "unknown": 1.5, "country": 1}
 #: prepositions that put a named thing somewhere: a PERSON/ORG-tagged name under one is a place
 #: ("in Tuz Khurmatu", "inside Kafr Sousah"); narrower than LOCATIVE_PREPS ("on", "over" take topics)
-NAME_PREPS = frozenset({"in", "at", "near", "inside", "outside", "into", "around", "across", "throughout", "through", "within"})
+NAME_PREPS = frozenset({"in", "at", "near", "inside", "outside", "into", "around", "across", "throughout", "within"})
 #: nouns of an attack whose "on" names the ground attacked: "an army attack on al-Latmana", "their assault on Taqsis"
 ASSAULT_NOUNS = frozenset({"attack", "assault", "offensive", "raid", "strike", "airstrike", "bombardment", "advance"})
 #: common nouns that make the name before them, or after "of", a place ("Nwonko village", "town of Barentu")
@@ -359,12 +359,12 @@ def _named_places(doc: Doc, taken: Sequence[tuple[int, int]], *, coded: set[int]
         head = token.head
         placed = (
             (token.dep_ == "conj" and head.i in heads)  # "the settlements of Jobar and Maharda"
-            or (token.dep_ == "pobj" and _names_ground(head) and (token.ent_type_ != "ORG" or token.i not in coded))
+            or (token.dep_ == "pobj" and _names_ground(head, token) and (token.ent_type_ != "ORG" or token.i not in coded))
             or (token.dep_ == "pobj" and head.text.lower() == "of" and head.head.lower_ in _OF_PLACE_NOUNS and head.head.is_lower)
             # "Nwonko village"; "the Idlib and Hama governorates" (the list runs up to the noun)
             or (token.dep_ in ("compound", "amod", "nmod") and head.lower_ in PLACE_NOUNS and head.is_lower and token.right_edge.i == head.i - 1)
             or _names_facility(token)
-            or any(c.dep_ == "appos" and c.lower_ in PLACE_NOUNS for c in token.children)  # "Miringa, a village in Biu"
+            or any(c.dep_ == "appos" and c.is_lower and c.lower_ in PLACE_NOUNS for c in token.children)  # "Miringa, a village in Biu"
         )
         if not placed:
             continue
@@ -378,10 +378,13 @@ def _named_places(doc: Doc, taken: Sequence[tuple[int, int]], *, coded: set[int]
     return found
 
 
-def _names_ground(prep: Token) -> bool:
+def _names_ground(prep: Token, name: Token) -> bool:
     """A preposition whose object, a name, is a place: in / at / near / into..., and "on" after an
-    attack noun ("an army attack on al-Latmana"; not "on Monday", "on the issue")."""
-    return prep.lower_ in NAME_PREPS or (prep.lower_ == "on" and prep.head.lemma_.lower() in ASSAULT_NOUNS)
+    attack noun ("an army attack on al-Latmana"; not "on Monday", "on the issue", nor a person:
+    "the attack on the Skripals")."""
+    if prep.lower_ in NAME_PREPS:
+        return True
+    return prep.lower_ == "on" and prep.head.lemma_.lower() in ASSAULT_NOUNS and name.ent_type_ != "PERSON"
 
 
 def _names_facility(token: Token) -> bool:
@@ -492,7 +495,7 @@ def _known_places(
         if span is None:
             continue
         run = _proper_run(doc, token)  # "attacks on Aleppo for the ninth consecutive day", one WORK_OF_ART entity
-        if run != span and span[0] <= run[0] and run[1] <= span[1] and not _known_name(doc, span, gazetteer) and _known_name(doc, run, gazetteer):
+        if _runs_past(doc, span, run) and not _known_name(doc, span, gazetteer) and _known_name(doc, run, gazetteer):
             span = run
         if any(_overlaps(span, other) for other in (*taken, *[(a, b) for a, b, _ in found])):
             continue
@@ -518,6 +521,14 @@ PLACE_PREFIXES = frozenset({
 def _place_prefixed(span: TokenSpan) -> bool:
     """Whether a name opens with one of PLACE_PREFIXES ("Jabal al-Sayyid", "Tal-Abyad")."""
     return span[0].lower_.split("-")[0] in PLACE_PREFIXES
+
+
+def _runs_past(doc: Doc, entity: tuple[int, int], run: tuple[int, int]) -> bool:
+    """Whether an entity runs on past a proper name into lower-case words ("Aleppo for the ninth
+    consecutive day"); not "Loop 286", nor a body named after its kind ("the University of Iowa",
+    "the Centre for Trade")."""
+    inside = entity[0] <= run[0] and run[1] < entity[1]
+    return inside and doc[run[1]].is_lower and doc[run[1] - 1].lower_ not in FACILITY_WORDS | GENERIC_WORDS
 
 
 def _known_name(doc: Doc, span: tuple[int, int], gazetteer: Gazetteer) -> bool:
@@ -566,11 +577,25 @@ def _missed_places(doc: Doc, taken: Sequence[tuple[int, int]]) -> list[tuple[int
     return found
 
 
+def _cased(doc: Doc) -> bool:
+    """Whether the text is written with capitals (some feeds send news all in lower case, but for
+    a stray capitalised word): at least half of its first 20 sentences open with a capital."""
+    firsts = []
+    for sentence in doc.sents:
+        first = next((t for t in sentence if t.is_alpha), None)
+        if first is not None:
+            firsts.append(first.text[:1].isupper())
+        if len(firsts) == 20:
+            break
+    return not firsts or 2 * sum(firsts) >= len(firsts)
+
+
 def _name_like(span: TokenSpan) -> bool:
     """Whether words the tagger called proper nouns can be a place name: a capitalised last word
-    ("east Aleppo" is one), longer than one letter, no bare direction, clock time, hashtag, handle or link."""
+    ("east Aleppo" is one) unless the whole text is in lower case ("in ayodhya"), longer than one
+    letter, no bare direction, clock time, hashtag, handle or link."""
     text = span.text
-    if len(text) < 2 or not span[-1].text[:1].isupper():
+    if len(text) < 2 or (not span[-1].text[:1].isupper() and _cased(span.doc)):
         return False
     if text.lower().replace(".", "") in ("am", "pm") or text.lower() in COMPASS_WORDS:
         return False  # "at 3 A.M.", "set foot in the South" (Korea's, not Cameroon's South region)
@@ -659,7 +684,7 @@ def _may_be_unknown(span: TokenSpan, source: str, token_countries: Mapping[int, 
         return False  # a proper noun a place noun names stays: "the village of Sharifah", tagged NORP
     if source in ("ner", "named"):
         return True
-    return source == "gazetteer" and not root.ent_type_ and _names_ground(root.head)
+    return source == "gazetteer" and not root.ent_type_ and _names_ground(root.head, root)
 
 
 def _place_noun(token: Token) -> Token | None:

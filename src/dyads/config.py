@@ -54,8 +54,8 @@ class ClassifierSettings(_Section):
     sentences: Literal["all", "with_events"] = Field(default="all", description='classify sentences holding a proposed event or a verb and an actor ("all"), or only the first kind (faster)')
     threads: int = Field(default=1, ge=1, le=64, description="onnxruntime threads per process")
     roles: bool = Field(default=True, description="let a role tagger set the main event's argument phrases (spans, swapped or missing sources/targets)")
-    role_model: str = Field(default="default", description='role tagger folder written by `dyads train` on argument phrases alone; "default": the shipped one; "classifier": the classifier\'s own role head; "none": no tagger, the rules\' argument phrases stand (as roles = false)')
-    role_floor: float = Field(default=0.7, ge=0.0, le=1.0, description="least mean tag probability for a tagged phrase to be used at all")
+    role_model: str = Field(default="default", description='role tagger folder written by `dyads train` on argument phrases alone (a stacked one reads the states of the classifier it was trained on); "default": the shipped one; "classifier": the classifier\'s own role head; "none": no tagger, the rules\' argument phrases stand (as roles = false)')
+    role_floor: float = Field(default=0.63, ge=0.0, le=1.0, description="least mean tag probability for a tagged phrase to be used at all (0.63 matches the shipped tagger to its teacher at 0.7: bench/role_floor.py)")
     role_threshold: float = Field(default=0.5, ge=0.0, le=1.0, description="least mean tag probability for a tagged phrase to move an actor to its role or add one to a role that has actors")
     codes: Literal["model", "lexicon"] = Field(default="model", description='who has the last word on event codes: the model may re-type, flag statements and add events ("model"), or the lexicon\'s codes stand and the model only places argument phrases ("lexicon", for your own verb dictionary)')
 

@@ -12,7 +12,7 @@ import functools
 import hashlib
 import importlib.util
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +47,10 @@ class Prediction:
     types: tuple[float, ...]
     classes: tuple[float, ...]
     roles: tuple[RoleSpan, ...] = ()
+    # for a tagger stacked on the classifier (dyads.classifier.stacked): the word pieces' character
+    # offsets and the encoder's states after its shared layers, kept only when asked for
+    offsets: tuple[tuple[int, int], ...] = field(default=(), compare=False, repr=False)
+    states: Any = field(default=None, compare=False, repr=False)
 
     @property
     def top_type(self) -> str:
@@ -240,7 +244,10 @@ def read_meta(path: Path) -> dict[str, Any]:
     return meta
 
 
-def _load_session(model: Path, *, threads: int, sha256: str | None = None):  # -> onnxruntime.InferenceSession
+def _load_session(
+    model: Path, *, threads: int, sha256: str | None = None, inputs_wanted: tuple[str, ...] = ("attention_mask", "input_ids"),
+    outputs_wanted: tuple[str, ...] = ("type_probs", "class_probs"),
+):  # -> onnxruntime.InferenceSession
     """An onnxruntime session of ``model``, checked to have a dyads classifier's inputs and outputs
     (E209 not the file ``sha256`` names, E206 cannot be loaded, E207 other inputs/outputs)."""
     import onnxruntime as ort
@@ -263,11 +270,11 @@ def _load_session(model: Path, *, threads: int, sha256: str | None = None):  # -
         ) from exc
     inputs = sorted(i.name for i in session.get_inputs())
     outputs = [o.name for o in session.get_outputs()]
-    if inputs != ["attention_mask", "input_ids"] or outputs[:2] != ["type_probs", "class_probs"]:
+    if inputs != sorted(inputs_wanted) or tuple(outputs[: len(outputs_wanted)]) != outputs_wanted:
         raise ModelError(
             "E207",
-            f"{model} is not a dyads classifier: inputs {inputs}, outputs {outputs}"
-            " (expected inputs input_ids and attention_mask, outputs type_probs, class_probs[, role_probs])",
+            f"{model} is not a dyads model of this kind: inputs {inputs}, outputs {outputs}"
+            f" (expected inputs {', '.join(inputs_wanted)}, outputs {', '.join(outputs_wanted)}...)",
             fix=_MODEL_FIX,
         )
     return session
@@ -285,7 +292,7 @@ class SentenceClassifier:
     E209 ``model.onnx`` is not the file whose SHA-256 ``dyads-model.json`` records.
     """
 
-    def __init__(self, folder: Path, *, threads: int = 1) -> None:
+    def __init__(self, folder: Path, *, threads: int = 1, states: int | None = None) -> None:
         folder = Path(folder)
         meta_path = folder / META_FILE
         if not (folder / MODEL_FILE).is_file() or not meta_path.is_file():
@@ -324,6 +331,18 @@ class SentenceClassifier:
             ) from exc
         self.session = _load_session(folder / MODEL_FILE, threads=threads, sha256=self.meta.get("model_sha256"))
         self.folder = folder
+        names = [o.name for o in self.session.get_outputs()]
+        self._outputs = [n for n in names if not n.startswith("states_")]
+        if states is not None:
+            if f"states_{states}" not in names:
+                raise ModelError(
+                    "E917",
+                    f"{folder / MODEL_FILE} does not give its encoder states after {states} layers, which a tagger stacked"
+                    " on it reads (a classifier exported before 2026-11-27, or one with fewer layers)",
+                    fix="Retrain the classifier with `dyads train`, or use a role tagger that is not stacked (docs/training.md).",
+                )
+            self._outputs.append(f"states_{states}")
+        self.states = states
         self._check_output()
 
     @property
@@ -356,7 +375,15 @@ class SentenceClassifier:
         for text in texts:
             encoding = self.tokenizer.encode(text)
             ids = np.asarray([encoding.ids], dtype=np.int64)
-            outputs = self.session.run(None, {"input_ids": ids, "attention_mask": np.ones_like(ids)})
-            phrases = decode_roles(text, encoding.offsets, outputs[2][0]) if roles and len(outputs) > 2 else ()
-            out.append(Prediction(types=tuple(float(x) for x in outputs[0][0]), classes=tuple(float(x) for x in outputs[1][0]), roles=phrases))
+            outputs = self.session.run(self._outputs, {"input_ids": ids, "attention_mask": np.ones_like(ids)})
+            phrases = decode_roles(text, encoding.offsets, outputs[2][0]) if roles and "role_probs" in self._outputs else ()
+            out.append(
+                Prediction(
+                    types=tuple(float(x) for x in outputs[0][0]),
+                    classes=tuple(float(x) for x in outputs[1][0]),
+                    roles=phrases,
+                    offsets=tuple(encoding.offsets) if self.states is not None else (),
+                    states=outputs[-1][0] if self.states is not None else None,
+                )
+            )
         return out

@@ -120,11 +120,19 @@ class FoldCoder:
                 component.tagger = self._load("roles", fold, self.taggers)
             yield indices
 
-    def _load(self, kind: str, fold: int, folders: dict[int, Path]) -> SentenceClassifier:
+    def _load(self, kind: str, fold: int, folders: dict[int, Path]):  # -> SentenceClassifier | StackedTagger
         from dyads.classifier import SentenceClassifier
+        from dyads.classifier.stacked import StackedTagger, stacked_layers
 
         if (kind, fold) not in self.loaded:
-            self.loaded[kind, fold] = SentenceClassifier(folders[fold])
+            if kind == "classifier":  # with the states its fold's stacked tagger reads
+                model = SentenceClassifier(folders[fold], states=stacked_layers(self.taggers[fold]) if self.taggers else None)
+            elif stacked_layers(folders[fold]) is not None:
+                classifier = self._load("classifier", fold, self.models)
+                model = StackedTagger(folders[fold], classifier_sha256=str(classifier.meta.get("model_sha256")))
+            else:
+                model = SentenceClassifier(folders[fold])
+            self.loaded[kind, fold] = model
         return self.loaded[kind, fold]
 
 

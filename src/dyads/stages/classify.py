@@ -70,6 +70,7 @@ from spacy.tokens import Doc, Span as SpacySpan, Token
 from dyads.actors import mentions_for
 from dyads.classifier.labels import quad_of_type
 from dyads.classifier.model import Prediction, RoleSpan, SentenceClassifier
+from dyads.classifier.stacked import StackedTagger, stacked_layers
 from dyads.coder.arguments import BACKGROUND_PREPS, SELF_MOVING_TYPES, verb_arguments
 from dyads.coder.attribution import REPORTING_VERBS, local_status, reporting_above
 from dyads.coder.dateline import filed_end
@@ -99,12 +100,16 @@ def model_folder(name: str, *, shipped: str = "events-minilm") -> Path | None:
     return Path(name)
 
 
-def load_role_tagger(name: str, *, threads: int) -> SentenceClassifier | None:
+def load_role_tagger(name: str, *, threads: int, classifier: SentenceClassifier) -> SentenceClassifier | StackedTagger | None:
     """The role tagger a ``role_model`` setting names; None for the classifier's own role head
-    (``"none"`` never reaches here: the component then tags no argument phrases at all)."""
+    (``"none"`` never reaches here: the component then tags no argument phrases at all). A tagger
+    stacked on ``classifier`` (:mod:`dyads.classifier.stacked`) reads the states its predictions carry."""
     if name == OWN_ROLE_HEAD:
         return None
-    tagger = SentenceClassifier(model_folder(name, shipped="roles-minilm") or Path(name), threads=threads)
+    folder = model_folder(name, shipped="roles-minilm") or Path(name)
+    if stacked_layers(folder) is not None:
+        return StackedTagger(folder, classifier_sha256=str(classifier.meta.get("model_sha256")), threads=threads)
+    tagger = SentenceClassifier(folder, threads=threads)
     if "roles" not in tagger.heads:
         raise ModelError(
             "E915",
@@ -130,14 +135,15 @@ class EventClassifier:
         threads: int,
         roles: bool = True,
         role_model: str = DEFAULT_MODEL,
-        role_floor: float = 0.7,
+        role_floor: float = 0.63,
         role_threshold: float = 0.5,
         codes: str = "model",
     ) -> None:
         folder = model_folder(model)
-        self.classifier = SentenceClassifier(folder, threads=threads) if folder else None
         roles = roles and model_folder(role_model) is not None  # role_model "none": the rules' argument phrases stand
-        self.tagger = load_role_tagger(role_model, threads=threads) if folder and roles else None
+        shared = stacked_layers(model_folder(role_model, shipped="roles-minilm")) if roles and role_model != OWN_ROLE_HEAD else None
+        self.classifier = SentenceClassifier(folder, threads=threads, states=shared) if folder else None
+        self.tagger = load_role_tagger(role_model, threads=threads, classifier=self.classifier) if self.classifier and roles else None
         self.role_floor = role_floor
         self.lexicon: Lexicon = load_lexicon(Path(lexicon) if lexicon else None)
         self.retype_threshold = retype_threshold
@@ -167,7 +173,7 @@ class EventClassifier:
                     events.append(new)
             main = main_event(events)
             if self.use_roles and main is not None:
-                tagged = prediction.roles if self.tagger is None else self.tagger.predict([sentence.text])[0].roles
+                tagged = self.tag(sentence.text, prediction)
                 phrases = tuple(phrase for phrase in tagged if phrase.probability >= self.role_floor)
                 if phrases:
                     apply_roles(
@@ -175,6 +181,14 @@ class EventClassifier:
                     )
         doc._.dyads_events = [event for index in sorted(by_sentence) for event in by_sentence[index]]
         return doc
+
+    def tag(self, text: str, prediction: Prediction) -> tuple[RoleSpan, ...]:
+        """The main event's argument phrases: the classifier's own role head, or the tagger's."""
+        if self.tagger is None:
+            return prediction.roles
+        if isinstance(self.tagger, StackedTagger):
+            return self.tagger.tag(text, prediction)
+        return self.tagger.predict([text])[0].roles
 
     def decide(
         self,
@@ -797,7 +811,7 @@ def agreed_type(prediction: Prediction) -> str | None:
         "threads": 1,
         "roles": True,
         "role_model": DEFAULT_MODEL,
-        "role_floor": 0.7,
+        "role_floor": 0.63,
         "role_threshold": 0.5,
         "codes": "model",
     },

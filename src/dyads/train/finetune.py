@@ -25,6 +25,7 @@ from transformers import AutoModel
 from dyads.classifier.examples import Example
 from dyads.classifier.labels import CLASS_LABELS, ROLE_TAGS, TYPE_LABELS
 from dyads.classifier.model import FORMAT_VERSION, META_FILE, MODEL_FILE, TOKENIZER_FILE, encode, load_tokenizer
+from dyads.train.onnx_states import expose_states
 from dyads.train.options import TrainOptions
 
 
@@ -223,6 +224,7 @@ def _export(net: TwoHeads, tokenizer: Tokenizer, examples: list[Example], option
         # products in 16 bits, and full-range weights overflow there, so the same model gave other
         # answers on older CPUs (docs/training.md). With 7 bits the sums fit on every CPU.
         quantize_dynamic(str(fp32), str(out / MODEL_FILE), per_channel=True, reduce_range=True, weight_type=QuantType.QInt8)
+        expose_states(out / MODEL_FILE)  # states_K outputs, for a role tagger stacked on this classifier
         sample = [e.text for e in random.Random(options.seed).sample(examples, min(200, len(examples)))]
         # a role tagger (argument phrases only) is checked on its role tags per word piece, a classifier on its types
         tagger = not any(e.types or e.cameo_class is not None for e in examples)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from dyads.classifier.examples import Example, read_examples, split_folds, unique
@@ -25,6 +25,13 @@ class TrainOptions:
     role_weight: float = 1.0  # weight of the role-tagging loss beside the type and class losses
     max_per_file: int | None = None  # keep at most this many examples of one file (seeded sample)
     base: Path | None = None  # a sentence-transformers MiniLM folder; default: the PyPI package's
+    stack_on: Path | None = None  # a role tagger stacked on this classifier folder (with folds: on its fold-K)
+    shared_layers: int = 2  # stacked: the classifier layers it reads; it trains layers shared_layers+1 .. layers
+    distil_from: Path | None = None  # stacked: a role tagger of its own whose tag probabilities it also learns (with folds: its fold-K)
+    distil_texts: Path | None = None  # JSONL whose "text" sentences the teacher tags (no labels read)
+    distil_max: int = 10000  # at most this many of those sentences (seeded sample)
+    distil_weight: float = 1.0  # weight of the distillation loss beside the gold phrases' loss
+    gold_repeat: int = 1  # with distillation: each gold text this many times per epoch
     data: tuple[Path, ...] = field(default_factory=tuple)
 
 
@@ -71,10 +78,14 @@ def _require_torch() -> None:
 def train_model(options: TrainOptions, out: Path, *, examples: list[Example] | None = None, note: dict | None = None) -> dict:
     """Fine-tune on ``examples`` (default: all of ``options.data``) and write a model folder."""
     _require_torch()
-    from dyads.train.finetune import fit_and_export
-
     if examples is None:
         examples, _ = load_training_data(options)
+    if options.stack_on is not None:
+        from dyads.train.stacked import train_stacked
+
+        return train_stacked(examples, options=options, base=base_model_dir(options.base), out=Path(out), note=note or {})
+    from dyads.train.finetune import fit_and_export
+
     return fit_and_export(examples, options=options, base=base_model_dir(options.base), out=Path(out), note=note or {})
 
 
@@ -88,7 +99,12 @@ def train_cross_validation(options: TrainOptions, out: Path, *, folds: int, only
         if only is not None and fold != only:
             continue
         kept, held = split_folds(examples, folds, fold)
+        fold_options = options
+        if options.stack_on is not None:
+            fold_options = replace(options, stack_on=Path(options.stack_on) / f"fold-{fold}")
+        if options.distil_from is not None:
+            fold_options = replace(fold_options, distil_from=Path(options.distil_from) / f"fold-{fold}")
         results.append(
-            train_model(options, Path(out) / f"fold-{fold}", examples=kept, note={"folds": folds, "fold": fold, "held_out": len(held)})
+            train_model(fold_options, Path(out) / f"fold-{fold}", examples=kept, note={"folds": folds, "fold": fold, "held_out": len(held)})
         )
     return results

@@ -1,0 +1,218 @@
+"""A role tagger stacked on a classifier: it reads the classifier's encoder state after its lower
+layers and runs only its own upper layers, so a sentence's lower layers are computed once.
+
+Imported only by :func:`dyads.train.train_model`, inside the training environment (torch).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import platform
+import random
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+from transformers import AutoModel
+
+from dyads.classifier.examples import Example
+from dyads.classifier.labels import ROLE_TAGS
+from dyads.classifier.model import FORMAT_VERSION, META_FILE, MODEL_FILE, SentenceClassifier
+from dyads.train.finetune import _sha256, role_targets
+from dyads.train.options import TrainOptions
+from dyads.train.sentences import news_sentences
+
+
+class UpperTagger(nn.Module):
+    """Encoder layers ``first`` .. ``last - 1`` of the pretrained base, then per-piece role logits."""
+
+    def __init__(self, base: Path, *, first: int, last: int) -> None:
+        super().__init__()
+        encoder = AutoModel.from_pretrained(str(base), attn_implementation="eager")
+        self.layers = nn.ModuleList(encoder.encoder.layer[first:last])
+        self.dropout = nn.Dropout(0.1)
+        self.roles = nn.Linear(encoder.config.hidden_size, len(ROLE_TAGS))
+
+    def upper(self, states: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+        additive = (1.0 - attention_mask[:, None, None, :].to(states.dtype)) * torch.finfo(states.dtype).min
+        for layer in self.layers:
+            states = layer(states, attention_mask=additive)
+            states = states[0] if isinstance(states, tuple) else states
+        return states
+
+    def forward(self, states: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+        return self.roles(self.dropout(self.upper(states, attention_mask)))
+
+
+class RoleProbabilities(nn.Module):
+    """What the ONNX file computes: softmax of the role logits (no dropout)."""
+
+    def __init__(self, net: UpperTagger) -> None:
+        super().__init__()
+        self.net = net
+
+    def forward(self, states: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+        return torch.softmax(self.net.roles(self.net.upper(states, attention_mask)), -1)
+
+
+def classifier_states(classifier: SentenceClassifier, texts: list[str]) -> list[np.ndarray]:
+    """The classifier's states of each text after its shared layers, one text per call as dyads
+    serves it (the int8 model scales its activations per call)."""
+    return [np.array(classifier.predict([text], roles=False)[0].states) for text in texts]
+
+
+def _batch(states: list[np.ndarray]) -> tuple[torch.Tensor, torch.Tensor]:
+    width = max(s.shape[0] for s in states)
+    padded = np.zeros((len(states), width, states[0].shape[1]), dtype=np.float32)
+    mask = np.zeros((len(states), width), dtype=np.int64)
+    for row, s in enumerate(states):
+        padded[row, : s.shape[0]] = s
+        mask[row, : s.shape[0]] = 1
+    return torch.from_numpy(padded), torch.from_numpy(mask)
+
+
+def teacher_probs(teacher: SentenceClassifier, texts: list[str]) -> list[np.ndarray]:
+    """The role tag probabilities a tagger of its own gives each word piece of each text."""
+    out = []
+    for text in texts:
+        ids = np.asarray([teacher.tokenizer.encode(text).ids], dtype=np.int64)
+        out.append(teacher.session.run(["role_probs"], {"input_ids": ids, "attention_mask": np.ones_like(ids)})[0][0])
+    return out
+
+
+def fit_stacked(
+    examples: list[Example], *, options: TrainOptions, base: Path, classifier: SentenceClassifier,
+    teacher: SentenceClassifier | None = None, extra: Sequence[str] = (),
+) -> tuple[UpperTagger, list[float], float]:
+    """Train the upper layers (the base's layers ``classifier.states`` .. ``options.layers - 1``) on
+    ``examples``' argument phrases, and, with a ``teacher``, to give its tag probabilities on the
+    ``extra`` texts too (distillation); returns (net, loss per epoch, seconds)."""
+    random.seed(options.seed)
+    np.random.seed(options.seed)
+    torch.manual_seed(options.seed)
+    torch.set_num_threads(options.threads)
+    net = UpperTagger(base, first=classifier.states, last=options.layers or 4)
+    tagged = [e for e in examples if e.roles]
+    extra = list(extra) if teacher is not None else []
+    states = [s.astype(np.float16) for s in classifier_states(classifier, [e.text for e in tagged] + extra)]
+    soft = teacher_probs(teacher, extra) if teacher is not None else []
+    gold = [(i, tagged[i]) for i in range(len(tagged))]
+    items = gold * (options.gold_repeat if extra else 1) + [(len(tagged) + j, None) for j in range(len(extra))]
+    lengths = [s.shape[0] for s in states]
+    params = [p for p in net.parameters() if p.requires_grad]
+    optimizer = torch.optim.AdamW(params, lr=options.learning_rate, weight_decay=0.01)
+    rng = random.Random(options.seed)
+    steps = options.epochs * math.ceil(len(items) / options.batch_size)
+    warmup = max(1, steps // 10)
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda step: min((step + 1) / warmup, max(0.0, (steps - step) / max(1, steps - warmup)))
+    )
+    started = time.perf_counter()
+    history = []
+    net.train()
+    for _ in range(options.epochs):
+        total, count = 0.0, 0
+        order = sorted(items, key=lambda item: (lengths[item[0]], rng.random()))
+        chunks = [order[i : i + options.batch_size] for i in range(0, len(order), options.batch_size)]
+        rng.shuffle(chunks)
+        for batch in chunks:
+            inputs, mask = _batch([states[i].astype(np.float32) for i, _ in batch])
+            logits = net(inputs, mask)
+            loss = logits.sum() * 0.0
+            labelled = [row for row, (_, example) in enumerate(batch) if example is not None]
+            if labelled:
+                targets = role_targets(classifier.tokenizer, [batch[row][1] for row in labelled], inputs.shape[1])
+                loss = loss + nn.functional.cross_entropy(logits[labelled].reshape(-1, len(ROLE_TAGS)), targets.reshape(-1), ignore_index=-100)
+            taught = [row for row, (_, example) in enumerate(batch) if example is None]
+            if taught:
+                wanted = torch.zeros((len(taught), inputs.shape[1], len(ROLE_TAGS)))
+                for k, row in enumerate(taught):
+                    probs = soft[batch[row][0] - len(tagged)]
+                    wanted[k, 1 : probs.shape[0] - 1] = torch.from_numpy(probs[1:-1])  # not [CLS], [SEP]
+                log_probs = torch.log_softmax(logits[taught], -1)
+                pieces = wanted.sum(-1) > 0
+                loss = loss + options.distil_weight * -(wanted * log_probs).sum(-1)[pieces].mean()
+            optimizer.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(params, 1.0)
+            optimizer.step()
+            schedule.step()
+            total += loss.item() * len(batch)
+            count += len(batch)
+        history.append(round(total / max(1, count), 4))
+    net.eval()
+    return net, history, time.perf_counter() - started
+
+
+def train_stacked(examples: list[Example], *, options: TrainOptions, base: Path, out: Path, note: dict) -> dict:
+    """Fit a tagger on the states of the classifier in ``options.stack_on`` and write its folder."""
+    classifier = SentenceClassifier(options.stack_on, threads=options.threads, states=options.shared_layers)
+    teacher = SentenceClassifier(options.distil_from, threads=options.threads) if options.distil_from else None
+    extra = news_sentences(options.distil_texts, limit=options.distil_max, seed=options.seed) if teacher and options.distil_texts else []
+    net, history, seconds = fit_stacked(examples, options=options, base=base, classifier=classifier, teacher=teacher, extra=extra)
+    out.mkdir(parents=True, exist_ok=True)
+    check = _export(net, classifier, examples, options, out)
+    meta = {
+        "format": FORMAT_VERSION,
+        "role_tags": list(ROLE_TAGS),
+        "max_length": options.max_length,
+        "stacked_on": {
+            "folder_name": Path(options.stack_on).name,
+            "model_sha256": classifier.meta["model_sha256"],
+            "layers": options.shared_layers,
+        },
+        "base": {"path_name": base.parent.name, "tokenizer_sha256": _sha256(base / "tokenizer.json")},
+        "options": {k: (str(v) if isinstance(v, Path) else v) for k, v in options.__dict__.items() if k not in {"data", "base"}},
+        "data": [{"file": Path(p).name, "sha256": _sha256(Path(p))} for p in options.data],
+        "examples": len(examples),
+        "role_examples": sum(1 for e in examples if e.roles),
+        "loss_per_epoch": history,
+        "train_seconds": round(seconds, 1),
+        "int8_check": check,
+        "model_sha256": _sha256(out / MODEL_FILE),
+        "torch": torch.__version__,
+        "python": platform.python_version(),
+        **note,
+    }
+    (out / META_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    return meta
+
+
+def _export(net: UpperTagger, classifier: SentenceClassifier, examples: list[Example], options: TrainOptions, out: Path) -> dict:
+    """fp32 ONNX -> dynamic int8 (per channel, 7-bit weights as the classifier's) ONNX; returns
+    how closely int8 follows fp32 on the role tags of up to 200 training texts' word pieces."""
+    import onnxruntime as ort
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    wrapper = RoleProbabilities(net).eval()
+    sample_states = classifier_states(classifier, ["The army shelled the town.", "Talks resumed on Monday in Geneva."])
+    states, mask = _batch(sample_states)
+    with tempfile.TemporaryDirectory() as tmp:
+        fp32 = Path(tmp) / "fp32.onnx"
+        torch.onnx.export(
+            wrapper,
+            (states, mask),
+            str(fp32),
+            input_names=["states", "attention_mask"],
+            output_names=["role_probs"],
+            dynamic_axes={"states": {0: "batch", 1: "tokens"}, "attention_mask": {0: "batch", 1: "tokens"}},
+            opset_version=17,
+            dynamo=False,
+        )
+        quantize_dynamic(str(fp32), str(out / MODEL_FILE), per_channel=True, reduce_range=True, weight_type=QuantType.QInt8)
+        tagged = [e.text for e in examples if e.roles]
+        sample = random.Random(options.seed).sample(tagged, min(200, len(tagged)))
+        full = ort.InferenceSession(str(fp32), providers=["CPUExecutionProvider"])
+        small = ort.InferenceSession(str(out / MODEL_FILE), providers=["CPUExecutionProvider"])
+        agree, cosine = [], []
+        for piece_states in classifier_states(classifier, sample):
+            feed = {"states": piece_states[None].astype(np.float32), "attention_mask": np.ones((1, piece_states.shape[0]), dtype=np.int64)}
+            a, b = (session.run(None, feed)[0][0] for session in (full, small))
+            agree.extend((a.argmax(1) == b.argmax(1)).tolist())
+            cosine.extend(((a * b).sum(1) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1))).tolist())
+    return {"texts": len(sample), "role_argmax_agreement": round(float(np.mean(agree)), 4), "mean_cosine": round(float(np.mean(cosine)), 4)}

@@ -6,7 +6,9 @@ Sends each sentence of the ConfliBERT cameo_ner set to the models of its held-ou
 (``make model-cv``: the classifier in ``FOLDS/fold-K``, the role tagger in ``FOLDS/roles/fold-K``)
 and scores the phrases they mark, with no rules and no pipeline: exact-span micro F1 over
 (role, first token, last token), the measure of ``dyads evaluate conflibert-ner``. Phrases whose
-mean tag probability is under ``--floor`` are left out, as ``classifier.role_floor`` does.
+mean tag probability is under ``--floor`` are left out, as ``classifier.role_floor`` does (default
+0.7, the floor of a tagger of its own; the pipeline's stacked tagger runs at 0.63, bench/role_floor.py).
+A fold's tagger stacked on its classifier reads that classifier's states.
 """
 
 from __future__ import annotations

@@ -140,22 +140,61 @@ def batch_loss(net: nn.Module, tokenizer: Tokenizer, batch: list[Example], *, ro
     return loss
 
 
-def fit_and_export(examples: list[Example], *, options: TrainOptions, base: Path, out: Path, note: dict) -> dict:
+def seed_everything(options: TrainOptions) -> None:
+    """Seed Python, NumPy and torch and fix torch's thread count: the same data and options give the same model."""
     random.seed(options.seed)
     np.random.seed(options.seed)
     torch.manual_seed(options.seed)
     torch.set_num_threads(options.threads)
-    tokenizer = load_tokenizer(base / "tokenizer.json", options.max_length)
-    net = TwoHeads(base, layers=options.layers)
-    net.encoder.embeddings.word_embeddings.weight.requires_grad_(False)  # faster, and keeps rare words as pretrained
-    params = [p for p in net.parameters() if p.requires_grad]
+
+
+def optimiser(params: list[nn.Parameter], options: TrainOptions, *, steps: int) -> tuple[torch.optim.Optimizer, torch.optim.lr_scheduler.LambdaLR]:
+    """AdamW with 10% linear warm-up, then linear decay to 0 over ``steps``."""
     optimizer = torch.optim.AdamW(params, lr=options.learning_rate, weight_decay=0.01)
-    rng = random.Random(options.seed)
-    steps = options.epochs * math.ceil(len(examples) / options.batch_size)
     warmup = max(1, steps // 10)
     schedule = torch.optim.lr_scheduler.LambdaLR(
         optimizer, lambda step: min((step + 1) / warmup, max(0.0, (steps - step) / max(1, steps - warmup)))
     )
+    return optimizer, schedule
+
+
+def take_step(loss: torch.Tensor, optimizer: torch.optim.Optimizer, schedule: torch.optim.lr_scheduler.LambdaLR, params: list[nn.Parameter]) -> None:
+    optimizer.zero_grad()
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(params, 1.0)
+    optimizer.step()
+    schedule.step()
+
+
+def write_meta(out: Path, *, options: TrainOptions, base: Path, examples: list[Example], labels: dict, fields: dict, note: dict) -> dict:
+    """Write ``dyads-model.json``: what every model folder records (options, data hashes, model hash,
+    versions) around the model's own ``labels`` (first) and ``fields`` (after the example count)."""
+    meta = {
+        "format": FORMAT_VERSION,
+        **labels,
+        "max_length": options.max_length,
+        "base": {"path_name": base.parent.name, "tokenizer_sha256": _sha256(base / "tokenizer.json")},
+        "options": {k: (str(v) if isinstance(v, Path) else v) for k, v in options.__dict__.items() if k not in {"data", "base"}},
+        "data": [{"file": Path(p).name, "sha256": _sha256(Path(p))} for p in options.data],
+        "examples": len(examples),
+        **fields,
+        "model_sha256": _sha256(out / MODEL_FILE),
+        "torch": torch.__version__,
+        "python": platform.python_version(),
+        **note,
+    }
+    (out / META_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    return meta
+
+
+def fit_and_export(examples: list[Example], *, options: TrainOptions, base: Path, out: Path, note: dict) -> dict:
+    seed_everything(options)
+    tokenizer = load_tokenizer(base / "tokenizer.json", options.max_length)
+    net = TwoHeads(base, layers=options.layers)
+    net.encoder.embeddings.word_embeddings.weight.requires_grad_(False)  # faster, and keeps rare words as pretrained
+    params = [p for p in net.parameters() if p.requires_grad]
+    optimizer, schedule = optimiser(params, options, steps=options.epochs * math.ceil(len(examples) / options.batch_size))
+    rng = random.Random(options.seed)
     started = time.perf_counter()
     history = []
     net.train()
@@ -163,11 +202,7 @@ def fit_and_export(examples: list[Example], *, options: TrainOptions, base: Path
         total, count = 0.0, 0
         for batch in batches(examples, options.batch_size, rng):
             loss = batch_loss(net, tokenizer, batch, role_weight=options.role_weight)
-            optimizer.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(params, 1.0)
-            optimizer.step()
-            schedule.step()
+            take_step(loss, optimizer, schedule, params)
             total += loss.item() * len(batch)
             count += len(batch)
         history.append(round(total / max(1, count), 4))
@@ -176,29 +211,16 @@ def fit_and_export(examples: list[Example], *, options: TrainOptions, base: Path
     out.mkdir(parents=True, exist_ok=True)
     check = _export(net, tokenizer, examples, options, out)
     shutil.copyfile(base / "tokenizer.json", out / TOKENIZER_FILE)
-    meta = {
-        "format": FORMAT_VERSION,
-        "type_labels": list(TYPE_LABELS),
-        "class_labels": list(CLASS_LABELS),
-        "role_tags": list(ROLE_TAGS),
-        "max_length": options.max_length,
-        "base": {"path_name": base.parent.name, "tokenizer_sha256": _sha256(base / "tokenizer.json")},
-        "options": {k: (str(v) if isinstance(v, Path) else v) for k, v in options.__dict__.items() if k not in {"data", "base"}},
-        "data": [{"file": Path(p).name, "sha256": _sha256(Path(p))} for p in options.data],
-        "examples": len(examples),
+    labels = {"type_labels": list(TYPE_LABELS), "class_labels": list(CLASS_LABELS), "role_tags": list(ROLE_TAGS)}
+    fields = {
         "types": dict(sorted(Counter(t for e in examples for t in e.types).items())),
         "role_examples": sum(1 for e in examples if e.roles),
         "classes": {str(k): v for k, v in sorted(Counter(e.cameo_class for e in examples if e.cameo_class is not None).items())},
         "loss_per_epoch": history,
         "train_seconds": round(seconds, 1),
         "int8_check": check,
-        "model_sha256": _sha256(out / MODEL_FILE),
-        "torch": torch.__version__,
-        "python": platform.python_version(),
-        **note,
     }
-    (out / META_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
-    return meta
+    return write_meta(out, options=options, base=base, examples=examples, labels=labels, fields=fields, note=note)
 
 
 def _export(net: TwoHeads, tokenizer: Tokenizer, examples: list[Example], options: TrainOptions, out: Path) -> dict:

@@ -6,9 +6,7 @@ Imported only by :func:`dyads.train.train_model`, inside the training environmen
 
 from __future__ import annotations
 
-import json
 import math
-import platform
 import random
 import tempfile
 import time
@@ -22,8 +20,8 @@ from transformers import AutoModel
 
 from dyads.classifier.examples import Example
 from dyads.classifier.labels import ROLE_TAGS
-from dyads.classifier.model import FORMAT_VERSION, META_FILE, MODEL_FILE, SentenceClassifier
-from dyads.train.finetune import _sha256, role_targets
+from dyads.classifier.model import MODEL_FILE, SentenceClassifier
+from dyads.train.finetune import _sha256, optimiser, role_targets, seed_everything, take_step, write_meta
 from dyads.train.options import TrainOptions
 from dyads.train.sentences import news_sentences
 
@@ -92,10 +90,7 @@ def fit_stacked(
     """Train the upper layers (the base's layers ``classifier.states`` .. ``options.layers - 1``) on
     ``examples``' argument phrases, and, with a ``teacher``, to give its tag probabilities on the
     ``extra`` texts too (distillation); returns (net, loss per epoch, seconds)."""
-    random.seed(options.seed)
-    np.random.seed(options.seed)
-    torch.manual_seed(options.seed)
-    torch.set_num_threads(options.threads)
+    seed_everything(options)
     net = UpperTagger(base, first=classifier.states, last=options.layers or 4)
     tagged = [e for e in examples if e.roles]
     extra = list(extra) if teacher is not None else []
@@ -105,13 +100,8 @@ def fit_stacked(
     items = gold * (options.gold_repeat if extra else 1) + [(len(tagged) + j, None) for j in range(len(extra))]
     lengths = [s.shape[0] for s in states]
     params = [p for p in net.parameters() if p.requires_grad]
-    optimizer = torch.optim.AdamW(params, lr=options.learning_rate, weight_decay=0.01)
+    optimizer, schedule = optimiser(params, options, steps=options.epochs * math.ceil(len(items) / options.batch_size))
     rng = random.Random(options.seed)
-    steps = options.epochs * math.ceil(len(items) / options.batch_size)
-    warmup = max(1, steps // 10)
-    schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda step: min((step + 1) / warmup, max(0.0, (steps - step) / max(1, steps - warmup)))
-    )
     started = time.perf_counter()
     history = []
     net.train()
@@ -137,11 +127,7 @@ def fit_stacked(
                 log_probs = torch.log_softmax(logits[taught], -1)
                 pieces = wanted.sum(-1) > 0
                 loss = loss + options.distil_weight * -(wanted * log_probs).sum(-1)[pieces].mean()
-            optimizer.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(params, 1.0)
-            optimizer.step()
-            schedule.step()
+            take_step(loss, optimizer, schedule, params)
             total += loss.item() * len(batch)
             count += len(batch)
         history.append(round(total / max(1, count), 4))
@@ -157,30 +143,19 @@ def train_stacked(examples: list[Example], *, options: TrainOptions, base: Path,
     net, history, seconds = fit_stacked(examples, options=options, base=base, classifier=classifier, teacher=teacher, extra=extra)
     out.mkdir(parents=True, exist_ok=True)
     check = _export(net, classifier, examples, options, out)
-    meta = {
-        "format": FORMAT_VERSION,
+    labels = {
         "role_tags": list(ROLE_TAGS),
-        "max_length": options.max_length,
-        "stacked_on": {
-            "folder_name": Path(options.stack_on).name,
-            "model_sha256": classifier.meta["model_sha256"],
-            "layers": options.shared_layers,
-        },
-        "base": {"path_name": base.parent.name, "tokenizer_sha256": _sha256(base / "tokenizer.json")},
-        "options": {k: (str(v) if isinstance(v, Path) else v) for k, v in options.__dict__.items() if k not in {"data", "base"}},
-        "data": [{"file": Path(p).name, "sha256": _sha256(Path(p))} for p in options.data],
-        "examples": len(examples),
+        "stacked_on": {"folder_name": Path(options.stack_on).name, "model_sha256": classifier.meta["model_sha256"], "layers": options.shared_layers},
+    }
+    fields = {
         "role_examples": sum(1 for e in examples if e.roles),
+        "distilled_sentences": len(extra),
+        "distil_data": {"file": Path(options.distil_texts).name, "sha256": _sha256(Path(options.distil_texts))} if extra else None,
         "loss_per_epoch": history,
         "train_seconds": round(seconds, 1),
         "int8_check": check,
-        "model_sha256": _sha256(out / MODEL_FILE),
-        "torch": torch.__version__,
-        "python": platform.python_version(),
-        **note,
     }
-    (out / META_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
-    return meta
+    return write_meta(out, options=options, base=base, examples=examples, labels=labels, fields=fields, note=note)
 
 
 def _export(net: UpperTagger, classifier: SentenceClassifier, examples: list[Example], options: TrainOptions, out: Path) -> dict:

@@ -27,7 +27,7 @@ def stacked_layers(folder: Path) -> int | None:
 
 class StackedTagger:
     """``StackedTagger(folder, classifier_sha256=...).tag(text, prediction)`` -> argument phrases
-    (E916 trained on another classifier; E206/E207/E209 as for a classifier's ``model.onnx``)."""
+    (E919 trained on another classifier; E206/E207/E209 as for a classifier's ``model.onnx``)."""
 
     def __init__(self, folder: Path, *, classifier_sha256: str, threads: int = 1) -> None:
         self.folder = Path(folder)

@@ -317,3 +317,17 @@ def test_cli_column_option_must_be_field_equals_column(tmp_path: Path) -> None:
     path.write_bytes(jl({"body": "Text."}))
     result = CliRunner().invoke(app, ["code", str(path), "--column", "text", "-o", str(tmp_path / "out.jsonl")])
     assert isinstance(result.exception, InputError) and result.exception.code == "E120"
+
+
+def test_a_date_key_is_the_publication_date_when_published_is_absent(tmp_path: Path) -> None:
+    path = tmp_path / "dated.jsonl"
+    path.write_bytes(
+        jl({"text": "Talks resumed on Monday.", "date": "2019-05-06"})
+        + jl({"text": "Talks ended on Friday.", "date": "2019-05-10", "published": "2019-05-11"})
+        + jl({"text": "Talks stalled on Tuesday.", "date": "last week"})
+    )
+    articles, problems = split(read_articles(path))
+    assert [a.published for a in articles] == [dt.date(2019, 5, 6), dt.date(2019, 5, 11), None]  # published wins
+    assert [(p.where, p.code) for p in problems] == [(f"{path}:3", "E108")] and "'date'" in problems[0].reason
+    mapped, _ = split(read_articles(path, columns={"published": "title"}))  # a mapping says where the date is: no fallback
+    assert [a.published for a in mapped] == [None, None, None]

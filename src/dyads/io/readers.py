@@ -367,11 +367,14 @@ class _Builder:
                     )
                 )
         published = self.published
-        raw_date = record.get("published")
+        date_key = "published"
+        if record.get("published") is None and "published" not in self.columns and record.get("date") is not None:
+            date_key = "date"  # a plain "date" key (GDELT-style exports, our shared corpus) is the publication date
+        raw_date = record.get(date_key)
         try:
             parsed = parse_published(raw_date)
         except ValueError as exc:
-            out.append(Problem(where=where, code="E108", reason=f"bad 'published' value: {exc}", severity="warning"))
+            out.append(Problem(where=where, code="E108", reason=f"bad '{date_key}' value: {exc}", severity="warning"))
         else:
             if parsed is not None:
                 published = parsed

@@ -66,7 +66,7 @@ $(TRAIN_STAMP): pyproject.toml
 
 train-env: $(TRAIN_STAMP)
 
-# the shipped classifier and role tagger (docs/training.md): about 10 + 3 + 4 minutes on 2 cores
+# the shipped classifier and role tagger (docs/training.md): about 10 + 2.5 + 6.5 minutes on 2 cores
 model: train-env
 	$(TRAIN_VENV)/bin/dyads train $(MODEL_DATA) $(MODEL_ARGS) --out src/dyads/models/events-minilm
 	$(TRAIN_VENV)/bin/dyads train $(ROLE_DATA) $(TEACHER_ARGS) --out models/roles-teacher

@@ -35,20 +35,19 @@ def token_spans(tokens: list[str], phrases, floor: float) -> set[tuple[str, int,
     return {(p.role, starts.get(p.start, -1), ends.get(p.end, -1)) for p in phrases if p.probability >= floor}
 
 
-def own_head(classifier: Path):
-    model = SentenceClassifier(classifier)
-    return lambda text: model.predict([text])[0].roles
-
-
-def tagger(classifier: Path, folder: Path):
-    """text -> phrases of the tagger in ``folder`` (reading ``classifier``'s states when stacked on it)."""
-    shared = stacked_layers(folder)
-    if shared is None:
-        model = SentenceClassifier(folder)
-        return lambda text: model.predict([text])[0].roles
+def fold_models(classifier: Path, tagger: Path):
+    """(text -> the classifier's own role-head phrases, text -> the tagger's phrases or None when
+    ``tagger`` is missing); a stacked tagger reads the same classifier's states."""
+    shared = stacked_layers(tagger) if tagger.is_dir() else None
     under = SentenceClassifier(classifier, states=shared)
-    stacked = StackedTagger(folder, classifier_sha256=under.meta["model_sha256"])
-    return lambda text: stacked.tag(text, under.predict([text], roles=False)[0])
+    head = lambda text: under.predict([text])[0].roles  # noqa: E731
+    if not tagger.is_dir():
+        return head, None
+    if shared is None:
+        own = SentenceClassifier(tagger)
+        return head, lambda text: own.predict([text])[0].roles
+    stacked = StackedTagger(tagger, classifier_sha256=under.meta["model_sha256"])
+    return head, lambda text: stacked.tag(text, under.predict([text], roles=False)[0])
 
 
 def f1(found: int, predicted: int, gold: int) -> str:
@@ -64,10 +63,12 @@ def main() -> None:
     if not GOLD.exists():
         raise SystemExit(f"gold set not found at {GOLD}: put the shared data beside the project (../shared)")
     folds = sorted(int(p.name.split("-")[1]) for p in args.folds.glob("fold-*") if (p / "model.onnx").is_file())
-    models = {
-        "classifier's role head": {k: own_head(args.folds / f"fold-{k}") for k in folds},
-        "role tagger": {k: tagger(args.folds / f"fold-{k}", args.folds / "roles" / f"fold-{k}") for k in folds if (args.folds / "roles" / f"fold-{k}").is_dir()},
-    }
+    models: dict[str, dict[int, object]] = {"classifier's role head": {}, "role tagger": {}}
+    for k in folds:  # each fold's classifier loaded once, with the states its stacked tagger reads
+        head, tagged = fold_models(args.folds / f"fold-{k}", args.folds / "roles" / f"fold-{k}")
+        models["classifier's role head"][k] = head
+        if tagged is not None:
+            models["role tagger"][k] = tagged
     counts = {name: {"all": [0, 0, 0], **{f"fold {k}": [0, 0, 0] for k in by_fold}} for name, by_fold in models.items()}
     for line in GOLD.read_text(encoding="utf-8").splitlines():
         record = json.loads(line)

@@ -12,6 +12,7 @@ import functools
 import hashlib
 import importlib.util
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -86,7 +87,7 @@ def encode(tokenizer, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     return ids, mask
 
 
-def decode_roles(text: str, offsets: list[tuple[int, int]], probs: np.ndarray) -> tuple[RoleSpan, ...]:
+def decode_roles(text: str, offsets: Sequence[tuple[int, int]], probs: np.ndarray) -> tuple[RoleSpan, ...]:
     """Per-word-piece role probabilities -> phrases.
 
     The tags are read as a whole (the most probable sequence in which an I- tag only continues a

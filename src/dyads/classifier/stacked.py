@@ -56,4 +56,4 @@ class StackedTagger:
             raise ValueError("the prediction holds no encoder states: build the classifier with states=shared_layers")
         states = prediction.states[None].astype(np.float32, copy=False)
         probs = self.session.run(["role_probs"], {"states": states, "attention_mask": np.ones(states.shape[:2], dtype=np.int64)})[0]
-        return decode_roles(text, list(prediction.offsets), probs[0])
+        return decode_roles(text, prediction.offsets, probs[0])

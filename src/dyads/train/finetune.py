@@ -14,6 +14,7 @@ import shutil
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -225,9 +226,6 @@ def fit_and_export(examples: list[Example], *, options: TrainOptions, base: Path
 
 def _export(net: TwoHeads, tokenizer: Tokenizer, examples: list[Example], options: TrainOptions, out: Path) -> dict:
     """fp32 ONNX -> dynamic int8 (per channel) ONNX; returns how close int8 stays to fp32."""
-    import onnxruntime as ort
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-
     wrapper = Probabilities(net).eval()
     ids, mask = encode(tokenizer, ["The army shelled the town.", "Talks resumed on Monday in Geneva."])
     with tempfile.TemporaryDirectory() as tmp:
@@ -242,25 +240,41 @@ def _export(net: TwoHeads, tokenizer: Tokenizer, examples: list[Example], option
             opset_version=17,
             dynamo=False,
         )
-        # 7-bit weights (reduce_range): without VNNI, x86 int8 kernels add pairs of uint8 x int8
-        # products in 16 bits, and full-range weights overflow there, so the same model gave other
-        # answers on older CPUs (docs/training.md). With 7 bits the sums fit on every CPU.
-        quantize_dynamic(str(fp32), str(out / MODEL_FILE), per_channel=True, reduce_range=True, weight_type=QuantType.QInt8)
+        quantize(fp32, out / MODEL_FILE)
         expose_states(out / MODEL_FILE)  # states_K outputs, for a role tagger stacked on this classifier
         sample = [e.text for e in random.Random(options.seed).sample(examples, min(200, len(examples)))]
         # a role tagger (argument phrases only) is checked on its role tags per word piece, a classifier on its types
         tagger = not any(e.types or e.cameo_class is not None for e in examples)
         output, name = (2, "role_argmax_agreement") if tagger else (0, "type_argmax_agreement")
-        agree, cosine = [], []
-        full = ort.InferenceSession(str(fp32), providers=["CPUExecutionProvider"])
-        small = ort.InferenceSession(str(out / MODEL_FILE), providers=["CPUExecutionProvider"])
-        for text in sample:  # one text per call, as dyads serves it
-            ids, mask = encode(tokenizer, [text])
-            a, b = (session.run(None, {"input_ids": ids, "attention_mask": mask})[output] for session in (full, small))
-            a, b = a.reshape(-1, a.shape[-1]), b.reshape(-1, b.shape[-1])  # one row per text or per word piece
-            agree.extend((a.argmax(1) == b.argmax(1)).tolist())
-            cosine.extend(((a * b).sum(1) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1))).tolist())
-    return {"texts": len(sample), name: round(float(np.mean(agree)), 4), "mean_cosine": round(float(np.mean(cosine)), 4)}
+        feeds = ({"input_ids": ids, "attention_mask": mask} for ids, mask in (encode(tokenizer, [text]) for text in sample))
+        return int8_check(fp32, out / MODEL_FILE, feeds, output=output, name=name, texts=len(sample))
+
+
+def quantize(fp32: Path, int8: Path) -> None:
+    """fp32 ONNX -> dynamic int8 ONNX, per channel, with 7-bit weights.
+
+    7-bit weights (reduce_range): without VNNI, x86 int8 kernels add pairs of uint8 x int8 products
+    in 16 bits, and full-range weights overflow there, so the same model gave other answers on older
+    CPUs (docs/training.md). With 7 bits the sums fit on every CPU."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    quantize_dynamic(str(fp32), str(int8), per_channel=True, reduce_range=True, weight_type=QuantType.QInt8)
+
+
+def int8_check(fp32: Path, int8: Path, feeds: Iterable[dict], *, output: int, name: str, texts: int) -> dict:
+    """How closely the int8 file follows fp32 on ``feeds`` (one text each, as dyads serves them):
+    argmax agreement and mean cosine of output ``output``, per text or per word piece."""
+    import onnxruntime as ort
+
+    agree, cosine = [], []
+    full = ort.InferenceSession(str(fp32), providers=["CPUExecutionProvider"])
+    small = ort.InferenceSession(str(int8), providers=["CPUExecutionProvider"])
+    for feed in feeds:
+        a, b = (session.run(None, feed)[output] for session in (full, small))
+        a, b = a.reshape(-1, a.shape[-1]), b.reshape(-1, b.shape[-1])  # one row per text or per word piece
+        agree.extend((a.argmax(1) == b.argmax(1)).tolist())
+        cosine.extend(((a * b).sum(1) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1))).tolist())
+    return {"texts": texts, name: round(float(np.mean(agree)), 4), "mean_cosine": round(float(np.mean(cosine)), 4)}
 
 
 def _sha256(path: Path) -> str:

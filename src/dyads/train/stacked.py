@@ -21,7 +21,7 @@ from transformers import AutoModel
 from dyads.classifier.examples import Example
 from dyads.classifier.labels import ROLE_TAGS
 from dyads.classifier.model import MODEL_FILE, SentenceClassifier
-from dyads.train.finetune import _sha256, optimiser, role_targets, seed_everything, take_step, write_meta
+from dyads.train.finetune import _sha256, int8_check, optimiser, quantize, role_targets, seed_everything, take_step, write_meta
 from dyads.train.options import TrainOptions
 from dyads.train.sentences import news_sentences
 
@@ -161,9 +161,6 @@ def train_stacked(examples: list[Example], *, options: TrainOptions, base: Path,
 def _export(net: UpperTagger, classifier: SentenceClassifier, examples: list[Example], options: TrainOptions, out: Path) -> dict:
     """fp32 ONNX -> dynamic int8 (per channel, 7-bit weights as the classifier's) ONNX; returns
     how closely int8 follows fp32 on the role tags of up to 200 training texts' word pieces."""
-    import onnxruntime as ort
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-
     wrapper = RoleProbabilities(net).eval()
     sample_states = classifier_states(classifier, ["The army shelled the town.", "Talks resumed on Monday in Geneva."])
     states, mask = _batch(sample_states)
@@ -179,15 +176,11 @@ def _export(net: UpperTagger, classifier: SentenceClassifier, examples: list[Exa
             opset_version=17,
             dynamo=False,
         )
-        quantize_dynamic(str(fp32), str(out / MODEL_FILE), per_channel=True, reduce_range=True, weight_type=QuantType.QInt8)
+        quantize(fp32, out / MODEL_FILE)
         tagged = [e.text for e in examples if e.roles]
         sample = random.Random(options.seed).sample(tagged, min(200, len(tagged)))
-        full = ort.InferenceSession(str(fp32), providers=["CPUExecutionProvider"])
-        small = ort.InferenceSession(str(out / MODEL_FILE), providers=["CPUExecutionProvider"])
-        agree, cosine = [], []
-        for piece_states in classifier_states(classifier, sample):
-            feed = {"states": piece_states[None].astype(np.float32), "attention_mask": np.ones((1, piece_states.shape[0]), dtype=np.int64)}
-            a, b = (session.run(None, feed)[0][0] for session in (full, small))
-            agree.extend((a.argmax(1) == b.argmax(1)).tolist())
-            cosine.extend(((a * b).sum(1) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1))).tolist())
-    return {"texts": len(sample), "role_argmax_agreement": round(float(np.mean(agree)), 4), "mean_cosine": round(float(np.mean(cosine)), 4)}
+        feeds = (
+            {"states": s[None].astype(np.float32), "attention_mask": np.ones((1, s.shape[0]), dtype=np.int64)}
+            for s in classifier_states(classifier, sample)
+        )
+        return int8_check(fp32, out / MODEL_FILE, feeds, output=0, name="role_argmax_agreement", texts=len(sample))

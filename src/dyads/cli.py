@@ -721,6 +721,12 @@ def train(
     distil_texts: Annotated[Optional[Path], typer.Option("--distil-texts", help="With --distil-from: JSONL whose 'text' sentences the teacher tags.")] = None,
     distil_max: Annotated[int, typer.Option("--distil-max", min=1, help="With --distil-texts: at most N sentences (seeded sample).")] = 10000,
     gold_repeat: Annotated[int, typer.Option("--gold-repeat", min=1, help="With --distil-from: each gold text this many times per epoch.")] = 1,
+    own_heads: Annotated[
+        Optional[int], typer.Option("--own-heads", min=1, help="With --stack-on: keep this many attention heads in each of the tagger's own layers (default all).")
+    ] = None,
+    own_ffn: Annotated[
+        Optional[int], typer.Option("--own-ffn", min=1, help="With --stack-on: keep this many feed-forward units in each of the tagger's own layers (default all).")
+    ] = None,
 ) -> None:
     """Fine-tune the event classifier (needs the training environment: `make train-env`).
 
@@ -737,7 +743,7 @@ def train(
         epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, max_length=max_length,
         seed=seed, threads=threads, layers=layers, role_weight=role_weight, max_per_file=max_per_file, base=base, data=tuple(data),
         stack_on=stack_on, shared_layers=shared_layers, distil_from=distil_from, distil_texts=distil_texts, distil_max=distil_max,
-        gold_repeat=gold_repeat,
+        gold_repeat=gold_repeat, own_heads=own_heads, own_ffn=own_ffn,
     )
     if folds is None:
         metas = [train_model(options, out)]

@@ -226,13 +226,14 @@ class ActorDictionary:
         """
         stop = len(words) if stop is None else min(stop, len(words))
         stop = min(stop, start + 2 * self._max_words + 2)  # room for punctuation tokens inside a name
+        if start >= stop:
+            return None
+        first = keys[start] if keys is not None else normalise_word(words[start])
+        if not first or first == "the":
+            return None
+        if first not in self._first_words and (lemmas is None or normalise_word(lemmas[start]) not in self._first_words):
+            return None  # checked before the window's keys are gathered: most words start no name
         keys = [keys[i] if keys is not None else normalise_word(words[i]) for i in range(start, stop)]
-        if not keys or not keys[0] or keys[0] == "the":
-            return None
-        if keys[0] not in self._first_words and (
-            lemmas is None or normalise_word(lemmas[start]) not in self._first_words
-        ):
-            return None
         chosen: list[int] = []  # positions (relative) of non-empty tokens
         for pos, key in enumerate(keys):
             if key:

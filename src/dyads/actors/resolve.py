@@ -343,14 +343,15 @@ def _actor_lookup(dictionary: ActorDictionary, text: str, on: dt.date | None) ->
 
 
 def _find_hits(doc: Doc, dictionary: ActorDictionary, *, on: dt.date | None) -> list[_Hit]:
-    words = [t.text for t in doc]
-    lemmas = [t.lemma_ for t in doc]
+    tokens = list(doc)  # one Token object per word, not one per doc[i]
+    words = [t.text for t in tokens]
+    lemmas = [t.lemma_ for t in tokens]
     keys = [normalise_word(w) for w in words]
     hits: list[_Hit] = []
     for s_start, s_end in _sentences(doc):
         i = s_start
         while i < s_end:
-            token = doc[i]
+            token = tokens[i]
             compound = _hyphen_hit(token, dictionary, on)
             if compound is not None:
                 hits.append(compound)

@@ -33,8 +33,11 @@ def dateline_end(sentence: Span, *, is_country: Callable[[str], bool] = lambda n
     word, then only a date, a bracketed source and commas before a dash or colon. A country
     alone before a colon, in ordinary case ("Russia: we will respond"), is a headline's speaker,
     not a dateline (``is_country`` says which names are countries)."""
+    first = next((t for t in sentence if not t.is_space), None)
+    if first is None or not _opens_with_place(first):
+        return None  # most sentences: decided before their tokens are gathered
     tokens = [t for t in sentence if not t.is_space]
-    if len(tokens) < 3 or not _opens_with_place(tokens[0]):
+    if len(tokens) < 3:
         return None
     depth = 0
     for position, token in enumerate(tokens[: _MAX_TOKENS + 1]):

@@ -32,6 +32,8 @@ class TrainOptions:
     distil_max: int = 10000  # at most this many of those sentences (seeded sample)
     distil_weight: float = 1.0  # weight of the distillation loss beside the gold phrases' loss
     gold_repeat: int = 1  # with distillation: each gold text this many times per epoch
+    own_heads: int | None = None  # stacked: keep this many attention heads in each of its own layers; None: all 12
+    own_ffn: int | None = None  # stacked: keep this many feed-forward units in each of its own layers; None: all 1536
     data: tuple[Path, ...] = field(default_factory=tuple)
 
 

@@ -53,9 +53,7 @@ def narrow(layer: nn.Module, *, heads: int | None = None, ffn: int | None = None
         for name in ("query", "key", "value"):
             setattr(attention, name, _kept(getattr(attention, name), rows=pieces))
         output.dense = _kept(output.dense, columns=pieces)
-        for name, value_ in (("num_attention_heads", heads), ("all_head_size", heads * size)):
-            if hasattr(attention, name):
-                setattr(attention, name, value_)
+        attention.num_attention_heads, attention.all_head_size = heads, heads * size
     inner, outer = layer.intermediate.dense, layer.output.dense
     if ffn is not None and ffn < inner.out_features:
         kept = (inner.weight.data.norm(dim=1) * outer.weight.data.norm(dim=0)).topk(ffn).indices.sort().values

@@ -10,6 +10,7 @@ import spacy
 from spacy.tokens import Doc
 
 from dyads.actors import ActorDictionary, find_mentions, load_actor_file, mentions_for
+from dyads.actors.dictionary import ActorEntry
 from dyads.errors import DataError
 from dyads.records import Article
 from dyads.stages.extensions import ensure_extensions
@@ -124,6 +125,16 @@ def test_longest_match_scan(actors: ActorDictionary) -> None:
         ("Islamic State of Iraq and the Levant", "ISIS"),
         ("fighters", "sector"),
     ]
+
+
+def test_a_role_name_matches_by_its_last_words_lemma() -> None:
+    """"peace criteria" is no name (the regular plural indexed is "criterions"), "peace" starts one:
+    the window is tried one word past the names it may still grow into, so the lemma finds the role."""
+    own = ActorDictionary([ActorEntry(names=("peace criterion",), sectors=("GOV",), kind="sector")])
+    words = ["two", "peace", "criteria", "agreed"]
+    hit = own.match_at(words, 1, lemmas=["two", "peace", "criterion", "agree"])
+    assert hit is not None and (hit.start, hit.end, hit.is_role) == (1, 3, True)
+    assert own.match_at(words, 1) is None  # without lemmas, no name
 
 
 def test_person_on_date(actors: ActorDictionary) -> None:

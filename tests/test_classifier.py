@@ -439,6 +439,29 @@ def test_role_tags_are_read_as_a_sequence_in_which_i_only_continues() -> None:
     assert [(text[s.start : s.end], s.role) for s in spans] == [("Rebels", "source"), ("town", "target")]
 
 
+def test_role_tag_sequence_is_the_most_probable_valid_one() -> None:
+    """The Viterbi reading against every tag sequence of four word pieces, tried one by one."""
+    import itertools
+
+    from dyads.classifier.model import _best_tags
+
+    def valid(tags: tuple[int, ...]) -> bool:
+        names = [ROLE_TAGS[t] for t in tags]
+        return all(
+            not name.startswith("I-") or (i > 0 and names[i - 1][2:] == name[2:] and names[i - 1] != "O")
+            for i, name in enumerate(names)
+        )
+
+    rng = np.random.default_rng(7)
+    for _ in range(40):
+        rows = rng.dirichlet(np.full(len(ROLE_TAGS), 0.5), size=4)
+        best = max(
+            (tags for tags in itertools.product(range(len(ROLE_TAGS)), repeat=4) if valid(tags)),
+            key=lambda tags: sum(np.log(rows[i, t]) for i, t in enumerate(tags)),
+        )
+        assert tuple(_best_tags(rows)) == best
+
+
 def role_doc() -> tuple[Doc, Mention, Mention]:
     doc = parse(
         [

@@ -138,6 +138,9 @@ class ActorDictionary:
         self._max_words = max((len(k.split()) for k in [*actors, *roles]), default=1)
         # first words of every name: most tokens start no name, and are rejected at once
         self._first_words = frozenset(k.split(" ", 1)[0] for k in [*actors, *roles])
+        # every leading run of words of every name: a window is tried only as long as it may still
+        # grow into a name, not from the longest a name can be
+        self._prefixes = frozenset(" ".join(words[:n]) for k in [*actors, *roles] for words in [k.split()] for n in range(1, len(words) + 1))
 
     # -- construction -------------------------------------------------------------------
 
@@ -240,7 +243,14 @@ class ActorDictionary:
                 chosen.append(pos)
             if len(chosen) >= self._max_words:
                 break
-        for count in range(len(chosen), 0, -1):
+        known, joined = 0, ""  # how many leading words still start some name
+        for pos in chosen:
+            joined = f"{joined} {keys[pos]}" if joined else keys[pos]
+            if joined not in self._prefixes:
+                break
+            known += 1
+        # a role name's last word may match by its lemma ("ministers"): one word past the known run
+        for count in range(min(len(chosen), known + 1), 0, -1):
             last = chosen[count - 1]
             parts = [keys[p] for p in chosen[:count]]
             key = " ".join(parts)

@@ -351,8 +351,7 @@ def _find_hits(doc: Doc, dictionary: ActorDictionary, *, on: dt.date | None) -> 
     for s_start, s_end in _sentences(doc):
         i = s_start
         while i < s_end:
-            token = tokens[i]
-            compound = _hyphen_hit(token, dictionary, on)
+            compound = _hyphen_hit(tokens[i], dictionary, on) if "-" in words[i] else None  # both forms have a hyphen
             if compound is not None:
                 hits.append(compound)
                 i += 1

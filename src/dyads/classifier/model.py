@@ -95,21 +95,23 @@ def decode_roles(text: str, offsets: Sequence[tuple[int, int]], probs: np.ndarra
     own and a B- inside a name split it. A word piece inside a word continues its word's phrase;
     each phrase is widened to whole words, and two phrases of one role with only spaces between
     them are one phrase ("Idil" + "Eser")."""
-    pieces = [(start, end) for start, end in offsets if end > start]  # not [CLS], [SEP]
-    rows = np.asarray([probs[i] for i, (start, end) in enumerate(offsets) if end > start], dtype=np.float64)
+    spans_of = np.asarray(offsets, dtype=np.int64).reshape(-1, 2)
+    real = spans_of[:, 1] > spans_of[:, 0]  # not [CLS], [SEP]
+    pieces, rows = spans_of[real].tolist(), np.asarray(probs[: len(real)][real], dtype=np.float64)
+    tags = _best_tags(rows)
     found: list[list] = []  # [start, end, letter, [probabilities]]
-    open_letter = None  # the letter of the phrase the previous word piece belongs to
-    for (start, end), tag_index, p in zip(pieces, _best_tags(rows), rows):
+    previous, open_letter = -2, None  # the last tagged word piece and the letter of its phrase
+    for k, tag_index in enumerate(tags):
         if tag_index == 0:  # O
-            open_letter = None
             continue
-        bio, letter = ROLE_TAGS[tag_index].split("-")
-        if open_letter == letter and (bio == "I" or _inside_word(text, start)):
+        bio, letter = _TAG_PARTS[tag_index]
+        (start, end), p = pieces[k], float(rows[k, tag_index])
+        if previous == k - 1 and open_letter == letter and (bio == "I" or _inside_word(text, start)):
             found[-1][1] = end
-            found[-1][3].append(float(p[tag_index]))
+            found[-1][3].append(p)
         else:
-            found.append([start, end, letter, [float(p[tag_index])]])
-        open_letter = letter
+            found.append([start, end, letter, [p]])
+        previous, open_letter = k, letter
     spans: list[list] = []
     for start, end, letter, probabilities in found:
         while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
@@ -140,6 +142,8 @@ def _transitions() -> tuple[np.ndarray, np.ndarray]:
 
 
 _AFTER, _FIRST = _transitions()
+_TAG_PARTS = [tuple(tag.split("-")) if tag != "O" else ("O", "") for tag in ROLE_TAGS]
+_CONTINUES = [(j, ROLE_TAGS.index("B-" + tag[2:])) for j, tag in enumerate(ROLE_TAGS) if tag.startswith("I-")]  # (I-, its B-)
 
 
 def _best_tags(rows: np.ndarray) -> list[int]:
@@ -149,16 +153,22 @@ def _best_tags(rows: np.ndarray) -> list[int]:
     greedy = rows.argmax(axis=1)
     if np.isfinite(_FIRST[greedy[0]]) and np.isfinite(_AFTER[greedy[:-1], greedy[1:]]).all():
         return greedy.tolist()  # the best tags one by one already form a valid sequence: it is the best one
-    logs = np.log(np.clip(rows, 1e-12, 1.0))
-    score = logs[0] + _FIRST
+    # in plain floats: 7 tags make numpy's per-call cost larger than the arithmetic. Any tag may follow
+    # the best previous one, except an I- tag, which follows its own B- or I- (ties: the lower index)
+    logs = np.log(np.clip(rows, 1e-12, 1.0)).tolist()
+    score = [value + first for value, first in zip(logs[0], _FIRST.tolist())]
+    tags = range(len(score))
     back = []
     for row in logs[1:]:
-        candidates = score[:, None] + _AFTER
-        back.append(candidates.argmax(axis=0))
-        score = candidates.max(axis=0) + row
-    path = [int(score.argmax())]
+        best = max(tags, key=score.__getitem__)
+        pointers = [best] * len(score)
+        for inside, begin in _CONTINUES:
+            pointers[inside] = begin if score[begin] >= score[inside] else inside
+        back.append(pointers)
+        score = [score[pointers[j]] + row[j] for j in tags]
+    path = [max(tags, key=score.__getitem__)]
     for pointers in reversed(back):
-        path.append(int(pointers[path[-1]]))
+        path.append(pointers[path[-1]])
     return path[::-1]
 
 
@@ -245,6 +255,12 @@ def read_meta(path: Path) -> dict[str, Any]:
     return meta
 
 
+# onnxruntime's SkipLayerNormalization kernel (residual add + bias + LayerNorm in one node) took
+# ~100 us a node on a one-sentence batch, against ~20 us for the Add and LayerNormalization it
+# replaces: without that fusion a tagger call is 12% faster and a classifier call 13% (docs/quality.md)
+SLOW_FUSIONS = ["SkipLayerNormFusion"]
+
+
 def _load_session(
     model: Path, *, threads: int, sha256: str | None = None, inputs_wanted: tuple[str, ...] = ("attention_mask", "input_ids"),
     outputs_wanted: tuple[str, ...] = ("type_probs", "class_probs"),
@@ -264,7 +280,7 @@ def _load_session(
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
     try:
-        session = ort.InferenceSession(data, sess_options=options, providers=["CPUExecutionProvider"])
+        session = ort.InferenceSession(data, sess_options=options, providers=["CPUExecutionProvider"], disabled_optimizers=SLOW_FUSIONS)
     except _ort_errors() as exc:
         raise ModelError(
             "E206", f"{model} cannot be loaded by onnxruntime (damaged, cut short or not an ONNX file): {exc}", fix=_MODEL_FIX

@@ -193,3 +193,34 @@ def test_object_placed_in_an_unknown_place_gives_no_target():
                 ents=["O", "O", "O", "O", "O", "B-GPE"])  # fmt: skip
     _, targets = verb_arguments(doc[1], find=finder([]), target_preps=())
     assert targets == []
+
+
+# -- where a group is placed (2026-11-27, eighth session) ---------------------------------------
+
+
+def _struck(obj: list[tuple]) -> Doc:
+    """'Russian warplanes struck OBJ in Idlib', the place hung on the verb as the small model does."""
+    rows = [("Russian", 1, "amod", "ADJ", "JJ"), ("warplanes", 2, "nsubj", "NOUN", "NNS", "warplane"), ("struck", 2, "ROOT", "VERB", "VBD", "strike")]
+    n = len(obj)
+    rows += [(w, 3 + h, dep, pos, tag, lemma) if dep != "dobj" else (w, 2, dep, pos, tag, lemma) for w, h, dep, pos, tag, lemma in obj]
+    rows += [("in", 2, "prep", "ADP", "IN"), ("Idlib", 3 + n, "pobj", "PROPN", "NNP")]
+    return parse(rows, ents=["B-NORP"] + ["O"] * (2 + n + 1) + ["B-GPE"])
+
+
+def test_a_group_placed_by_a_town_is_that_towns_countrys(actors):
+    doc = _struck([("rebels", 0, "dobj", "NOUN", "NNS", "rebel")])
+    assert coded(doc, actors)["rebels"][0] == "SYR REB"  # not RUS REB, the article's country
+
+
+def test_a_role_word_before_a_place_it_holds_is_a_mention(actors):
+    doc = _struck([("rebel", 1, "compound", "NOUN", "NN", "rebel"), ("positions", 1, "dobj", "NOUN", "NNS", "position")])
+    assert coded(doc, actors)["rebel"][0] == "SYR REB"
+    economy = parse([("rebel", 1, "compound", "NOUN"), ("spending", 2, "nsubj", "NOUN"), ("rose", 2, "ROOT", "VERB")])
+    assert coded(economy, actors) == {}  # a role word before any other noun names no one
+
+
+def test_an_embassy_is_not_of_the_town_it_stands_in(actors):
+    doc = parse([("Sri", 1, "compound", "PROPN"), ("Lanka", 2, "nsubj", "PROPN"), ("opened", 2, "ROOT", "VERB", "VBD", "open"),
+                 ("an", 4, "det", "DET"), ("embassy", 2, "dobj", "NOUN"), ("in", 4, "prep", "ADP"), ("Tehran", 5, "pobj", "PROPN")],
+                ents=["B-GPE", "I-GPE", "O", "O", "O", "O", "B-GPE"])  # fmt: skip
+    assert coded(doc, actors)["embassy"][0] == "LKA GOV"

@@ -689,8 +689,10 @@ def _resolve_group(doc: Doc, phrase: _Phrase, dictionary: ActorDictionary, *, on
         phrase.end = head + 1
         phrase.mention_head = head
     else:
-        # The phrase head is no actor ("Russian economy"): keep the actor words only.
-        if not any((not h.is_role or h.entry.code or h.entry.country) and not h.backer for h in phrase.hits):
+        # The phrase head is no actor ("Russian economy"): keep the actor words only; role words
+        # alone only before a place or post they hold ("rebel positions", "police stations")
+        coded = any((not h.is_role or h.entry.code or h.entry.country) and not h.backer for h in phrase.hits)
+        if not coded and not (phrase.hits and doc[head].lemma_.lower() in HELD_PLACE_NOUNS):
             return []
         phrase.start = min(h.start for h in phrase.hits)
         phrase.end = max(h.end for h in phrase.hits)
@@ -1233,12 +1235,73 @@ def _resolve_phrase(
     if regional(t.text for t in doc[phrase.start : phrase.end]):
         return  # "Western diplomats in Kabul", "the Association of African Jurists": of no one country
     # Forces operate abroad: "jets ... in western Iran" says nothing of whose jets. For them the
-    # last actor of the same sector ("Russian bombers ... the jets") is the better guess.
-    local = None if _MOBILE_SECTORS.intersection(phrase.sectors) else context.get(_sentence_of(doc, phrase.start))
+    # last actor of the same sector ("Russian bombers ... the jets") is the better guess; a place
+    # they hold does not move ("a military base in Saudi Arabia's Jizan region" is Saudi)
+    held = doc[phrase.head].lemma_.lower() in HELD_PLACE_NOUNS
+    mobile = bool(_MOBILE_SECTORS.intersection(phrase.sectors))
     same_sector = next((by_sector[s] for s in phrase.sectors if s in by_sector), None)
+    placed = _placed_in(doc, phrase, by_token) if held or not mobile else None
+    if placed and same_sector and not _is_country_code(same_sector):
+        placed = None  # "Nusra Front fighters ... militants in Aleppo": the group named before, not Syria
+    local = placed or (None if mobile else context.get(_sentence_of(doc, phrase.start)))
     code = local or _home_of_subject(doc, phrase, by_token) or same_sector or context.get(-1)
     if code and phrase.sectors and code not in phrase.supported_by:
         phrase.code = code
+
+
+#: places and posts a group holds: "rebel positions", "militant hideouts", "police stations" are
+#: the group's, and an act against them is an act against it
+HELD_PLACE_NOUNS = frozenset({
+    "position", "stronghold", "base", "camp", "hideout", "post", "outpost", "checkpoint", "station", "barrack",
+    "barracks", "headquarters", "bastion", "enclave", "territory", "convoy",
+})
+
+#: prepositions that put a group somewhere: "rebels in Idlib", "protesters near Aleppo"
+_PLACING_PREPS = frozenset({"in", "inside", "near", "around"})
+
+
+def _placed_in(doc: Doc, phrase: _Phrase, by_token: dict[int, _Phrase]) -> str | None:
+    """The country of the place a phrase's own preposition puts it in, when the gazetteer knows the
+    place: "rebels in Idlib", "police near Lahore" are that country's, whatever country the
+    article names most ("Russian warplanes struck rebels in Idlib": SYR REB, not RUS REB).
+    The article's coded countries (``by_token``) break ties between places of one name
+    ("militias in Tripoli" in a story on Lebanon)."""
+    from dyads.geo.gazetteer import Gazetteer
+
+    if any(doc[i].lemma_.lower() in _POSTED_ABROAD for h in phrase.hits for i in range(h.start, h.end)):
+        return None  # "an embassy in Tehran" is Sri Lanka's
+    head = doc[phrase.head]
+    preps = list(head.rights)
+    if head.dep_ == "dobj":  # "struck rebels in Idlib": the parse hangs the place on the verb
+        preps += [c for c in head.head.rights if c.i == head.right_edge.i + 1]
+    objects = [o for c in preps if c.dep_ == "prep" and c.lower_ in _PLACING_PREPS for o in c.children if o.dep_ == "pobj"]
+    if head.lemma_.lower() in HELD_PLACE_NOUNS:  # "Syria's last opposition enclave"
+        objects = [c for c in head.children if c.dep_ == "poss"] + objects
+    for obj in objects:
+        # the first place named in the object: "in Saudi Arabia's Jizan region"; a demonym only as
+        # the object itself ("near Aleppo", which the small model tags NORP; not "near the Thai
+        # border"); a person or a body is no place
+        names = [e for e in doc.ents if obj.left_edge.i <= e.start and e.end <= obj.right_edge.i + 1]
+        names = [e for e in names if e.label_ in ("GPE", "LOC", "FAC") or (e.label_ == "NORP" and e.start <= obj.i < e.end)] if names else [doc[obj.left_edge.i : obj.i + 1]]
+        for name in names:
+            if not any(t.pos_ == "PROPN" for t in name):
+                continue
+            countries = {p.code for p in by_token.values() if p.code}
+            options = Gazetteer.default().candidates(name.text, context_countries=countries)
+            place = next((o for o in options if o.country in countries), None) or (options[0] if options else None)
+            if place is not None and place.country:
+                return place.country
+    return None
+
+
+def _is_country_code(code: str) -> bool:
+    from dyads.geo.gazetteer import Gazetteer
+
+    return Gazetteer.default().is_country_code(code)
+
+
+#: role words of people and offices sent abroad: where they are says nothing of whose they are
+_POSTED_ABROAD = frozenset({"embassy", "consulate", "ambassador", "envoy", "diplomat", "delegation", "mission", "consul", "legation"})
 
 
 #: adjectives of a region or of no place, not of a country: a role phrase with one of them is not

@@ -1277,6 +1277,7 @@ def _placed_in(doc: Doc, phrase: _Phrase, by_token: dict[int, _Phrase]) -> str |
     objects = [o for c in preps if c.dep_ == "prep" and c.lower_ in _PLACING_PREPS for o in c.children if o.dep_ == "pobj"]
     if head.lemma_.lower() in HELD_PLACE_NOUNS:  # "Syria's last opposition enclave"
         objects = [c for c in head.children if c.dep_ == "poss"] + objects
+    countries = {p.code for p in by_token.values() if p.code} if objects else set()
     for obj in objects:
         # the first place named in the object: "in Saudi Arabia's Jizan region"; a demonym only as
         # the object itself ("near Aleppo", which the small model tags NORP; not "near the Thai
@@ -1286,7 +1287,6 @@ def _placed_in(doc: Doc, phrase: _Phrase, by_token: dict[int, _Phrase]) -> str |
         for name in names:
             if not any(t.pos_ == "PROPN" for t in name):
                 continue
-            countries = {p.code for p in by_token.values() if p.code}
             options = Gazetteer.default().candidates(name.text, context_countries=countries)
             place = next((o for o in options if o.country in countries), None) or (options[0] if options else None)
             if place is not None and place.country:

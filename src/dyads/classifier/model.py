@@ -256,8 +256,8 @@ def read_meta(path: Path) -> dict[str, Any]:
 
 
 # onnxruntime's SkipLayerNormalization kernel (residual add + bias + LayerNorm in one node) took
-# ~100 us a node on a one-sentence batch, against ~20 us for the Add and LayerNormalization it
-# replaces: without that fusion a tagger call is 12% faster and a classifier call 13% (docs/quality.md)
+# ~100 us a node on a one-sentence batch, where a plain LayerNormalization of the same size took
+# 15-18 us: without that fusion a tagger call is 12% faster and a classifier call 13% (docs/quality.md)
 SLOW_FUSIONS = ["SkipLayerNormFusion"]
 
 

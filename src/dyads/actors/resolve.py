@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
+from dyads.coder.arguments import prep_objects
 from dyads.coder.dateline import dateline_end, record_datelines
 from dyads.stages.extensions import doc_text
 from dyads.records import Actor, Mention, MentionKind, Span
@@ -1240,7 +1241,7 @@ def _resolve_phrase(
     held = doc[phrase.head].lemma_.lower() in HELD_PLACE_NOUNS
     mobile = bool(_MOBILE_SECTORS.intersection(phrase.sectors))
     same_sector = next((by_sector[s] for s in phrase.sectors if s in by_sector), None)
-    placed = _placed_in(doc, phrase, by_token) if held or not mobile else None
+    placed = _placed_in(doc, phrase, by_token, held=held) if held or not mobile else None
     if placed and same_sector and not _is_country_code(same_sector):
         placed = None  # "Nusra Front fighters ... militants in Aleppo": the group named before, not Syria
     local = placed or (None if mobile else context.get(_sentence_of(doc, phrase.start)))
@@ -1260,22 +1261,22 @@ HELD_PLACE_NOUNS = frozenset({
 _PLACING_PREPS = frozenset({"in", "inside", "near", "around"})
 
 
-def _placed_in(doc: Doc, phrase: _Phrase, by_token: dict[int, _Phrase]) -> str | None:
+def _placed_in(doc: Doc, phrase: _Phrase, by_token: dict[int, _Phrase], *, held: bool) -> str | None:
     """The country of the place a phrase's own preposition puts it in, when the gazetteer knows the
     place: "rebels in Idlib", "police near Lahore" are that country's, whatever country the
     article names most ("Russian warplanes struck rebels in Idlib": SYR REB, not RUS REB).
     The article's coded countries (``by_token``) break ties between places of one name
-    ("militias in Tripoli" in a story on Lebanon)."""
+    ("militias in Tripoli" in a story on Lebanon). ``held``: the phrase names a place the group holds,
+    whose possessor places it too ("Syria's last opposition enclave")."""
     from dyads.geo.gazetteer import Gazetteer
 
     if any(doc[i].lemma_.lower() in _POSTED_ABROAD for h in phrase.hits for i in range(h.start, h.end)):
         return None  # "an embassy in Tehran" is Sri Lanka's
     head = doc[phrase.head]
-    preps = list(head.rights)
+    objects = prep_objects(head, _PLACING_PREPS)
     if head.dep_ == "dobj":  # "struck rebels in Idlib": the parse hangs the place on the verb
-        preps += [c for c in head.head.rights if c.i == head.right_edge.i + 1]
-    objects = [o for c in preps if c.dep_ == "prep" and c.lower_ in _PLACING_PREPS for o in c.children if o.dep_ == "pobj"]
-    if head.lemma_.lower() in HELD_PLACE_NOUNS:  # "Syria's last opposition enclave"
+        objects += [o for o in prep_objects(head.head, _PLACING_PREPS) if o.head.i == head.right_edge.i + 1]
+    if held:
         objects = [c for c in head.children if c.dep_ == "poss"] + objects
     countries = {p.code for p in by_token.values() if p.code} if objects else set()
     for obj in objects:

@@ -257,8 +257,9 @@ def read_meta(path: Path) -> dict[str, Any]:
 
 # onnxruntime's SkipLayerNormalization kernel (residual add + bias + LayerNorm in one node) took
 # ~100 us a node on a one-sentence batch, where a plain LayerNormalization of the same size took
-# 15-18 us: without that fusion a tagger call is 12% faster and a classifier call 13% (docs/quality.md)
-SLOW_FUSIONS = ["SkipLayerNormFusion"]
+# 15-18 us: without that fusion a call takes 18% less time for the role tagger, 12% for the classifier
+# (`python bench/ort_fusions.py`, docs/quality.md)
+SLOW_FUSIONS = ("SkipLayerNormFusion",)
 
 
 def _load_session(
@@ -280,7 +281,7 @@ def _load_session(
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
     try:
-        session = ort.InferenceSession(data, sess_options=options, providers=["CPUExecutionProvider"], disabled_optimizers=SLOW_FUSIONS)
+        session = ort.InferenceSession(data, sess_options=options, providers=["CPUExecutionProvider"], disabled_optimizers=list(SLOW_FUSIONS))
     except _ort_errors() as exc:
         raise ModelError(
             "E206", f"{model} cannot be loaded by onnxruntime (damaged, cut short or not an ONNX file): {exc}", fix=_MODEL_FIX

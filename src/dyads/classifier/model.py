@@ -397,8 +397,8 @@ class SentenceClassifier:
             phrases = decode_roles(text, encoding.offsets, outputs[2][0]) if roles and "role_probs" in self._outputs else ()
             out.append(
                 Prediction(
-                    types=tuple(float(x) for x in outputs[0][0]),
-                    classes=tuple(float(x) for x in outputs[1][0]),
+                    types=tuple(outputs[0][0].tolist()),
+                    classes=tuple(outputs[1][0].tolist()),
                     roles=phrases,
                     offsets=tuple(encoding.offsets) if self.states is not None else (),
                     states=outputs[-1][0] if self.states is not None else None,

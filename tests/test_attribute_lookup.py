@@ -62,12 +62,15 @@ def test_lookup_sets_what_spacys_ruler_sets():
     assert got[9].pos_ == "PRON" and got[12].pos_ == "SPACE"
 
 
-def test_lookup_gives_the_same_on_a_second_doc_from_its_cache():
+@pytest.mark.parametrize("limit", [50_000, 0])  # 0: the row cache is emptied before every doc
+def test_lookup_gives_the_same_on_a_second_doc_from_its_cache(monkeypatch, limit):
+    monkeypatch.setattr("dyads.stages.attribute_lookup._CACHE_LIMIT", limit)
     nlp = spacy.blank("en")
     ruler = _ruler(nlp)
     lookup = AttributeLookup(compile_ruler(ruler), nlp.vocab.strings)
     first, second = lookup(_doc(nlp.vocab)), lookup(_doc(nlp.vocab))
     assert _attributes(first) == _attributes(second) == _attributes(ruler(_doc(nlp.vocab)))
+    assert 0 < len(lookup._row_hits) <= len(WORDS)
 
 
 @pytest.mark.parametrize(

@@ -2,15 +2,16 @@
 
 The English pipeline's ``attribute_ruler`` sets each token's coarse POS, morphology and some lemmas
 from 179 Matcher patterns on its fine tag, lower-case form and dependency label. spaCy's Matcher
-tries every pattern at every token: 10 ms an article of the news corpus, 16% of spaCy's own time
-and more than its tagger and parser together (`python bench/attribute_lookup.py`). The same
+tries every pattern at every token: 10 ms an article of the news corpus, 15.5% of spaCy's own
+time, as much as its tagger and parser together (`python bench/attribute_lookup.py`). The same
 patterns, read once into dictionaries keyed by the attributes they test, find the same matches
 for a dictionary lookup per token, and the attributes are set as spaCy sets them: later patterns
 win, as in spaCy's own ruler, where matches are applied in pattern order.
 
 :func:`compile_ruler` accepts only patterns whose token specifications test attributes for
-a value, ``IN`` or ``NOT_IN`` a list, or ``REGEX`` (no ``OP``, fuzzy or subset tests; only the attributes in ``_COLUMNS``); for any
-other ruler it raises :class:`NotCompilable` and the pipeline keeps spaCy's own component.
+a value, ``IN`` or ``NOT_IN`` a list, or ``REGEX`` (no ``OP``, fuzzy or subset tests; only the
+attributes in ``_COLUMNS``); for any other ruler it raises :class:`NotCompilable` and the pipeline
+keeps spaCy's own component.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from spacy.tokens._retokenize import set_token_attrs
 # the token attributes a compiled pattern may test, each a column of Doc.to_array
 _COLUMNS = {"TAG": TAG, "LOWER": LOWER, "ORTH": ORTH, "TEXT": ORTH, "NORM": NORM, "DEP": DEP, "IS_SPACE": IS_SPACE}
 _FLAGS = {"IS_SPACE"}
-_CACHE_LIMIT = 200_000  # token rows kept between articles (a few MB)
+_CACHE_LIMIT = 50_000  # token rows kept between articles (~330 bytes each, so at most ~16 MB; 600 corpus articles hold 33,000)
 
 # one token test: (column, kind, accepted): kind "in" and "not_in" hold string ids (or 0/1 for a
 # flag; the empty string's id is 0, an attribute the parse left unset), "regex" a compiled pattern

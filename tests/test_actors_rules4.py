@@ -230,3 +230,30 @@ def test_a_person_keeps_the_role_phrase_not_the_place_of_the_meeting():
         sentence=doc[:],
     )
     assert [a.span.text for a in event.targets] == ["President Macron"]
+
+
+def test_journalists_or_aid_workers_held_are_the_target_not_the_capital_they_are_in():
+    # "Turkish police detained three journalists in Ankara": journalists of the police's own country
+    # are no forces of theirs, so the act is on them (TUR MED), not on the place (TUR GOV, the capital)
+    doc = parse([("Turkish", 1, "amod", "ADJ"), ("police", 2, "nsubj", "NOUN"), ("detained", 2, "ROOT", "VERB", "VBD", "detain"),
+                 ("three", 4, "nummod", "NUM"), ("journalists", 2, "dobj", "NOUN"), ("in", 2, "prep", "ADP"),
+                 ("Ankara", 5, "pobj", "PROPN")])  # fmt: skip
+    police = mention(doc, 0, 2, "TUR", ["COP"])
+    ankara = mention(doc, 6, 7, "TUR", ["GOV"], kind="capital")
+    for sector in ("MED", "NGO", "EDU"):
+        held = mention(doc, 3, 5, "TUR", [sector], kind="sector")
+        _, targets = verb_arguments(doc[2], find=finder([police, held, ankara]), target_preps=())
+        assert [(m.actor.code, m.actor.sectors, m.actor.span.text) for m in targets] == [
+            ("TUR", [sector], "three journalists in Ankara")
+        ]
+
+
+def test_aid_and_relief_workers_are_ngo_people(actors):
+    from test_actors_rules2 import coded
+
+    doc = parse([("Gunmen", 1, "nsubj", "NOUN"), ("kidnapped", 1, "ROOT", "VERB", "VBD", "kidnap"), ("two", 4, "nummod", "NUM"),
+                 ("aid", 4, "compound", "NOUN"), ("workers", 1, "dobj", "NOUN", "NNS", "worker"), ("and", 4, "cc", "CCONJ"),
+                 ("a", 8, "det", "DET"), ("relief", 8, "compound", "NOUN"), ("worker", 4, "conj", "NOUN", "NN", "worker")])  # fmt: skip
+    found = coded(doc, actors)
+    # no country in the sentence: sector only
+    assert found["two aid workers"] == ("--- NGO", "two aid workers") and found["relief worker"] == ("--- NGO", "a relief worker")

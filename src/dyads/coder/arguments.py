@@ -610,13 +610,20 @@ def addressee_of_demand(verb: Token, find: MentionFinder) -> list[Mention]:
     return []
 
 
+#: people of civil society: never a side's forces, so when they are the object the act is on
+#: them, not on the place they are in
+_CIVIL_SECTORS = frozenset({"CVL", "MED", "NGO", "LAB", "EDU", "HLH", "REL"})
+
+
 def _own_forces(sources: list[Mention], targets: list[Mention]) -> bool:
     """True when every target is coded as the source's own country (its troops, its borders)."""
     codes = {m.actor.code for m in sources if m.actor.code}
     # forces with no country of their own ("withdrew peacekeepers from ...") are the source's too
-    # civilians are never a side's forces ("Armenian police detained dozens of demonstrators in Yerevan")
+    # civilians, journalists, aid workers, students, clerics are never a side's forces ("Armenian
+    # police detained dozens of demonstrators in Yerevan", "Turkish police detained three
+    # journalists in Istanbul": the people held are the target, not the place)
     return bool(codes) and all(
-        (m.actor.code in codes or m.actor.code is None) and m.kind in ("sector", "pronoun") and "CVL" not in m.actor.sectors
+        (m.actor.code in codes or m.actor.code is None) and m.kind in ("sector", "pronoun") and not _CIVIL_SECTORS.intersection(m.actor.sectors)
         for m in targets
     )
 

@@ -257,3 +257,30 @@ def test_aid_and_relief_workers_are_ngo_people(actors):
     found = coded(doc, actors)
     # no country in the sentence: sector only
     assert found["two aid workers"] == ("--- NGO", "two aid workers") and found["relief worker"] == ("--- NGO", "a relief worker")
+
+
+def test_a_reciprocal_phrase_is_its_own_head_s_actor_not_its_possessor_s():
+    # "Pakistan's minister met his Afghan counterpart": "his" (Pakistan, by coreference) only says
+    # whose counterpart; the phrase is the Afghan side, on both sides of the meeting
+    doc = parse([("Pakistan", 1, "poss", "PROPN"), ("minister", 2, "nsubj", "NOUN"), ("met", 2, "ROOT", "VERB", "VBD", "meet"),
+                 ("his", 5, "poss", "PRON"), ("Afghan", 5, "amod", "ADJ"), ("counterpart", 2, "dobj", "NOUN")])  # fmt: skip
+    minister = mention(doc, 0, 2, "PAK", ["GOV"], kind="sector")
+    his = mention(doc, 3, 4, "PAK", ["GOV"], kind="pronoun")
+    afghan = mention(doc, 4, 6, "AFG", ["GOV"])
+    afghan = afghan.model_copy(update={"head": 5})
+    doc._.dyads_mentions = [minister, his, afghan]
+    event = _event(doc, 2)
+    event.sources, event.targets = [minister.actor.model_copy(deep=True)], [afghan.actor.model_copy(deep=True)]
+    apply_roles(doc, event, (_role(doc, 0, 2, "reciprocal"), _role(doc, 3, 6, "reciprocal")), sentence=doc[:], as_marked=True)
+    sides = lambda actors: sorted((a.code, a.span.text) for a in actors)  # noqa: E731
+    assert sides(event.sources) == sides(event.targets) == [("AFG", "his Afghan counterpart"), ("PAK", "Pakistan minister")]
+
+
+def test_a_counterpart_takes_no_country_from_its_sentence(actors):
+    # "The Indian minister called his counterpart": the other side's, so not IND
+    doc = parse([("The", 2, "det", "DET"), ("Indian", 2, "amod", "ADJ"), ("minister", 3, "nsubj", "NOUN"),
+                 ("called", 3, "ROOT", "VERB", "VBD", "call"), ("his", 5, "poss", "PRON"), ("counterpart", 3, "dobj", "NOUN")],
+                ents=["O", "B-NORP", "O", "O", "O", "O"])  # fmt: skip
+    found = {doc[m.start : m.end].text: m.actor for m in find_mentions(doc, actors)}
+    assert found["Indian minister"].code == "IND" and found["counterpart"].code is None
+    assert found["counterpart"].sectors == ["GOV"]

@@ -349,3 +349,12 @@ def test_consensus_and_mediation_missions(rules_pipeline, sentence, trigger, cod
     undertaken is mediation (045, not a bare undertaking 030); a welcome given hosts a visit (043)."""
     (events,) = rules_pipeline.code_texts([sentence])
     assert next(e for e in events if e.trigger.text == trigger).cameo_code == code
+
+
+def test_a_counterpart_takes_no_country_from_its_sentence(rules_pipeline) -> None:
+    """"called his counterpart": the other side's holder of the post, so neither the sentence's
+    country nor the possessor's (it was IND here)."""
+    (events,) = rules_pipeline.code_texts(["The Indian foreign minister called his counterpart on Monday."])
+    event = next(e for e in events if e.trigger.text == "called")
+    assert [a.code for a in event.sources] == ["IND"]
+    assert [(a.code, a.sectors) for a in event.targets] == [(None, ["GOV"])]

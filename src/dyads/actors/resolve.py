@@ -1235,6 +1235,8 @@ def _resolve_phrase(
         return  # a named international body without a country (Reuters, AFP): no guess
     if regional(t.text for t in doc[phrase.start : phrase.end]):
         return  # "Western diplomats in Kabul", "the Association of African Jurists": of no one country
+    if doc[phrase.head].lemma_.lower() in OTHER_SIDE_ROLES:
+        return  # "Erdogan will meet his counterpart": the other side's, so no country the context gives
     # Forces operate abroad: "jets ... in western Iran" says nothing of whose jets. For them the
     # last actor of the same sector ("Russian bombers ... the jets") is the better guess; a place
     # they hold does not move ("a military base in Saudi Arabia's Jizan region" is Saudi)
@@ -1249,6 +1251,10 @@ def _resolve_phrase(
     if code and phrase.sectors and code not in phrase.supported_by:
         phrase.code = code
 
+
+#: role words for the other side's holder of the same post: the sentence's or the article's
+#: country is the one thing they are not ("his counterpart", "their counterparts")
+OTHER_SIDE_ROLES = frozenset({"counterpart"})
 
 #: places and posts a group holds: "rebel positions", "militant hideouts", "police stations" are
 #: the group's, and an act against them is an act against it

@@ -32,7 +32,7 @@ from collections.abc import Callable
 
 from spacy.tokens import Doc
 
-from dyads.actors.resolve import other_side, regional
+from dyads.actors.resolve import OTHER_SIDE_ROLES, other_side, regional
 from dyads.coder.arguments import PEOPLE_NOUNS, governing_clause
 from dyads.records import Actor, Event
 from dyads.stages.extensions import trigger_token
@@ -163,6 +163,7 @@ def uncoded_home(doc: Doc, event: Event, *, is_country: Callable[[str], bool]) -
         a for role in (event.sources, event.targets) if not any(b.code for b in role)  # a coded one speaks for its side
         for a in role if a.span is not None and (_names_someone(doc, a) or (role is event.targets and _is_the_place(a, event)))
         and not regional(re.findall(r"[\w-]+", a.span.text))  # "the Association of African Jurists": of no one country
+        and not _other_side_role(doc, a)  # "called his counterpart": not of the sentence's country
     ]
     if not uncoded:
         return
@@ -223,6 +224,12 @@ AGENT_NOUNS = frozenset({
 
 #: entity labels of a phrase that names someone, not a place, a date or a thing
 _AGENT_ENTITIES = frozenset({"PERSON", "ORG", "NORP"})
+
+
+def _other_side_role(doc: Doc, actor: Actor) -> bool:
+    """The actor's phrase is headed by a role word for the other side ("his counterpart")."""
+    span = doc.char_span(actor.span.start, actor.span.end, alignment_mode="expand") if actor.span else None
+    return span is not None and span.root.lemma_.lower() in OTHER_SIDE_ROLES
 
 
 def _names_someone(doc: Doc, actor: Actor) -> bool:

@@ -77,7 +77,7 @@ from dyads.coder.dateline import filed_end
 from dyads.errors import ModelError
 from dyads.ontology import Lexicon, cameo, load_lexicon, mode_for
 from dyads.ontology.codes import plover_to_cameo_root
-from dyads.records import Actor, Event, Span, content_hash, main_event
+from dyads.records import Actor, Event, Mention, Span, content_hash, main_event
 from dyads.stages.events import MATERIAL_QUADS, actors_of, coded_event, not_sources, span_of
 from dyads.stages.extensions import ensure_extensions, trigger_token
 
@@ -498,10 +498,19 @@ def _conjunct_of(token: Token, first: Token) -> bool:
 
 def _held_actor_in(doc: Doc, first: int, last: int, own: list[Actor]) -> list[Actor]:
     """The actor of ``own`` that a mention inside tokens ``[first, last]`` names, if held."""
-    for mention in doc._.dyads_mentions or []:
-        if first <= mention.head <= last and (mention.actor.code or mention.actor.sectors):
+    for mention in _mentions_in(doc, first, last):
+        if mention.actor.code or mention.actor.sectors:
             return [actor for actor in own if _actor_key(actor) == _actor_key(mention.actor)][:1]
     return []
+
+
+def _mentions_in(doc: Doc, first: int, last: int) -> list[Mention]:
+    """The mentions headed inside tokens ``[first, last]``, in order, coded ones before uncoded
+    ones and possessives last: in "his Afghan counterpart" the phrase is the counterpart, and
+    "his" (the other side, by coreference) only says whose; in "his counterpart Italian President
+    Sergio Mattarella" the president's ITA, not the uncoded "counterpart"."""
+    found = [m for m in doc._.dyads_mentions or [] if first <= m.head <= last]
+    return sorted(found, key=lambda m: (doc[m.head].dep_ == "poss", not m.actor.code))
 
 
 def _head_in(doc: Doc, actor: Actor, tokens: set[int]) -> bool:
@@ -703,14 +712,13 @@ def _overlaps(actor: Actor, span: Span, found_at: dict[int, Span | None] | None 
 
 
 def _actor_in(doc: Doc, first: int, last: int, taken: list[Actor]) -> Actor | None:
-    """A copy of the actor of the first mention whose head is one of tokens ``[first, last]``
-    and that the event does not hold yet."""
+    """A copy of the actor of the first mention (in :func:`_mentions_in`'s order) whose head is
+    one of tokens ``[first, last]`` and that the event does not hold yet."""
     held = {_actor_key(a) for a in taken}
-    for mention in doc._.dyads_mentions or []:
-        if first <= mention.head <= last:
-            actor = mention.actor
-            if (actor.code or actor.sectors or actor.name) and _actor_key(actor) not in held:
-                return actor.model_copy(deep=True)
+    for mention in _mentions_in(doc, first, last):
+        actor = mention.actor
+        if (actor.code or actor.sectors or actor.name) and _actor_key(actor) not in held:
+            return actor.model_copy(deep=True)
     return None
 
 

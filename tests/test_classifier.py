@@ -799,3 +799,25 @@ def test_an_event_without_actors_is_not_made_the_main_one_over_one_with_them(sta
     events = [lifted, eased]
     stage.decide(doc, events, prediction("CONCEDE", 2, 0.99))
     assert events[0] is eased
+
+
+def test_a_denied_clause_keeps_its_event_a_denied_noun_does_not(stage: EventClassifier) -> None:
+    """"The Kremlin denied that hackers attacked the parliament": the attack is the event (status
+    denied), not a statement, however sure the classifier is that the sentence is one; "denied
+    charges" is the denial itself, flagged a statement as before."""
+    clause = _parsed(
+        ["The", "Kremlin", "denied", "that", "hackers", "attacked", "the", "parliament", "."],
+        ["the", "Kremlin", "deny", "that", "hacker", "attack", "the", "parliament", "."],
+        ["DET", "PROPN", "VERB", "SCONJ", "NOUN", "VERB", "DET", "NOUN", "PUNCT"], [1, 2, 2, 5, 5, 2, 7, 5, 2],
+        ["det", "nsubj", "ROOT", "mark", "nsubj", "ccomp", "det", "dobj", "punct"],
+    )
+    attack = event_on(clause, 5, "190")
+    stage.decide(clause, [attack], prediction("ASSAULT", 0, 0.95))
+    assert (attack.cameo_code, attack.statement_only) == ("190", False)
+    noun = _parsed(
+        ["The", "governor", "denied", "charges", "."], ["the", "governor", "deny", "charge", "."],
+        ["DET", "NOUN", "VERB", "NOUN", "PUNCT"], [1, 2, 2, 2, 2], ["det", "nsubj", "ROOT", "dobj", "punct"],
+    )
+    charges = event_on(noun, 3, "112")
+    stage.decide(noun, [charges], prediction("ACCUSE", 0, 0.95))
+    assert (charges.cameo_code, charges.statement_only) == ("010", True)

@@ -86,6 +86,9 @@ ensure_extensions()
 DEFAULT_MODEL = "default"
 STATEMENT_CODE, APPEAL_CODE = "010", "020"
 CLAIM_VERBS = frozenset({"claim", "allege", "insist", "assert"})
+#: denials: what a denied clause says happened is still the event ("denied that hackers had
+#: attacked"); a denied noun is not ("denied charges": the denial is the sentence's act)
+DENIAL_VERBS = frozenset({"deny", "refute", "dispute"})
 
 
 OWN_ROLE_HEAD = "classifier"
@@ -745,12 +748,16 @@ def _demand(event: Event) -> bool:
 
 
 def _claimed(doc: Doc, event: Event) -> bool:
-    """"Shoigu claimed that Moscow and Washington were close to joint action": a claim makes the
-    sentence read as a statement, but what is claimed is the event; keep it (a plain "said"
-    sentence may still be flagged, as statement-only gold labels them)."""
+    """"Shoigu claimed that Moscow and Washington were close to joint action", "The Kremlin denied
+    that Russian hackers had attacked the parliament": a claim or a denial makes the sentence read
+    as a statement, but what is claimed or denied is the event; keep it (a plain "said" sentence
+    may still be flagged, as statement-only gold labels them)."""
     trigger = trigger_token(doc, event)
     report = reporting_above(trigger) if trigger is not None else None
-    return report is not None and report.cue.lemma_.lower() in CLAIM_VERBS
+    if report is None:
+        return False
+    cue = report.cue.lemma_.lower()
+    return cue in CLAIM_VERBS or (cue in DENIAL_VERBS and trigger.pos_ == "VERB")
 
 
 def _negated(doc: Doc, event: Event) -> bool:

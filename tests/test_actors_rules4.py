@@ -284,3 +284,11 @@ def test_a_counterpart_takes_no_country_from_its_sentence(actors):
     found = {doc[m.start : m.end].text: m.actor for m in find_mentions(doc, actors)}
     assert found["Indian minister"].code == "IND" and found["counterpart"].code is None
     assert found["counterpart"].sectors == ["GOV"]
+
+
+def test_a_capital_an_attack_strikes_is_the_city_not_the_government(rules_event):
+    # "Russian missiles struck Kyiv" targets UKR, the city; "Kyiv condemned" stays UKR GOV
+    event = rules_event("Russian missiles struck Kyiv overnight.", "struck")
+    assert [(a.code, a.sectors) for a in event.targets] == [("UKR", [])]
+    speaker = rules_event("Kyiv condemned the strike on Monday.", "condemned")
+    assert [(a.code, a.sectors) for a in speaker.sources] == [("UKR", ["GOV"])]

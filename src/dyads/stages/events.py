@@ -90,6 +90,15 @@ def not_sources(actors: list[Actor], sources: list[Actor]) -> list[Actor]:
     return [a for a in actors if (a.code, tuple(a.sectors)) not in keys]
 
 
+def _struck_place(mention: Mention) -> Mention:
+    """A capital an attack strikes is the city, not the government seated there: "Russian
+    missiles struck Kyiv" targets UKR, as "struck Kharkiv" does ("Kyiv condemned" is UKR GOV)."""
+    if mention.kind != "capital" or "GOV" not in mention.actor.sectors:
+        return mention
+    sectors = [s for s in mention.actor.sectors if s != "GOV"]
+    return mention.model_copy(update={"actor": mention.actor.model_copy(update={"sectors": sectors})})
+
+
 def token_span(token: Token) -> Span:
     return span_of(token.doc, token.idx, token.idx + len(token.text))
 
@@ -208,6 +217,8 @@ class EventCoder:
                 token, find=find, target_preps=entry.target_preps, object_lemma=entry.dobj, place_target=material
             )
         source_actors = actors_of(sources)
+        if code.plover_type == "ASSAULT":
+            targets = [_struck_place(m) for m in targets]
         target_actors = not_sources(actors_of(targets), source_actors)
         if not target_actors and reciprocal(token, entry, source_actors):
             target_actors = [actor.model_copy(deep=True) for actor in source_actors]

@@ -292,3 +292,9 @@ def test_a_capital_an_attack_strikes_is_the_city_not_the_government(rules_event)
     assert [(a.code, a.sectors) for a in event.targets] == [("UKR", [])]
     speaker = rules_event("Kyiv condemned the strike on Monday.", "condemned")
     assert [(a.code, a.sectors) for a in speaker.sources] == [("UKR", ["GOV"])]
+
+
+def test_schoolgirls_held_are_education_people_of_the_story(rules_event):
+    # "Boko Haram kidnapped 20 schoolgirls in Borno": the pupils, NGA EDU (they were uncoded)
+    event = rules_event("Boko Haram kidnapped 20 schoolgirls in Borno state.", "kidnapped")
+    assert [(a.code, a.sectors) for a in event.targets] == [("NGA", ["EDU"])]

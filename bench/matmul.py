@@ -3,7 +3,7 @@
     python bench/matmul.py [--n 300] [--repeat 2]
 
 Parses the first N articles of ../shared/data/corpus/news_articles.jsonl with the spaCy model
-dyads loads, alternating BLIS and numpy's OpenBLAS (``dyads.parse_speed.use_numpy_matmul``; one
+dyads loads, alternating BLIS and numpy's OpenBLAS (``dyads.parse_speed.use_matmul``; one
 BLAS thread, as in the pipeline), best of ``--repeat`` runs each, and checks that every token's
 tag, POS, morphology, lemma, head, dependency label, entity tag and sentence start are the same.
 Exits 1 if any differ.
@@ -31,10 +31,9 @@ def main() -> None:
 
     import spacy
     from spacy.attrs import DEP, ENT_IOB, ENT_TYPE, HEAD, LEMMA, MORPH, POS, SENT_START, TAG
-    from thinc.api import NumpyOps
 
     from dyads.config import Settings
-    from dyads.parse_speed import one_blas_thread, use_numpy_matmul
+    from dyads.parse_speed import one_blas_thread, use_matmul
 
     one_blas_thread()
     nlp = spacy.load(Settings().nlp.model)
@@ -45,13 +44,7 @@ def main() -> None:
     parses = {}
     for _ in range(args.repeat):
         for side in best:
-            if side == "numpy":
-                use_numpy_matmul(nlp)
-            else:
-                for _, component in nlp.pipeline:  # back to spaCy's default ops
-                    if getattr(component, "model", None) is not None and hasattr(component.model, "walk"):
-                        for layer in component.model.walk():
-                            layer.ops = NumpyOps(use_blis=True)
+            use_matmul(nlp, side)
             started = time.perf_counter()
             docs = list(nlp.pipe(texts, batch_size=32))
             best[side] = min(best[side], time.perf_counter() - started)

@@ -7,7 +7,7 @@ import spacy
 from spacy.attrs import DEP, ENT_IOB, ENT_TYPE, HEAD, LEMMA, MORPH, POS, SENT_START, TAG
 
 from dyads.config import load_config
-from dyads.parse_speed import one_blas_thread, use_numpy_matmul
+from dyads.parse_speed import one_blas_thread, use_matmul
 from dyads.pipeline import build_nlp
 
 COLUMNS = [TAG, POS, MORPH, LEMMA, HEAD, DEP, ENT_IOB, ENT_TYPE, SENT_START]
@@ -21,7 +21,7 @@ def test_numpy_matmul_gives_every_thinc_layer_numpy_ops():
     nlp = spacy.blank("en")
     nlp.add_pipe("tok2vec")
     nlp.initialize()
-    assert use_numpy_matmul(nlp) > 0
+    assert use_matmul(nlp) > 0
     assert all(layer.ops.use_blis is False for layer in nlp.get_pipe("tok2vec").model.walk())
 
 

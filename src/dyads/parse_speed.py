@@ -10,14 +10,16 @@ processes (``nlp.n_process``, Dask workers), and a second thread in each would c
 
 from __future__ import annotations
 
+from typing import Literal
+
 from spacy.language import Language
 from thinc.api import NumpyOps
 
 
-def use_numpy_matmul(nlp: Language) -> int:
-    """Give every thinc layer of the pipeline's components ops that multiply through numpy;
-    returns how many layers were changed."""
-    ops = NumpyOps(use_blis=False)
+def use_matmul(nlp: Language, library: Literal["numpy", "blis"] = "numpy") -> int:
+    """Give every thinc layer of the pipeline's components ops that multiply through ``library``
+    (numpy's BLAS, or BLIS, spaCy's default); returns how many layers were set."""
+    ops = NumpyOps(use_blis=library == "blis")
     changed = 0
     for _, component in nlp.pipeline:
         model = getattr(component, "model", None)

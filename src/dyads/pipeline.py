@@ -24,7 +24,7 @@ from spacy.language import Language
 
 from dyads.config import Settings
 from dyads.errors import ModelError
-from dyads.parse_speed import one_blas_thread, use_numpy_matmul
+from dyads.parse_speed import one_blas_thread, use_matmul
 from dyads.records import Article, Event
 from dyads.stages import register_all
 from dyads.stages.attribute_lookup import use_attribute_lookup
@@ -69,7 +69,7 @@ def build_nlp(settings: Settings) -> Language:
         use_attribute_lookup(nlp)
     if settings.nlp.matmul == "numpy":
         one_blas_thread()
-        use_numpy_matmul(nlp)
+        use_matmul(nlp)
     for stage in settings.pipeline.stages:
         if stage not in Language.factories:
             raise ModelError("E202", f"unknown stage '{stage}'.", fix="list registered stages with `dyads config --stages`.")

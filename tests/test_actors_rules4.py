@@ -298,3 +298,11 @@ def test_schoolgirls_held_are_education_people_of_the_story(rules_event):
     # "Boko Haram kidnapped 20 schoolgirls in Borno": the pupils, NGA EDU (they were uncoded)
     event = rules_event("Boko Haram kidnapped 20 schoolgirls in Borno state.", "kidnapped")
     assert [(a.code, a.sectors) for a in event.targets] == [("NGA", ["EDU"])]
+
+
+def test_bombs_that_aircraft_drop_are_aerial_weapons(rules_event):
+    # "Russian jets bombed a hospital": 195 (aerial), where "Militants bombed a market" stays 183
+    jets = rules_event("Russian jets bombed a hospital in Aleppo.", "bombed")
+    assert (jets.cameo_code, jets.plover_mode) == ("195", "aerial")
+    militants = rules_event("Militants bombed a market in Kabul.", "bombed")
+    assert militants.cameo_code == "183"

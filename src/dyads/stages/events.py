@@ -90,6 +90,16 @@ def not_sources(actors: list[Actor], sources: list[Actor]) -> list[Actor]:
     return [a for a in actors if (a.code, tuple(a.sectors)) not in keys]
 
 
+def _dropped_from_the_air(verb: Token, mode: str, code: str) -> tuple[str, str]:
+    """"Russian jets bombed a hospital": bombs that aircraft drop are aerial weapons (195), not a
+    bombing on the ground (183); only the doer's own words say so, not any aircraft in the sentence."""
+    subject = subject_of(verb)
+    if subject is None:
+        return mode, code
+    cue_mode, override = mode_for("ASSAULT", [t.lemma_ for t in subject.subtree])
+    return (cue_mode, override) if cue_mode == "aerial" and override else (mode, code)
+
+
 def _struck_place(mention: Mention) -> Mention:
     """A capital an attack strikes is the city, not the government seated there: "Russian
     missiles struck Kyiv" targets UKR, as "struck Kharkiv" does ("Kyiv condemned" is UKR GOV)."""
@@ -238,6 +248,8 @@ class EventCoder:
                 mode = cue_mode
                 if override is not None and cameo(override).plover_type == code.plover_type:
                     cameo_code = override
+        if mode == "explosives" and code.plover_type == "ASSAULT" and token.pos_ == "VERB":
+            mode, cameo_code = _dropped_from_the_air(token, mode, cameo_code)
         intended = None
         report = reporting_above(token) if token.pos_ == "VERB" else None
         if token.pos_ == "VERB" and self._speaks_for_itself(token, report, find):

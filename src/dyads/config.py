@@ -28,8 +28,8 @@ class NlpSettings(_Section):
     batch_size: int = Field(default=32, ge=1, le=1024, description="articles per batch: one nlp.pipe call and one store transaction")
     n_process: int = Field(default=1, ge=1, le=64, description="worker processes, each with its own model copy")
     max_chars: int = Field(default=2_000_000, ge=1000, description="longest article text spaCy accepts, in characters")
-    matmul: Literal["numpy", "blis"] = Field(default="numpy", description='how the spaCy models multiply matrices: "numpy" (its OpenBLAS, one thread a process; 8-14% faster parsing, the same annotations: bench/matmul.py) or "blis" (spaCy\'s default)')
-    attribute_lookup: bool = Field(default=True, description="apply the spaCy model's attribute ruler from lookup tables (the same annotations, 9-19 times faster: bench/attribute_lookup.py); false: spaCy's own")
+    matmul: Literal["numpy", "blis"] = Field(default="numpy", description='how the spaCy models multiply matrices: "numpy" (its OpenBLAS, one thread a process; 12% faster parsing of the corpus, the same annotations: bench/matmul.py) or "blis" (spaCy\'s default)')
+    attribute_lookup: bool = Field(default=True, description="apply the spaCy model's attribute ruler from lookup tables (the same annotations, 10-19 times faster: bench/attribute_lookup.py); false: spaCy's own")
 
 
 class PipelineSettings(_Section):

